@@ -1,0 +1,16 @@
+"""Entry point: page configuration and navigation only; each page draws itself."""
+
+import streamlit as st
+
+st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
+
+pages = {
+    "Start": [
+        st.Page("pages/start/home.py", title="Home", icon=":material/home:", default=True),
+    ],
+    "Convolutional networks": [
+        st.Page("pages/cnn/convolution.py", title="Convolution layer", icon=":material/grid_on:"),
+    ],
+}
+
+st.navigation(pages).run()

@@ -1,0 +1,114 @@
+"""Measure start-up figures quoted in the README.
+
+    python benchmarks/startup.py
+
+1. CIFAR-10 load time from the uint8 cache (after one decode of the folder in CIFAR10_DIR).
+2. Time from opening a page in Chromium to its first numbers: the home page's title and the
+   convolution page's output shape, on a freshly started server (a cold Python process).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from core.datasets import load_cifar10  # noqa: E402
+
+
+def cifar10_cached_load_seconds(repeats: int = 5) -> tuple[float, float]:
+    start = time.perf_counter()
+    load_cifar10()
+    first = time.perf_counter() - start
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        load_cifar10()
+        times.append(time.perf_counter() - start)
+    return first, statistics.median(times)
+
+
+def _wait_for_health(url: str) -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not start")
+
+
+def page_first_numbers_seconds(port: int = 8611, repeats: int = 5) -> dict[str, list[float]]:
+    """Seconds from navigation to the first numbers, for each way of opening a page.
+
+    The first visit of each repeat opens a new browser tab (so Streamlit's JavaScript is
+    parsed again); the sidebar visit is a click from the home page, as a student does.
+    """
+    from playwright.sync_api import sync_playwright
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    results: dict[str, list[float]] = {
+        "home page title (new tab)": [],
+        "convolution page output shape (new tab)": [],
+        "convolution page output shape (sidebar click from home)": [],
+    }
+    try:
+        _wait_for_health(url)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            for _ in range(repeats):
+                page = browser.new_page()
+                start = time.perf_counter()
+                page.goto(url)
+                page.get_by_role("heading", name="CNN & RNN Lab").wait_for(timeout=60_000)
+                results["home page title (new tab)"].append(time.perf_counter() - start)
+                page.wait_for_timeout(1000)
+                start = time.perf_counter()
+                page.get_by_role("link", name="Convolution layer").first.click()
+                page.get_by_text("4 × 4 × 2", exact=True).first.wait_for(timeout=60_000)
+                results["convolution page output shape (sidebar click from home)"].append(time.perf_counter() - start)
+                page.close()
+
+                page = browser.new_page()
+                start = time.perf_counter()
+                page.goto(f"{url}/convolution")
+                page.get_by_text("4 × 4 × 2", exact=True).first.wait_for(timeout=60_000)
+                results["convolution page output shape (new tab)"].append(time.perf_counter() - start)
+                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+                page.close()
+            browser.close()
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    if os.environ.get("CIFAR10_DIR") or "--download" in sys.argv:
+        first, cached = cifar10_cached_load_seconds()
+        print(f"cifar10 first load (decode or cache hit): {first:.2f} s")
+        print(f"cifar10 cached load (median of 5): {cached:.3f} s")
+    else:
+        print("CIFAR10_DIR not set: skipping the data-load timing (pass --download to use Keras's download)")
+    for name, seconds in page_first_numbers_seconds().items():
+        print(f"{name}: median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s over {len(seconds)} visits")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The data sets the app teaches with: CIFAR-10 and the captcha images.
+
+Each comes from a local folder when an environment variable names one (`CIFAR10_DIR`,
+`CAPTCHA_DIR`), otherwise from the internet the way the class material gets it. When
+neither works, `DatasetUnavailable` carries one message that says how to get the data,
+so a page can show it and carry on with everything that does not need it.
+
+CIFAR-10 is decoded once into an uncompressed `.npz` of uint8 arrays under the cache
+folder (`CNN_RNN_LAB_CACHE`, default `~/.cache/cnn-rnn-lab`): later loads are a memory
+copy. It stays uint8 in memory (150 MB for the training set, against 614 MB as float32);
+scaling to [0, 1] happens batch by batch in the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.request
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+CIFAR10_CLASSES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+# The archive the Keras example "OCR model for reading Captchas" downloads.
+CAPTCHA_URL = "https://github.com/AakashKumarNain/CaptchaCracker/raw/master/captcha_images_v2.zip"
+
+
+class DatasetUnavailable(RuntimeError):
+    """A data set could not be found or downloaded; the message says how to get it."""
+
+
+def cache_dir() -> Path:
+    """Folder for decoded data and downloads (`CNN_RNN_LAB_CACHE`, default `~/.cache/cnn-rnn-lab`)."""
+    path = Path(os.environ.get("CNN_RNN_LAB_CACHE", Path.home() / ".cache" / "cnn-rnn-lab"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class LabelledImages:
+    """Images of one size with integer labels, and the files that could not be read."""
+
+    images: np.ndarray  # (N, height, width, 3) uint8
+    labels: np.ndarray  # (N,) uint8, index into the class names
+    skipped: tuple[str, ...]  # "path: reason" for each unreadable file
+
+
+@dataclass(frozen=True)
+class Cifar10:
+    """CIFAR-10 as uint8 arrays, in Keras's class order (`CIFAR10_CLASSES`)."""
+
+    x_train: np.ndarray  # (N, 32, 32, 3) uint8
+    y_train: np.ndarray  # (N,) uint8
+    x_test: np.ndarray  # (M, 32, 32, 3) uint8
+    y_test: np.ndarray  # (M,) uint8
+    source: str  # where it came from, for the page to say
+
+
+def read_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """Decode one image file to a (height, width, 3) uint8 array, resized if it is another size."""
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        if image.size != (size[1], size[0]):
+            image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
+        return np.asarray(image, dtype=np.uint8)
+
+
+def load_image_folder(root: Path, class_names: tuple[str, ...], size: tuple[int, int] = (32, 32)) -> LabelledImages:
+    """Read `root/<class>/*.(jpg|jpeg|png)`, the label being the class folder's index.
+
+    Unreadable files are skipped with a warning that names them; missing class folders
+    simply contribute no images.
+
+    Raises:
+        DatasetUnavailable: if `root` holds no readable image of any class.
+    """
+    images, labels, skipped = [], [], []
+    for label, name in enumerate(class_names):
+        folder = root / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
+            try:
+                images.append(read_rgb(path, size))
+            except (OSError, UnidentifiedImageError, ValueError) as error:
+                skipped.append(f"{path}: {error}")
+                continue
+            labels.append(label)
+    if skipped:
+        warnings.warn(f"Skipped {len(skipped)} unreadable image(s): " + "; ".join(skipped[:5]), stacklevel=2)
+    if not images:
+        raise DatasetUnavailable(
+            f"No images found in {root}. Expected {root}/<class>/*.jpg or *.png with class folders "
+            f"named {', '.join(class_names)}."
+        )
+    return LabelledImages(np.stack(images), np.asarray(labels, dtype=np.uint8), tuple(skipped))
+
+
+def _folder_fingerprint(root: Path) -> str:
+    """Changes when files are added to or removed from any class folder (their mtimes change)."""
+    parts = [str(root.resolve())]
+    for split in ("train", "test"):
+        for name in CIFAR10_CLASSES:
+            folder = root / split / name
+            if folder.is_dir():
+                parts.append(f"{split}/{name}:{folder.stat().st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
+    # Several sessions may decode at once: write aside, then rename, so no reader sees half a file.
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, **arrays)
+    tmp.replace(path)
+
+
+def _cifar10_from_cache(path: Path, source: str) -> Cifar10 | None:
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        return Cifar10(data["x_train"], data["y_train"], data["x_test"], data["y_test"], source)
+
+
+def _cifar10_from_folder(root: Path) -> Cifar10:
+    if not root.is_dir():
+        raise DatasetUnavailable(f"CIFAR10_DIR is set to {root}, which is not a folder.")
+    cache = cache_dir() / f"cifar10-folder-{_folder_fingerprint(root)}.npz"
+    source = f"folder {root}"
+    cached = _cifar10_from_cache(cache, source)
+    if cached is not None:
+        return cached
+    train = load_image_folder(root / "train", CIFAR10_CLASSES)
+    test = load_image_folder(root / "test", CIFAR10_CLASSES)
+    _save_npz_atomically(cache, x_train=train.images, y_train=train.labels, x_test=test.images, y_test=test.labels)
+    return Cifar10(train.images, train.labels, test.images, test.labels, source)
+
+
+def _cifar10_from_keras() -> Cifar10:
+    cache = cache_dir() / "cifar10-keras.npz"
+    source = "keras.datasets.cifar10"
+    cached = _cifar10_from_cache(cache, source)
+    if cached is not None:
+        return cached
+    import keras  # imported here: TensorFlow takes seconds to load
+
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+    except Exception as error:  # the download raises several kinds of error when offline
+        raise DatasetUnavailable(
+            "CIFAR-10 could not be downloaded "
+            f"({type(error).__name__}). Connect to the internet, or set CIFAR10_DIR to a folder laid out "
+            "as <root>/{train,test}/<class>/*.jpg."
+        ) from error
+    arrays = {
+        "x_train": x_train,
+        "y_train": y_train.reshape(-1).astype(np.uint8),
+        "x_test": x_test,
+        "y_test": y_test.reshape(-1).astype(np.uint8),
+    }
+    _save_npz_atomically(cache, **arrays)
+    return Cifar10(**arrays, source=source)
+
+
+def load_cifar10(root: str | Path | None = None) -> Cifar10:
+    """CIFAR-10 from `root`, else the folder in `CIFAR10_DIR`, else Keras's download.
+
+    Raises:
+        DatasetUnavailable: with a message that says how to get the data.
+    """
+    root = root or os.environ.get("CIFAR10_DIR")
+    return _cifar10_from_folder(Path(root)) if root else _cifar10_from_keras()
+
+
+@dataclass(frozen=True)
+class CaptchaFiles:
+    """Captcha image files and their labels (the file stem)."""
+
+    paths: tuple[Path, ...]
+    labels: tuple[str, ...]
+    source: str
+
+
+def _download_captcha_archive() -> Path:
+    target = cache_dir() / "captcha_images_v2"
+    if target.is_dir() and any(target.glob("*.png")):
+        return target
+    archive = cache_dir() / "captcha_images_v2.zip"
+    try:
+        urllib.request.urlretrieve(CAPTCHA_URL, archive)
+        with zipfile.ZipFile(archive) as zipped:
+            zipped.extractall(cache_dir())
+    except (OSError, zipfile.BadZipFile) as error:
+        raise DatasetUnavailable(
+            f"The captcha images could not be downloaded ({error}). Connect to the internet, or set "
+            "CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png)."
+        ) from error
+    return target
+
+
+def load_captcha_files(root: str | Path | None = None) -> CaptchaFiles:
+    """The captcha PNGs in `root`, else in `CAPTCHA_DIR`, else in the downloaded archive.
+
+    Raises:
+        DatasetUnavailable: if there is no folder or no PNG in it.
+    """
+    root = root or os.environ.get("CAPTCHA_DIR")
+    folder = Path(root) if root else _download_captcha_archive()
+    if not folder.is_dir():
+        raise DatasetUnavailable(f"CAPTCHA_DIR is set to {folder}, which is not a folder.")
+    paths = tuple(sorted(folder.glob("*.png")))
+    if not paths:
+        raise DatasetUnavailable(f"No PNG files in {folder}: expected captchas named by their text, like 226md.png.")
+    return CaptchaFiles(paths, tuple(path.stem for path in paths), f"folder {folder}")

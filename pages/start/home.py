@@ -1,0 +1,52 @@
+"""Home: what the app teaches, in which order, and a card for each page."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+CARDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "cards"
+
+
+@dataclass(frozen=True)
+class Card:
+    page: str  # the page's file, as given to st.Page in app.py
+    title: str
+    picture: str  # file in assets/cards/
+    teaches: str
+    runs: str  # what is computed live and what comes pretrained
+
+
+CARDS = (
+    Card(
+        page="pages/cnn/convolution.py",
+        title="1 · Convolution layer",
+        picture="convolution.png",
+        teaches="Filter size f, stride s, padding p and K filters → the output shape, the parameter count, and "
+        "the window sliding over the input, product by product, checked against a real Keras Conv2D.",
+        runs="Live: everything is computed as you move the settings.",
+    ),
+)
+
+
+st.title("CNN & RNN Lab")
+st.markdown(
+    "An interactive companion to the practice class **Conv Neural Nets and RNNs**. Each page takes one slide of "
+    "the class and lets you change what the slide fixes: the sizes, the switches, the data. Go through the pages "
+    "in order: first how one convolution layer turns an input into an output, then whole networks."
+)
+
+columns = st.columns(3)
+for index, card in enumerate(CARDS):
+    with columns[index % 3].container(border=True):
+        st.image(str(CARDS_DIR / card.picture))
+        st.page_link(card.page, label=card.title)
+        st.markdown(card.teaches)
+        st.caption(card.runs)
+
+st.subheader("What runs where")
+st.markdown(
+    "Pages that only compute (shapes, a single layer) run live in your browser session. Pages that train a network "
+    "let you train your own in the session, with live curves and a Stop button, and also offer a model trained in "
+    "advance by a command of this project, so there is always something to look at."
+)

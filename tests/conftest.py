@@ -1,0 +1,38 @@
+"""Shared test helpers: where the data sets are, and how to treat their absence."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
+
+
+def dataset_folder(variable: str, default: Path) -> Path:
+    """The folder named by `variable` (or `default`); skip the test if it is missing, fail under CI."""
+    folder = Path(os.environ.get(variable, default))
+    if not folder.is_dir():
+        message = f"{variable} data not found at {folder}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must have it (see .ci/run).")
+        pytest.skip(message)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoded data sets go to a cache shared by the test session, not the user's ~/.cache."""
+    monkeypatch.setenv("CNN_RNN_LAB_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def cifar10_dir() -> Path:
+    return dataset_folder("CIFAR10_DIR", SHARED_DATASETS / "cifar10")
+
+
+@pytest.fixture
+def captcha_dir() -> Path:
+    return dataset_folder("CAPTCHA_DIR", SHARED_DATASETS / "captcha_images_v2")

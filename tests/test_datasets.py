@@ -1,0 +1,112 @@
+"""Tests of the data loaders on small generated folders and on the real offline copies."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.datasets import CIFAR10_CLASSES, DatasetUnavailable, load_captcha_files, load_cifar10, load_image_folder
+
+
+def _write_image(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (32, 32)) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path)
+
+
+def _tiny_cifar(root: Path) -> None:
+    for split, per_class in (("train", 2), ("test", 1)):
+        for label, name in enumerate(CIFAR10_CLASSES[:3]):
+            for index in range(per_class):
+                _write_image(root / split / name / f"{index}.png", (label * 80, index * 50, 0))
+
+
+def test_image_folder_labels_follow_class_order(tmp_path):
+    """Test that images get the index of their class folder and keep their pixels as uint8."""
+    _tiny_cifar(tmp_path)
+    data = load_image_folder(tmp_path / "train", CIFAR10_CLASSES)
+    assert data.images.shape == (6, 32, 32, 3)
+    assert data.images.dtype == np.uint8
+    assert data.labels.tolist() == [0, 0, 1, 1, 2, 2]
+    assert data.images[2, 0, 0, 0] == 80
+
+
+def test_corrupt_file_is_skipped_with_a_warning(tmp_path):
+    """Test that an unreadable file is skipped, named in a warning, and the rest still loads."""
+    _tiny_cifar(tmp_path)
+    broken = tmp_path / "train" / "bird" / "broken.jpg"
+    broken.write_bytes(b"this is not a jpeg")
+    with pytest.warns(UserWarning, match="broken.jpg"):
+        data = load_image_folder(tmp_path / "train", CIFAR10_CLASSES)
+    assert len(data.images) == 6
+    assert any("broken.jpg" in entry for entry in data.skipped)
+
+
+def test_other_sizes_are_resized(tmp_path):
+    """Test that a picture of another size and mode comes out 32×32 RGB."""
+    path = tmp_path / "cat" / "big.png"
+    path.parent.mkdir(parents=True)
+    Image.new("L", (100, 60), 128).save(path)
+    data = load_image_folder(tmp_path, CIFAR10_CLASSES)
+    assert data.images.shape == (1, 32, 32, 3)
+    assert data.labels.tolist() == [3]
+
+
+def test_empty_folder_gives_a_clear_error(tmp_path):
+    """Test that a folder with no images raises DatasetUnavailable naming the expected layout."""
+    (tmp_path / "train" / "cat").mkdir(parents=True)
+    with pytest.raises(DatasetUnavailable, match=r"<class>/\*\.jpg"):
+        load_cifar10(tmp_path)
+
+
+def test_missing_folder_gives_a_clear_error(tmp_path):
+    """Test that a CIFAR10_DIR that does not exist is reported as such."""
+    with pytest.raises(DatasetUnavailable, match="not a folder"):
+        load_cifar10(tmp_path / "nowhere")
+
+
+def test_folder_is_decoded_once_then_cached(tmp_path):
+    """Test that a second load reads the cache (same arrays) and notices added files."""
+    _tiny_cifar(tmp_path)
+    first = load_cifar10(tmp_path)
+    second = load_cifar10(tmp_path)
+    np.testing.assert_array_equal(first.x_train, second.x_train)
+    time.sleep(0.01)
+    _write_image(tmp_path / "train" / "cat" / "new.png", (1, 2, 3))
+    third = load_cifar10(tmp_path)
+    assert len(third.x_train) == len(first.x_train) + 1
+
+
+def test_captcha_labels_are_file_stems(tmp_path):
+    """Test that captcha labels are the PNG file names without the extension."""
+    for label in ("226md", "2b827"):
+        _write_image(tmp_path / f"{label}.png", (255, 255, 255), size=(200, 50))
+    files = load_captcha_files(tmp_path)
+    assert files.labels == ("226md", "2b827")
+
+
+def test_captcha_empty_folder_gives_a_clear_error(tmp_path):
+    """Test that a captcha folder without PNGs raises DatasetUnavailable."""
+    with pytest.raises(DatasetUnavailable, match="No PNG files"):
+        load_captcha_files(tmp_path)
+
+
+def test_real_cifar10_loads_and_cached_load_is_fast(cifar10_dir):
+    """Test that the offline CIFAR-10 copy decodes to 50,000 + 5,000 uint8 images and reloads in under 2 s."""
+    data = load_cifar10(cifar10_dir)
+    assert data.x_train.shape == (50_000, 32, 32, 3)
+    assert data.x_train.dtype == np.uint8
+    assert np.bincount(data.y_test).tolist() == [500] * 10
+    start = time.perf_counter()
+    load_cifar10(cifar10_dir)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_real_captcha_folder_has_five_character_labels(captcha_dir):
+    """Test that the offline captcha copy has its PNGs with 5-character labels."""
+    files = load_captcha_files(captcha_dir)
+    assert len(files.paths) > 100
+    assert all(len(label) == 5 for label in files.labels)

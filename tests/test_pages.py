@@ -1,0 +1,59 @@
+"""AppTest smoke tests: every page runs without an exception, and the convolution page reacts."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = ("pages/start/home.py", "pages/cnn/convolution.py")
+
+
+def open_page(page: str) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    app.switch_page(page)
+    app.run()
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page):
+    """Test that the page renders with no exception and a title."""
+    app = open_page(page)
+    assert not app.exception
+    assert app.title
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_convolution_defaults_are_the_material_example():
+    """Test that the page opens on the class example: 4 × 4 × 2 output, 56 parameters, Keras agreeing."""
+    app = open_page("pages/cnn/convolution.py")
+    assert metric(app, "Output shape") == "4 × 4 × 2"
+    assert metric(app, "Parameters") == "56"
+    assert any("same (4, 4, 2) output" in s.value for s in app.success)
+
+
+def test_convolution_settings_change_the_shape():
+    """Test that stride 2 and 'same' padding give ceil(6/2) = 3 rows and columns."""
+    app = open_page("pages/cnn/convolution.py")
+    app.number_input(key="conv_s").set_value(2)
+    app.selectbox(key="conv_padding_mode").set_value("same")
+    app.run()
+    assert metric(app, "Output shape") == "3 × 3 × 2"
+    assert not app.exception
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [("conv_s", 0, "Stride s must be at least 1"), ("conv_f", 9, "does not fit in the padded input")],
+)
+def test_convolution_impossible_settings_show_a_message(key, value, message):
+    """Test that stride 0 or a filter larger than the input gives an error message, not a traceback."""
+    app = open_page("pages/cnn/convolution.py")
+    app.number_input(key=key).set_value(value)
+    app.run()
+    assert not app.exception
+    assert any(message in e.value for e in app.error)
