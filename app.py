@@ -11,6 +11,9 @@ pages = {
     "Convolutional networks": [
         st.Page("pages/cnn/convolution.py", title="Convolution layer", icon=":material/grid_on:"),
     ],
+    "Recurrent networks": [
+        st.Page("pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
+    ],
 }
 
 st.navigation(pages).run()

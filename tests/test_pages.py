@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = ("pages/start/home.py", "pages/cnn/convolution.py")
+PAGES = ("pages/start/home.py", "pages/cnn/convolution.py", "pages/rnn/lstm.py")
 
 
 def open_page(page: str) -> AppTest:
@@ -57,3 +59,27 @@ def test_convolution_impossible_settings_show_a_message(key, value, message):
     app.run()
     assert not app.exception
     assert any(message in e.value for e in app.error)
+
+
+@pytest.mark.parametrize(("return_sequences", "return_state"), list(itertools.product((False, True), repeat=2)))
+def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state):
+    """Test that each return_sequences / return_state combination renders its tensors and all identities hold."""
+    app = open_page("pages/rnn/lstm.py")
+    app.toggle(key="lstm_return_sequences").set_value(return_sequences)
+    app.toggle(key="lstm_return_state").set_value(return_state)
+    app.run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    first = "(2, 5, 4)" if return_sequences else "(2, 4)"
+    assert f"shape **{first}**" in text
+    assert ("a list of 3 tensors" in text) == return_state
+    assert ":red[" not in text  # every identity check passed
+
+
+def test_lstm_page_explains_a_broken_stack():
+    """Test that switching off return_sequences under another LSTM shows the explanation."""
+    app = open_page("pages/rnn/lstm.py")
+    app.toggle(key="lstm_stack_seq_0_2").set_value(False)
+    app.run()
+    assert not app.exception
+    assert any("needs a 3-D input" in e.value for e in app.error)

@@ -26,6 +26,14 @@ CARDS = (
         "the window sliding over the input, product by product, checked against a real Keras Conv2D.",
         runs="Live: everything is computed as you move the settings.",
     ),
+    Card(
+        page="pages/rnn/lstm.py",
+        title="2 · LSTM",
+        picture="lstm.png",
+        teaches="The four sequence patterns; what return_sequences and return_state return, shapes and values; "
+        "stacking layers; the cell's gates step by step, recomputed in NumPy from the layer's own weights.",
+        runs="Live: a small Keras LSTM with random weights runs on every change.",
+    ),
 )
 
 
@@ -33,7 +41,8 @@ st.title("CNN & RNN Lab")
 st.markdown(
     "An interactive companion to the practice class **Conv Neural Nets and RNNs**. Each page takes one slide of "
     "the class and lets you change what the slide fixes: the sizes, the switches, the data. Go through the pages "
-    "in order: first how one convolution layer turns an input into an output, then whole networks."
+    "in order: first how one convolution layer turns an input into an output, then what a recurrent layer returns "
+    "and what happens inside its cell."
 )
 
 columns = st.columns(3)

@@ -88,6 +88,22 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def routed_app_url(app_url: str, browser) -> str:
+    """The app after one visit to its home page.
+
+    Until some session has run app.py's st.navigation, Streamlit serves a fresh server's
+    pages from its older folder-based navigation, which does not know our page addresses
+    and greets a deep link with a "Page not found" dialog (the page itself still renders).
+    Every server reaches this state after its first visitor; the tests start from it.
+    """
+    page = browser.new_page()
+    page.goto(app_url)
+    page.get_by_role("heading", name="CNN & RNN Lab").wait_for(timeout=60_000)
+    page.close()
+    return app_url
+
+
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit_browser import wait_for_app
 
-PAGES = {"": "CNN & RNN Lab", "convolution": "Convolution layer"}
+PAGES = {"": "CNN & RNN Lab", "convolution": "Convolution layer", "lstm": "LSTM"}
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_renders_without_exception(page, app_url, path):
+def test_page_renders_without_exception(page, routed_app_url, path):
     """Test that the page shows its title and no exception block."""
-    page.goto(f"{app_url}/{path}")
+    page.goto(f"{routed_app_url}/{path}")
     wait_for_app(page)
     page.get_by_role("heading", name=PAGES[path]).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -29,9 +29,9 @@ def _set_number(page, label: str, value: int) -> None:
     wait_for_app(page)
 
 
-def test_convolution_shape_follows_the_settings(page, app_url):
+def test_convolution_shape_follows_the_settings(page, routed_app_url):
     """Test that changing the stride, then the filter size, changes the output shape on screen."""
-    page.goto(f"{app_url}/convolution")
+    page.goto(f"{routed_app_url}/convolution")
     wait_for_app(page)
     assert _metric(page, "Output shape") == "4 × 4 × 2"
     _set_number(page, "Stride s", 2)
@@ -42,10 +42,27 @@ def test_convolution_shape_follows_the_settings(page, app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_convolution_stride_zero_shows_a_message(page, app_url):
+def test_convolution_stride_zero_shows_a_message(page, routed_app_url):
     """Test that stride 0 shows the explanation instead of a traceback."""
-    page.goto(f"{app_url}/convolution")
+    page.goto(f"{routed_app_url}/convolution")
     wait_for_app(page)
     _set_number(page, "Stride s", 0)
     page.get_by_text("Stride s must be at least 1").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_lstm_toggles_change_the_returned_shapes(page, routed_app_url):
+    """Test that flipping return_sequences then return_state changes what the page says Python gets."""
+    page.goto(f"{routed_app_url}/lstm")
+    wait_for_app(page)
+    page.get_by_role("tab", name="return_sequences / return_state").click()
+    page.get_by_text("shape (2, 4)").first.wait_for()
+    page.get_by_role("switch", name="return_sequences", exact=True).click(force=True)
+    wait_for_app(page)
+    page.get_by_text("shape (2, 5, 4)").first.wait_for()
+    page.get_by_text("Python gets one tensor:").wait_for()
+    page.get_by_role("switch", name="return_state", exact=True).click(force=True)
+    wait_for_app(page)
+    page.get_by_text("a list of 3 tensors").wait_for()
+    page.get_by_text("last cell state, shape (2, 4)").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
