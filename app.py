@@ -13,6 +13,7 @@ pages = {
     ],
     "Recurrent networks": [
         st.Page("pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
+        st.Page("pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
     ],
 }
 

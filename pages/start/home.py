@@ -34,6 +34,14 @@ CARDS = (
         "stacking layers; the cell's gates step by step, recomputed in NumPy from the layer's own weights.",
         runs="Live: a small Keras LSTM with random weights runs on every change.",
     ),
+    Card(
+        page="pages/rnn/forecasting.py",
+        title="3 · Forecasting",
+        picture="forecasting.png",
+        teaches="The class's synthetic series, windows of look_back values, an LSTM forecast one and many steps ahead, "
+        "measured against persistence and the noise floor that no model can beat.",
+        runs="Pretrained for the class's settings (shown at once); train your own in about 15 s, with a Stop button.",
+    ),
 )
 
 

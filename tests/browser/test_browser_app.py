@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from streamlit_browser import wait_for_app
 
-PAGES = {"": "CNN & RNN Lab", "convolution": "Convolution layer", "lstm": "LSTM"}
+PAGES = {
+    "": "CNN & RNN Lab",
+    "convolution": "Convolution layer",
+    "lstm": "LSTM",
+    "forecasting": "Forecasting a series with an LSTM",
+}
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -65,4 +70,36 @@ def test_lstm_toggles_change_the_returned_shapes(page, routed_app_url):
     wait_for_app(page)
     page.get_by_text("a list of 3 tensors").wait_for()
     page.get_by_text("last cell state, shape (2, 4)").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _normalisation_text(page) -> str:
+    return page.get_by_text("Normalisation uses the training part only").inner_text()
+
+
+def test_forecasting_noise_level_redraws_the_series(page, routed_app_url):
+    """Test that moving the noise slider redraws the series (its training statistics change)."""
+    page.goto(f"{routed_app_url}/forecasting")
+    wait_for_app(page)
+    before = _normalisation_text(page)
+    slider = page.get_by_role("slider", name="Noise σ")
+    slider.focus()
+    for _ in range(10):
+        slider.press("ArrowRight")
+    wait_for_app(page)
+    page.wait_for_function(f"() => !document.body.innerText.includes({before!r})")
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_forecasting_train_then_stop_keeps_the_partial_model(page, routed_app_url):
+    """Test that Train shows live epochs and Stop ends it early, keeping the model trained so far."""
+    page.goto(f"{routed_app_url}/forecasting")
+    wait_for_app(page)
+    _set_number(page, "Epochs", 200)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Epoch 3/200").wait_for()
+    page.get_by_role("button", name="Stop").click()
+    wait_for_app(page)
+    page.get_by_text("stopped early").wait_for()
+    assert page.get_by_text("Epoch 200/200").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -1,0 +1,136 @@
+"""Plotly figures for the forecasting page."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.forecast import Series
+
+NOISY, CLEAN, MODEL, TRAIN_SHADE = "#90A4AE", "#2E7D32", "#C2185B", "rgba(25,118,210,0.07)"
+
+
+def series_figure(series: Series) -> go.Figure:
+    """The noisy series, its noiseless curve, and the train / test split."""
+    fig = go.Figure()
+    fig.add_scatter(x=series.t, y=series.noisy, name="series (what the model sees)", line=dict(color=NOISY, width=1))
+    fig.add_scatter(x=series.t, y=series.clean, name="noiseless curve", line=dict(color=CLEAN, width=2))
+    split_t = series.t[series.train_size]
+    fig.add_vrect(
+        x0=series.t[0],
+        x1=split_t,
+        fillcolor=TRAIN_SHADE,
+        line_width=0,
+        annotation_text="training part",
+        annotation_position="top left",
+    )
+    fig.add_vline(
+        x=split_t, line=dict(color="black", dash="dash"), annotation_text="test part", annotation_position="top right"
+    )
+    fig.update_layout(
+        height=340, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="t", legend=dict(orientation="h", y=-0.2)
+    )
+    return fig
+
+
+def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
+    """One window of `look_back` normalised values and the value it must predict."""
+    lo, hi = max(start - 15, 0), min(start + look_back + 15, len(values))
+    index = np.arange(lo, hi)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=index, y=values[lo:hi], mode="lines+markers", name="series", line=dict(color=NOISY), marker=dict(size=5)
+    )
+    window = np.arange(start, start + look_back)
+    fig.add_scatter(
+        x=window,
+        y=values[window],
+        mode="markers",
+        name=f"input window (look_back = {look_back})",
+        marker=dict(color="#1976D2", size=10),
+    )
+    target = start + look_back
+    fig.add_scatter(
+        x=[target], y=[values[target]], mode="markers", name="target", marker=dict(color=MODEL, size=14, symbol="star")
+    )
+    fig.add_vrect(x0=start - 0.5, x1=target - 0.5, fillcolor="rgba(25,118,210,0.1)", line_width=0)
+    fig.update_layout(
+        height=280,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis_title="sample index",
+        yaxis_title="normalised value",
+        legend=dict(orientation="h", y=-0.3),
+    )
+    return fig
+
+
+def prediction_figure(
+    t: np.ndarray, truth: np.ndarray, forecast: np.ndarray, clean: np.ndarray, title: str
+) -> go.Figure:
+    """True against predicted, with the noiseless curve for reference."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=t, y=truth, name="true (noisy)", mode="lines+markers", line=dict(color=NOISY, width=1), marker=dict(size=3)
+    )
+    fig.add_scatter(x=t, y=clean, name="noiseless curve", line=dict(color=CLEAN, dash="dot"))
+    fig.add_scatter(x=t, y=forecast, name="predicted", line=dict(color=MODEL, width=2))
+    fig.update_layout(
+        title=title,
+        height=320,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="t",
+        legend=dict(orientation="h", y=-0.25),
+    )
+    return fig
+
+
+def loss_figure(loss: list[float]) -> go.Figure:
+    """Training loss (MSE on normalised values) per epoch."""
+    fig = go.Figure(go.Scatter(x=list(range(1, len(loss) + 1)), y=loss, mode="lines+markers", line=dict(color=MODEL)))
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=30, b=10),
+        xaxis_title="epoch",
+        yaxis_title="training loss (MSE)",
+        yaxis_type="log",
+        title="Training loss",
+    )
+    return fig
+
+
+def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_step_error: np.ndarray) -> go.Figure:
+    """Absolute error of the recursive forecast against k, next to the one-step forecast's error."""
+    fig = go.Figure()
+    fig.add_scatter(x=steps_ahead, y=one_step_error, name="one step ahead (true inputs)", line=dict(color=NOISY))
+    fig.add_scatter(
+        x=steps_ahead,
+        y=recursive_error,
+        name="k steps ahead (own predictions fed back)",
+        line=dict(color=MODEL, width=2),
+    )
+    fig.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis_title="k (steps after the training part)",
+        yaxis_title="absolute error",
+        legend=dict(orientation="h", y=-0.3),
+    )
+    return fig
+
+
+def look_back_figure(look_backs: list[int], model_ratio: list[float], persistence_ratio: list[float]) -> go.Figure:
+    """Test RMSE divided by the noise floor, against look_back (1.0 is the best possible)."""
+    fig = go.Figure()
+    fig.add_scatter(x=look_backs, y=model_ratio, name="LSTM", mode="lines+markers", line=dict(color=MODEL, width=2))
+    fig.add_scatter(
+        x=look_backs, y=persistence_ratio, name="persistence", mode="lines+markers", line=dict(color=NOISY, dash="dash")
+    )
+    fig.add_hline(y=1.0, line=dict(color=CLEAN, dash="dot"), annotation_text="noise floor")
+    fig.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis_title="look_back",
+        yaxis_title="test RMSE ÷ noise floor",
+        legend=dict(orientation="h", y=-0.3),
+    )
+    return fig

@@ -1,0 +1,87 @@
+"""Tests of the forecasting helpers: windows, normalisation, baselines, recursion, training."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from core.forecast import (
+    SeriesConfig,
+    build_forecaster,
+    forecaster_param_count,
+    make_series,
+    make_windows,
+    material_window_count,
+    recursive_forecast,
+    split_windows,
+    train_forecaster,
+)
+
+
+def test_windows_cover_every_position():
+    """Test that len - look_back windows are cut, each followed by its target, one more than the slides' loop."""
+    values = np.arange(20, dtype=np.float32)
+    x, y = make_windows(values, look_back=4)
+    assert x.shape == (16, 4, 1)
+    assert x[0, :, 0].tolist() == [0, 1, 2, 3] and y[0] == 4
+    assert x[-1, :, 0].tolist() == [15, 16, 17, 18] and y[-1] == 19
+    assert material_window_count(20, 4) == 15
+
+
+def test_normalisation_uses_the_training_part_only():
+    """Test that changing the test part leaves the normalisation statistics unchanged."""
+    series = make_series(SeriesConfig(length=500, seed=3))
+    train = series.noisy[: series.train_size]
+    assert np.isclose(series.mean, train.mean()) and np.isclose(series.std, train.std())
+    assert not np.isclose(series.std, series.noisy.std())
+
+
+def test_every_test_point_gets_a_forecast():
+    """Test that the test windows end right before each test point, reaching back into the training part."""
+    series = make_series(SeriesConfig(length=300, split=0.8))
+    windows = split_windows(series, look_back=10)
+    assert windows.test_index.tolist() == list(range(240, 300))
+    normalised = series.normalise(series.noisy)
+    np.testing.assert_allclose(windows.x_test[0, :, 0], normalised[230:240], rtol=1e-6)
+    np.testing.assert_allclose(windows.y_test, normalised[240:], rtol=1e-6)
+
+
+def test_noise_floor_is_the_noise_level():
+    """Test that the noiseless curve misses the noisy series by about σ (the floor no model beats)."""
+    series = make_series(SeriesConfig(length=3000, noise=0.5))
+    rmse = np.sqrt(np.mean((series.noisy - series.clean) ** 2))
+    assert abs(rmse - 0.5) < 0.03
+
+
+class _LastPlusOne:
+    """A stand-in model that predicts the last value of each window plus one."""
+
+    def __call__(self, x, training=False):
+        return x[:, -1, :] + 1.0
+
+
+def test_recursive_forecast_feeds_back_its_own_predictions():
+    """Test that forecast k is built from forecasts 1..k-1: last-plus-one grows by one each step."""
+    series = make_series(SeriesConfig(length=100, noise=0.0))
+    series = dataclasses.replace(series, mean=0.0, std=1.0)
+    forecasts = recursive_forecast(_LastPlusOne(), series, look_back=5, steps=4)
+    last = series.noisy[series.train_size - 1]
+    np.testing.assert_allclose(forecasts, last + np.arange(1, 5), rtol=1e-5)
+
+
+def test_material_model_has_40901_parameters():
+    """Test that LSTM(100) + Dense(1) on look_back 10 has the material's 40,901 parameters."""
+    assert build_forecaster(10).count_params() == 40_901 == forecaster_param_count(100)
+    assert build_forecaster(10, units=8, second_layer_units=4).count_params() == forecaster_param_count(8, 4)
+
+
+def test_short_training_lowers_the_loss():
+    """Test that a few epochs on the series lower the training loss and record each epoch."""
+    series = make_series(SeriesConfig(length=400))
+    windows = split_windows(series, look_back=10)
+    model = build_forecaster(10, units=16)
+    epochs = []
+    history = train_forecaster(model, windows, epochs=5, batch_size=32, on_epoch=lambda h: epochs.append(h.epochs))
+    assert epochs == [1, 2, 3, 4, 5]
+    assert history.metrics["loss"][-1] < history.metrics["loss"][0]
