@@ -1,12 +1,21 @@
-"""Command line: `python -m core train forecast --out assets/models/forecast_lstm.keras`."""
+"""Command line: train the app's pretrained models and evaluate them.
+
+python -m core train forecast --out assets/models/forecast_lstm.keras
+python -m core train cifar10 --variant basic --out assets/models/cifar10_basic.keras
+python -m core evaluate cifar10 --model assets/models/cifar10_basic.keras --data DIR
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
-from core import forecast
+import numpy as np
+
+from core import cifar, forecast
+from core.datasets import CIFAR10_CLASSES, load_cifar10, load_image_folder
 
 
 def train_forecast(args: argparse.Namespace) -> None:
@@ -32,6 +41,61 @@ def train_forecast(args: argparse.Namespace) -> None:
     )
 
 
+def train_cifar10(args: argparse.Namespace) -> None:
+    data = load_cifar10()
+    print(f"CIFAR-10 from {data.source}: {len(data.x_train)} training and {len(data.x_test)} test images", flush=True)
+    config = cifar.CifarConfig.basic() if args.variant == "basic" else cifar.CifarConfig.improved()
+    model = cifar.build_model(config, seed=args.seed)
+    print(f"{args.variant} model: {model.count_params():,} parameters", flush=True)
+
+    def report(history: forecast.History) -> None:
+        metrics = " ".join(f"{name}={values[-1]:.4f}" for name, values in history.metrics.items())
+        print(f"epoch {history.epochs}/{args.epochs} {metrics} time={history.seconds[-1]:.1f}s", flush=True)
+
+    start = time.perf_counter()
+    history = cifar.train(
+        model,
+        data.x_train,
+        data.y_train,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_split=args.validation_split,
+        on_epoch=report,
+        learning_rate_schedule=args.variant == "improved",
+    )
+    seconds = time.perf_counter() - start
+    test_accuracy = cifar.accuracy(cifar.predict_probabilities(model, data.x_test), data.y_test)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(args.out)
+    summary = {
+        "variant": args.variant,
+        "command": f"python -m core train cifar10 --variant {args.variant} --epochs {args.epochs} --batch-size {args.batch_size}",
+        "parameters": model.count_params(),
+        "epochs": history.epochs,
+        "train_seconds": round(seconds, 1),
+        "test_accuracy": round(test_accuracy, 4),
+        "test_images": len(data.y_test),
+        "history": history.metrics,
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(
+        f"trained in {seconds:.0f}s; test accuracy={test_accuracy:.4f} on {len(data.y_test)} images; saved {args.out}"
+    )
+
+
+def evaluate_cifar10(args: argparse.Namespace) -> None:
+    import keras
+
+    model = keras.models.load_model(args.model)
+    data = load_image_folder(args.data, CIFAR10_CLASSES)
+    predicted = np.argmax(cifar.predict_probabilities(model, data.images), axis=1)
+    for index, name in enumerate(CIFAR10_CLASSES):
+        mask = data.labels == index
+        if mask.any():
+            print(f"{name:>10}: {np.mean(predicted[mask] == index):.4f} ({mask.sum()} images)")
+    print(f"accuracy={np.mean(predicted == data.labels):.4f} n={len(data.labels)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m core", description="Train the app's pretrained models.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,7 +111,25 @@ def main() -> None:
     forecaster.add_argument("--batch-size", type=int, default=forecast.MATERIAL_BATCH_SIZE)
     forecaster.set_defaults(run=train_forecast)
 
+    cifar10 = targets.add_parser("cifar10", help="CIFAR-10 CNN, basic (the slides') or improved")
+    cifar10.add_argument("--variant", choices=("basic", "improved"), default="basic")
+    cifar10.add_argument("--out", type=Path, help="default: assets/models/cifar10_<variant>.keras")
+    cifar10.add_argument("--epochs", type=int, default=15)
+    cifar10.add_argument("--batch-size", type=int, default=32)
+    cifar10.add_argument("--validation-split", type=float, default=0.1)
+    cifar10.add_argument("--seed", type=int, default=0)
+    cifar10.set_defaults(run=train_cifar10)
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a saved model on a folder of images")
+    evaluated = evaluate.add_subparsers(dest="target", required=True)
+    cifar_eval = evaluated.add_parser("cifar10", help="DIR/<class>/*.(jpg|png) with the ten CIFAR-10 class names")
+    cifar_eval.add_argument("--model", type=Path, required=True)
+    cifar_eval.add_argument("--data", type=Path, required=True)
+    cifar_eval.set_defaults(run=evaluate_cifar10)
+
     args = parser.parse_args()
+    if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:
+        args.out = Path(f"assets/models/cifar10_{args.variant}.keras")
     args.run(args)
 
 

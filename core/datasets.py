@@ -147,8 +147,12 @@ def _cifar10_from_folder(root: Path) -> Cifar10:
         return cached
     train = load_image_folder(root / "train", CIFAR10_CLASSES)
     test = load_image_folder(root / "test", CIFAR10_CLASSES)
-    _save_npz_atomically(cache, x_train=train.images, y_train=train.labels, x_test=test.images, y_test=test.labels)
-    return Cifar10(train.images, train.labels, test.images, test.labels, source)
+    # A folder is read class by class; shuffle the training set once (seeded), as Keras's copy
+    # already is, so that a subset or Keras's validation_split (the last 10 %) holds every class.
+    order = np.random.default_rng(0).permutation(len(train.labels))
+    x_train, y_train = train.images[order], train.labels[order]
+    _save_npz_atomically(cache, x_train=x_train, y_train=y_train, x_test=test.images, y_test=test.labels)
+    return Cifar10(x_train, y_train, test.images, test.labels, source)
 
 
 def _cifar10_from_keras() -> Cifar10:

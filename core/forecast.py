@@ -152,7 +152,7 @@ def build_forecaster(look_back: int, units: int = MATERIAL_UNITS, second_layer_u
         stack.append(layers.LSTM(units))
     stack.append(layers.Dense(1))
     model = keras.Sequential(stack, name="forecaster")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=2e-3), loss="mse")
+    model.compile(optimizer="adam", loss="mse")
     return model
 
 
@@ -170,19 +170,11 @@ def train_forecaster(
 
     `history`, if given, is filled in place, so a caller that keeps it sees the epochs
     done even when the run is interrupted.
-
-    The learning rate halves when the training loss stops falling, which reaches a lower
-    loss in the material's 50 epochs than Adam's constant default.
     """
-    import keras
-
     from core.keras_callbacks import ProgressCallback
 
     history = history if history is not None else History()
-    callbacks = [
-        ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop),
-        keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=3, min_lr=1e-4),
-    ]
+    callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
     model.fit(
         windows.x_train,
         windows.y_train,

@@ -110,3 +110,12 @@ def test_real_captcha_folder_has_five_character_labels(captcha_dir):
     files = load_captcha_files(captcha_dir)
     assert len(files.paths) > 100
     assert all(len(label) == 5 for label in files.labels)
+
+
+def test_folder_training_set_is_shuffled_once(tmp_path):
+    """Test that a class-by-class folder comes out shuffled (seeded), so validation_split sees every class."""
+    _tiny_cifar(tmp_path)
+    first = load_cifar10(tmp_path)
+    assert sorted(first.y_train.tolist()) == [0, 0, 1, 1, 2, 2]
+    assert first.y_train.tolist() != sorted(first.y_train.tolist())
+    assert first.y_test.tolist() == [0, 1, 2]
