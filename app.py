@@ -10,6 +10,7 @@ pages = {
     ],
     "Convolutional networks": [
         st.Page("pages/cnn/convolution.py", title="Convolution layer", icon=":material/grid_on:"),
+        st.Page("pages/cnn/cifar10.py", title="CIFAR-10 CNN", icon=":material/image:"),
     ],
     "Recurrent networks": [
         st.Page("pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),

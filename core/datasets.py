@@ -112,9 +112,13 @@ def load_image_folder(root: Path, class_names: tuple[str, ...], size: tuple[int,
     return LabelledImages(np.stack(images), np.asarray(labels, dtype=np.uint8), tuple(skipped))
 
 
+# Bump when the cached arrays change meaning (2: the training set is shuffled).
+CACHE_VERSION = 2
+
+
 def _folder_fingerprint(root: Path) -> str:
     """Changes when files are added to or removed from any class folder (their mtimes change)."""
-    parts = [str(root.resolve())]
+    parts = [f"v{CACHE_VERSION}", str(root.resolve())]
     for split in ("train", "test"):
         for name in CIFAR10_CLASSES:
             folder = root / split / name
@@ -156,7 +160,7 @@ def _cifar10_from_folder(root: Path) -> Cifar10:
 
 
 def _cifar10_from_keras() -> Cifar10:
-    cache = cache_dir() / "cifar10-keras.npz"
+    cache = cache_dir() / f"cifar10-keras-v{CACHE_VERSION}.npz"
     source = "keras.datasets.cifar10"
     cached = _cifar10_from_cache(cache, source)
     if cached is not None:

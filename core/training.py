@@ -6,6 +6,7 @@ Keras callback that fills it is in `core.keras_callbacks`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 
@@ -20,3 +21,54 @@ class History:
     @property
     def epochs(self) -> int:
         return len(self.seconds)
+
+
+class TrainingQueue:
+    """First come, first served places for trainings that share the server's few CPU cores.
+
+    A session joins, waits until its position is 0, trains, then leaves (always, in a
+    `finally`: Stop, an error or a closed tab end the script run and so free the place).
+
+    Example:
+        >>> queue = TrainingQueue(slots=1)
+        >>> first, second = queue.join(), queue.join()
+        >>> queue.position(first), queue.position(second)
+        (0, 1)
+        >>> queue.leave(first); queue.position(second)
+        0
+    """
+
+    def __init__(self, slots: int) -> None:
+        if slots < 1:
+            raise ValueError(f"slots must be at least 1; got {slots}.")
+        self.slots = slots
+        self._lock = threading.Lock()
+        self._tickets: list[int] = []
+        self._next = 0
+
+    def join(self) -> int:
+        with self._lock:
+            self._next += 1
+            self._tickets.append(self._next)
+            return self._next
+
+    def position(self, ticket: int) -> int:
+        """0 when this ticket may train now; otherwise how many trainings must finish first."""
+        with self._lock:
+            index = self._tickets.index(ticket)
+            return max(index - self.slots + 1, 0)
+
+    def leave(self, ticket: int) -> None:
+        with self._lock:
+            if ticket in self._tickets:
+                self._tickets.remove(ticket)
+
+    @property
+    def running(self) -> int:
+        with self._lock:
+            return min(len(self._tickets), self.slots)
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return max(len(self._tickets) - self.slots, 0)

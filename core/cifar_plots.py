@@ -1,0 +1,102 @@
+"""Plotly figures for the CIFAR-10 page."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.datasets import CIFAR10_CLASSES
+
+TRAIN, VALIDATION = "#1976D2", "#C2185B"
+
+
+def class_counts_figure(labels: np.ndarray, title: str) -> go.Figure:
+    counts = np.bincount(labels, minlength=len(CIFAR10_CLASSES))
+    fig = go.Figure(go.Bar(x=list(CIFAR10_CLASSES), y=counts, marker_color=TRAIN, text=counts, textposition="outside"))
+    fig.update_layout(
+        title=title,
+        height=280,
+        margin=dict(l=10, r=10, t=40, b=10),
+        yaxis_title="images",
+        yaxis_range=[0, counts.max() * 1.15],
+    )
+    return fig
+
+
+def curves_figure(runs: dict[str, dict[str, list[float]]]) -> go.Figure:
+    """Loss and accuracy per epoch, training (solid) and validation (dotted), for one or more runs."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
+    palette = ["#1976D2", "#C2185B", "#2E7D32", "#F57C00"]
+    for index, (name, metrics) in enumerate(runs.items()):
+        color = palette[index % len(palette)]
+        for column, metric in enumerate(("loss", "accuracy"), start=1):
+            for prefix, dash, label in (("", "solid", "training"), ("val_", "dot", "validation")):
+                values = metrics.get(prefix + metric)
+                if values:
+                    epochs = list(range(1, len(values) + 1))
+                    fig.add_scatter(
+                        x=epochs,
+                        y=values,
+                        name=f"{name}, {label}",
+                        line=dict(color=color, dash=dash),
+                        mode="lines+markers",
+                        showlegend=column == 1,
+                        row=1,
+                        col=column,
+                    )
+    fig.update_xaxes(title_text="epoch")
+    fig.update_layout(height=330, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def confusion_figure(matrix: np.ndarray) -> go.Figure:
+    """Counts with the true class down and the predicted class across; click a cell to see its images."""
+    names = list(CIFAR10_CLASSES)
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            texttemplate="%{z}",
+            hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>",
+            showscale=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title="true class")
+    fig.update_xaxes(title="predicted class", side="top")
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=60, b=10))
+    return fig
+
+
+def per_class_figure(accuracies: dict[str, np.ndarray]) -> go.Figure:
+    """Accuracy for each class, one bar group per model."""
+    fig = go.Figure()
+    for index, (name, values) in enumerate(accuracies.items()):
+        fig.add_bar(name=name, x=list(CIFAR10_CLASSES), y=values, marker_color=[TRAIN, VALIDATION][index % 2])
+    fig.update_layout(
+        barmode="group",
+        height=300,
+        margin=dict(l=10, r=10, t=10, b=10),
+        yaxis=dict(range=[0, 1], title="accuracy"),
+        legend=dict(orientation="h", y=-0.2),
+    )
+    return fig
+
+
+def top_classes_figure(probabilities: np.ndarray, top: int = 3) -> go.Figure:
+    """The `top` most probable classes as horizontal bars."""
+    order = np.argsort(probabilities)[::-1][:top][::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=probabilities[order],
+            y=[CIFAR10_CLASSES[i] for i in order],
+            orientation="h",
+            marker_color=TRAIN,
+            text=[f"{p:.1%}" for p in probabilities[order]],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(height=180, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(range=[0, 1], tickformat=".0%"))
+    return fig

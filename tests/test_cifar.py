@@ -1,0 +1,136 @@
+"""Tests of the CIFAR-10 models, training, inspection and the evaluation command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core import cifar, cifar_inspect
+from core.datasets import CIFAR10_CLASSES
+from core.training import TrainingQueue
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tiny_data():
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, size=(64, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, size=64).astype(np.uint8)
+
+
+def test_basic_model_has_the_slides_parameter_counts():
+    """Test that the basic model has 553,514 parameters, and 288,554 with the code's Dense(256)."""
+    assert cifar.build_model(cifar.CifarConfig.basic()).count_params() == 553_514
+    assert cifar.build_model(cifar.CifarConfig.basic().with_changes(dense_units=256)).count_params() == 288_554
+
+
+def test_improved_model_has_five_conv_layers_with_batch_norm_dropout_and_augmentation():
+    """Test that the improved preset is 5 conv layers plus BN, dropout and the augmentation layers."""
+    model = cifar.build_model(cifar.CifarConfig.improved())
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("Conv2D") == 5
+    assert "BatchNormalization" in kinds and "Dropout" in kinds
+    assert {"RandomFlip", "RandomRotation", "RandomZoom"} <= set(kinds)
+
+
+def test_one_epoch_on_a_tiny_subset_reports_metrics(tiny_data):
+    """Test that an epoch on 64 images records loss, accuracy and their validation twins, with its time."""
+    images, labels = tiny_data
+    model = cifar.build_model(cifar.CifarConfig.basic())
+    history = cifar.train(model, images, labels, epochs=1, batch_size=16, validation_split=0.25)
+    assert history.epochs == 1 and history.seconds[0] > 0
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(history.metrics)
+
+
+def test_stop_ends_training_after_the_current_batch(tiny_data):
+    """Test that setting Stop during the first batch ends the run there and keeps the model."""
+    images, labels = tiny_data
+    model = cifar.build_model(cifar.CifarConfig.basic())
+    before = [w.copy() for w in model.get_weights()]
+    stop, batches = threading.Event(), []
+
+    def on_batch(epoch: int, batch: int, total: int) -> None:
+        batches.append((epoch, batch))
+        stop.set()
+
+    history = cifar.train(
+        model, images, labels, epochs=3, batch_size=8, validation_split=0.0, on_batch=on_batch, stop=stop
+    )
+    assert batches == [(0, 1)]
+    assert history.stopped_early
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+
+def test_confusion_matrix_and_per_class_accuracy():
+    """Test that rows are true classes, columns predictions, and per-class accuracy is the diagonal share."""
+    labels = np.array([0, 0, 1, 1, 2])
+    predicted = np.array([0, 1, 1, 1, 0])
+    matrix = cifar.confusion_matrix(labels, predicted)
+    assert matrix[0, 0] == 1 and matrix[0, 1] == 1 and matrix[2, 0] == 1
+    np.testing.assert_allclose(cifar_inspect.per_class_accuracy(matrix)[:3], [0.5, 1.0, 0.0])
+
+
+def test_most_confident_mistakes_come_first():
+    """Test that wrong predictions are ranked by their confidence."""
+    probabilities = np.array([[0.9, 0.1], [0.3, 0.7], [0.2, 0.8], [0.6, 0.4]])
+    labels = np.array([0, 0, 0, 1])
+    assert cifar_inspect.most_confident_mistakes(probabilities, labels, 5).tolist() == [2, 1, 3]
+
+
+def test_feature_maps_filters_and_grad_cam_have_picture_shapes(tiny_data):
+    """Test that inspection returns one map per conv layer, RGB filters and a [0, 1] Grad-CAM map."""
+    model = cifar.build_model(cifar.CifarConfig.basic())
+    maps = cifar_inspect.feature_maps(model, tiny_data[0][0])
+    assert [m.values.shape for m in maps] == [(32, 32, 16), (16, 16, 32), (8, 8, 64)]
+    assert cifar_inspect.first_layer_filters(model).shape == (16, 3, 3, 3)
+    heat = cifar_inspect.grad_cam(model, tiny_data[0][0], 3)
+    assert heat.shape == (32, 32) and 0 <= heat.min() and heat.max() <= 1
+
+
+def test_training_queue_serves_in_order():
+    """Test that with one slot the second session waits until the first leaves, and leaving twice is harmless."""
+    queue = TrainingQueue(slots=1)
+    first, second, third = queue.join(), queue.join(), queue.join()
+    assert [queue.position(t) for t in (first, second, third)] == [0, 1, 2]
+    queue.leave(second)  # a waiting student closed the tab
+    assert queue.position(third) == 1
+    queue.leave(first)
+    queue.leave(first)
+    assert queue.position(third) == 0 and queue.waiting == 0
+
+
+def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
+    """Test that `python -m core evaluate cifar10` ends with 'accuracy=… n=…' on a folder of images."""
+    model = cifar.build_model(cifar.CifarConfig.basic())
+    model_path = tmp_path / "model.keras"
+    model.save(model_path)
+    for index, name in enumerate(CIFAR10_CLASSES[:4]):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        Image.fromarray(tiny_data[0][index]).save(tmp_path / "data" / name / "0.png")
+        Image.fromarray(tiny_data[0][index + 10]).resize((64, 48)).save(tmp_path / "data" / name / "1.jpg")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "evaluate",
+            "cifar10",
+            "--model",
+            str(model_path),
+            "--data",
+            str(tmp_path / "data"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.startswith("accuracy=") and last_line.endswith(" n=8")
