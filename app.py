@@ -15,6 +15,7 @@ pages = {
     "Recurrent networks": [
         st.Page("pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
         st.Page("pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
+        st.Page("pages/rnn/captcha.py", title="Captcha OCR", icon=":material/password:"),
     ],
 }
 

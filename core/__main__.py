@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core import cifar, forecast
-from core.datasets import CIFAR10_CLASSES, load_cifar10, load_image_folder
+from core import captcha, cifar, forecast
+from core.datasets import CIFAR10_CLASSES, load_captcha_files, load_cifar10, load_image_folder
 
 
 def train_forecast(args: argparse.Namespace) -> None:
@@ -62,6 +62,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
         validation_split=args.validation_split,
         on_epoch=report,
         learning_rate_schedule=args.variant == "improved",
+        patience=args.patience,
     )
     seconds = time.perf_counter() - start
     test_accuracy = cifar.accuracy(cifar.predict_probabilities(model, data.x_test), data.y_test)
@@ -69,7 +70,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
     model.save(args.out)
     summary = {
         "variant": args.variant,
-        "command": f"python -m core train cifar10 --variant {args.variant} --epochs {args.epochs} --batch-size {args.batch_size}",
+        "command": f"python -m core train cifar10 --variant {args.variant} --epochs {args.epochs} --batch-size {args.batch_size} --patience {args.patience}",
         "parameters": model.count_params(),
         "epochs": history.epochs,
         "train_seconds": round(seconds, 1),
@@ -96,6 +97,61 @@ def evaluate_cifar10(args: argparse.Namespace) -> None:
     print(f"accuracy={np.mean(predicted == data.labels):.4f} n={len(data.labels)}")
 
 
+def train_captcha(args: argparse.Namespace) -> None:
+    files = load_captcha_files()
+    data = captcha.load_split(
+        files.paths, files.labels, validation_fraction=args.validation_split, seed=args.split_seed
+    )
+    print(
+        f"captchas from {files.source}: {len(data.x_train)} for training, {len(data.x_valid)} for validation "
+        f"(seeded shuffle {args.split_seed}); {len(data.skipped)} skipped",
+        flush=True,
+    )
+    model = captcha.build_model(seed=args.seed)
+
+    def report(history: forecast.History) -> None:
+        metrics = " ".join(f"{name}={values[-1]:.4f}" for name, values in history.metrics.items())
+        print(f"epoch {history.epochs}/{args.epochs} {metrics} time={history.seconds[-1]:.1f}s", flush=True)
+
+    start = time.perf_counter()
+    history = captcha.train(
+        model, data, epochs=args.epochs, batch_size=args.batch_size, patience=args.patience, on_epoch=report
+    )
+    seconds = time.perf_counter() - start
+    predicted = captcha.read_texts(captcha.predict_probabilities(model, data.x_valid))
+    exact = float(np.mean([p == t for p, t in zip(predicted, data.valid_labels, strict=True)]))
+    cer = captcha.character_error_rate(list(data.valid_labels), predicted)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(args.out)
+    summary = {
+        "command": f"python -m core train captcha --epochs {args.epochs} --batch-size {args.batch_size} --patience {args.patience}",
+        "parameters": model.count_params(),
+        "epochs": history.epochs,
+        "train_seconds": round(seconds, 1),
+        "validation": f"{len(data.valid_labels)} captchas: a seeded shuffle (seed {args.split_seed}) of the folder, last {args.validation_split:.0%}",
+        "validation_labels": list(data.valid_labels),
+        "exact_match": round(exact, 4),
+        "cer": round(cer, 4),
+        "history": history.metrics,
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"trained in {seconds:.0f}s; validation exact_match={exact:.4f} cer={cer:.4f}; saved {args.out}")
+
+
+def evaluate_captcha(args: argparse.Namespace) -> None:
+    import keras
+
+    model = keras.models.load_model(args.model, custom_objects={"ctc_loss": captcha.ctc_loss})
+    files = load_captcha_files(args.data)
+    data = captcha.load_split(files.paths, files.labels, validation_fraction=0.0)
+    for note in data.skipped:
+        print(f"skipped {note}")
+    predicted = captcha.read_texts(captcha.predict_probabilities(model, data.x_train))
+    truth = [captcha.decode_label(label) for label in data.y_train]
+    exact = float(np.mean([p == t for p, t in zip(predicted, truth, strict=True)]))
+    print(f"exact_match={exact:.4f} cer={captcha.character_error_rate(truth, predicted):.4f} n={len(truth)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m core", description="Train the app's pretrained models.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -117,8 +173,19 @@ def main() -> None:
     cifar10.add_argument("--epochs", type=int, default=15)
     cifar10.add_argument("--batch-size", type=int, default=32)
     cifar10.add_argument("--validation-split", type=float, default=0.1)
+    cifar10.add_argument("--patience", type=int, default=3, help="early stopping on validation accuracy (0 = off)")
     cifar10.add_argument("--seed", type=int, default=0)
     cifar10.set_defaults(run=train_cifar10)
+
+    ocr = targets.add_parser("captcha", help="CNN + BiLSTM + CTC captcha reader")
+    ocr.add_argument("--out", type=Path, default=Path("assets/models/captcha_ocr.keras"))
+    ocr.add_argument("--epochs", type=int, default=100)
+    ocr.add_argument("--batch-size", type=int, default=16)
+    ocr.add_argument("--patience", type=int, default=10, help="early stopping on the validation loss")
+    ocr.add_argument("--validation-split", type=float, default=0.1)
+    ocr.add_argument("--split-seed", type=int, default=42)
+    ocr.add_argument("--seed", type=int, default=0)
+    ocr.set_defaults(run=train_captcha)
 
     evaluate = commands.add_parser("evaluate", help="evaluate a saved model on a folder of images")
     evaluated = evaluate.add_subparsers(dest="target", required=True)
@@ -126,6 +193,10 @@ def main() -> None:
     cifar_eval.add_argument("--model", type=Path, required=True)
     cifar_eval.add_argument("--data", type=Path, required=True)
     cifar_eval.set_defaults(run=evaluate_cifar10)
+    captcha_eval = evaluated.add_parser("captcha", help="DIR/*.png named by their text")
+    captcha_eval.add_argument("--model", type=Path, required=True)
+    captcha_eval.add_argument("--data", type=Path, required=True)
+    captcha_eval.set_defaults(run=evaluate_captcha)
 
     args = parser.parse_args()
     if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:

@@ -78,7 +78,20 @@ def forecasting_card() -> Image.Image:
     return image
 
 
-CARDS = {"convolution": convolution_card, "lstm": lstm_card, "forecasting": forecasting_card}
+def cifar10_card() -> Image.Image:
+    """The ten shipped CIFAR-10 samples, one per class, in two rows."""
+    samples = sorted((CARDS_DIR.parent / "samples" / "cifar10").glob("*.png"))
+    image = Image.new("RGB", CARD_SIZE, "white")
+    for index, path in enumerate(samples[:10]):
+        row, column = divmod(index, 5)
+        with Image.open(path) as sample:
+            image.paste(
+                sample.convert("RGB").resize((84, 84), Image.Resampling.NEAREST), (17 + column * 92, 40 + row * 100)
+            )
+    return image
+
+
+CARDS = {"convolution": convolution_card, "cifar10": cifar10_card, "lstm": lstm_card, "forecasting": forecasting_card}
 
 
 def main() -> None:

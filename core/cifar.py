@@ -114,11 +114,15 @@ def train(
     stop: threading.Event | None = None,
     history: History | None = None,
     learning_rate_schedule: bool = False,
+    patience: int = 0,
 ) -> History:
     """Fit on uint8 images and integer labels; reports each batch and epoch; Stop ends after a batch.
 
     With `learning_rate_schedule`, Adam's learning rate follows a cosine decay to zero over
-    the run, which is what lets the improved model reach its best accuracy.
+    the run. With `patience`, training ends once the validation accuracy has not improved
+    for that many epochs, and the weights of the best epoch are kept (the basic model
+    overfits after a few epochs: its training accuracy keeps climbing, its validation
+    accuracy does not).
     """
     import keras
 
@@ -130,6 +134,10 @@ def train(
         schedule = keras.optimizers.schedules.CosineDecay(1e-3, steps)
         model.compile(optimizer=keras.optimizers.Adam(schedule), loss="categorical_crossentropy", metrics=["accuracy"])
     callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
+    if patience:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=patience, restore_best_weights=True)
+        )
     model.fit(
         x_train,
         one_hot(y_train),

@@ -6,6 +6,8 @@ Keras callback that fills it is in `core.keras_callbacks`.
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -72,3 +74,9 @@ class TrainingQueue:
     def waiting(self) -> int:
         with self._lock:
             return max(len(self._tickets) - self.slots, 0)
+
+
+@functools.cache
+def server_training_queue() -> TrainingQueue:
+    """The one queue of this server process: `CNN_RNN_LAB_TRAINING_SLOTS` trainings at once (default 1)."""
+    return TrainingQueue(int(os.environ.get("CNN_RNN_LAB_TRAINING_SLOTS", "1")))

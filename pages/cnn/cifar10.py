@@ -1,7 +1,6 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -12,7 +11,8 @@ from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, curves_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.images import ImageRejected, load_image, square_thumbnail
-from core.training import History, TrainingQueue
+from core.training import History, server_training_queue
+from pages.common.training_place import training_place
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}
@@ -40,12 +40,6 @@ def pretrained_model(variant: str):
     model = keras.models.load_model(MODELS[variant])
     model(np.zeros((1, 32, 32, 3), dtype=np.float32), training=False)  # build once, before sessions share it
     return model
-
-
-@st.cache_resource
-def training_queue() -> TrainingQueue:
-    """One queue per server: CNN_RNN_LAB_TRAINING_SLOTS trainings at once (default 1)."""
-    return TrainingQueue(int(os.environ.get("CNN_RNN_LAB_TRAINING_SLOTS", "1")))
 
 
 @st.cache_data(show_spinner="Classifying the test images…", max_entries=4)
@@ -201,24 +195,10 @@ def read_training_settings() -> tuple[int, int, int, float]:
     return int(epochs), int(batch_size), int(subset), float(validation)
 
 
-def wait_for_turn(queue: TrainingQueue, ticket: int) -> None:
-    """Show the queue position until this session may train (the loop ends if the tab closes)."""
-    status = st.empty()
-    while (position := queue.position(ticket)) > 0:
-        status.info(
-            f"The server trains {queue.slots} model(s) at a time. You are number {position} in the queue; your training starts by itself."
-        )
-        time.sleep(0.5)
-    status.empty()
-
-
 def train_in_session(
     config: cifar.CifarConfig, data: Cifar10, epochs: int, batch_size: int, subset: int, validation: float
 ) -> None:
-    queue = training_queue()
-    ticket = queue.join()
-    try:
-        wait_for_turn(queue, ticket)
+    with training_place():
         model = cifar.build_model(config)
         history = History()
         # Stored before training: Stop interrupts this run, and the next one finds the model as trained so far.
@@ -252,13 +232,11 @@ def train_in_session(
         )
         progress.empty()
         curves.empty()
-    finally:
-        queue.leave(ticket)
 
 
 def show_training(config: cifar.CifarConfig, data: Cifar10 | str) -> None:
     epochs, batch_size, subset, validation = read_training_settings()
-    queue = training_queue()
+    queue = server_training_queue()
     st.caption(f"Server: {queue.running} training(s) running, {queue.waiting} waiting; {queue.slots} at a time.")
     left, right = st.columns(2)
     train = left.button("Train", type="primary", key="cifar_train", disabled=isinstance(data, str))

@@ -15,6 +15,7 @@ from core.forecast_plots import (
     series_figure,
     window_figure,
 )
+from pages.common.training_place import training_place
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = ASSETS / "models" / "forecast_lstm.keras"
@@ -239,7 +240,8 @@ if right.button(
 ) and st.session_state.get("forecast_model"):
     st.session_state.forecast_model["history"].stopped_early = True
 if train:
-    train_in_session(settings, windows, epochs, batch_size)
+    with training_place():
+        train_in_session(settings, windows, epochs, batch_size)
 
 model, source, history = current_model(settings)
 if history is not None:

@@ -27,8 +27,18 @@ CARDS = (
         runs="Live: everything is computed as you move the settings.",
     ),
     Card(
+        page="pages/cnn/cifar10.py",
+        title="2 · CIFAR-10 CNN",
+        picture="cifar10.png",
+        teaches="The slides' basic CNN (553,514 parameters) and an improved one: train them on a subset, watch the "
+        "curves, then look inside (confusion matrix, mistakes, feature maps, filters, Grad-CAM), augment images and "
+        "classify your own picture.",
+        runs="Train your own in the session (one training at a time on the server, the others queue); pretrained "
+        "models for everything else.",
+    ),
+    Card(
         page="pages/rnn/lstm.py",
-        title="2 · LSTM",
+        title="3 · LSTM",
         picture="lstm.png",
         teaches="The four sequence patterns; what return_sequences and return_state return, shapes and values; "
         "stacking layers; the cell's gates step by step, recomputed in NumPy from the layer's own weights.",
@@ -36,7 +46,7 @@ CARDS = (
     ),
     Card(
         page="pages/rnn/forecasting.py",
-        title="3 · Forecasting",
+        title="4 · Forecasting",
         picture="forecasting.png",
         teaches="The class's synthetic series, windows of look_back values, an LSTM forecast one and many steps ahead, "
         "measured against persistence and the noise floor that no model can beat.",
@@ -49,8 +59,8 @@ st.title("CNN & RNN Lab")
 st.markdown(
     "An interactive companion to the practice class **Conv Neural Nets and RNNs**. Each page takes one slide of "
     "the class and lets you change what the slide fixes: the sizes, the switches, the data. Go through the pages "
-    "in order: first how one convolution layer turns an input into an output, then what a recurrent layer returns "
-    "and what happens inside its cell."
+    "in order: first how one convolution layer turns an input into an output, then a whole CNN on CIFAR-10, then "
+    "what a recurrent layer returns, what happens inside its cell, and how it forecasts a series."
 )
 
 columns = st.columns(3)

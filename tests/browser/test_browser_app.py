@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from PIL import Image
 from streamlit_browser import wait_for_app
+
+from core.datasets import CIFAR10_CLASSES
 
 PAGES = {
     "": "CNN & RNN Lab",
     "convolution": "Convolution layer",
     "lstm": "LSTM",
+    "cifar10": "CIFAR-10: a CNN that recognises pictures",
     "forecasting": "Forecasting a series with an LSTM",
 }
 
@@ -102,4 +109,45 @@ def test_forecasting_train_then_stop_keeps_the_partial_model(page, routed_app_ur
     wait_for_app(page)
     page.get_by_text("stopped early").wait_for()
     assert page.get_by_text("Epoch 200/200").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _png(color: tuple[int, int, int], size: tuple[int, int] = (120, 80)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, routed_app_url):
+    """Test that an uploaded picture is shown at 32 × 32 with a prediction, and a non-image gets a message."""
+    page.goto(f"{routed_app_url}/cifar10")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Try it").click()
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.set_input_files(files=[{"name": "sky.png", "mimeType": "image/png", "buffer": _png((90, 140, 230))}])
+    wait_for_app(page)
+    page.get_by_text("what the network sees: 32 × 32 (from 120 × 80)").wait_for()
+    page.get_by_text(re.compile(r"pretrained basic: (" + "|".join(CIFAR10_CLASSES) + ")")).wait_for()
+    upload.set_input_files(files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all"}])
+    wait_for_app(page)
+    page.get_by_text("This file is not a picture that can be read").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_cifar_training_curve_grows_then_stop(page, routed_app_url):
+    """Test that training on a small subset draws a growing curve and Stop ends it, keeping the model."""
+    page.goto(f"{routed_app_url}/cifar10")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Train").click()
+    subset = page.get_by_role("slider", name="Training images")
+    subset.focus()
+    subset.press("Home")
+    wait_for_app(page)
+    _set_number(page, "Epochs", 30)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Epoch 3/30").first.wait_for(timeout=120_000)
+    page.get_by_role("button", name="Stop").click()
+    wait_for_app(page)
+    page.get_by_text("Stopped early").wait_for()
+    assert page.get_by_text("Epoch 30/30").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0

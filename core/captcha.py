@@ -1,0 +1,263 @@
+"""Reading captchas with a CNN + BiLSTM + CTC model (the Keras example "OCR model for reading Captchas").
+
+The network sees a 50 × 200 greyscale image transposed to 200 × 50, so that the image's width
+is the time axis; after two 2 × 2 poolings there are 50 time steps. At each step it outputs
+probabilities over 20 classes: the CTC blank (index 0, Keras's `mask_index`) and the 19
+characters (1…19). CTC turns those 50 frames into text: take a path, merge repeats, drop blanks.
+
+Example:
+    >>> encode_label("226md").tolist()
+    [1, 1, 5, 10, 4]
+    >>> decode_label([1, 1, 5, 10, 4])
+    '226md'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+ALPHABET = "2345678bcdefgmnpwxy"  # the 19 characters of captcha_images_v2, sorted
+BLANK = 0  # CTC blank, Keras's mask_index
+NUM_CLASSES = len(ALPHABET) + 1  # 20: the blank and the characters
+IMAGE_HEIGHT, IMAGE_WIDTH = 50, 200
+LABEL_LENGTH = 5
+TIME_STEPS = IMAGE_WIDTH // 4  # two 2 × 2 poolings
+
+
+def encode_label(text: str) -> np.ndarray:
+    """Characters → class indices 1…19 (0 is the blank).
+
+    Raises:
+        ValueError: naming the characters outside the alphabet.
+    """
+    unknown = sorted(set(text) - set(ALPHABET))
+    if unknown:
+        raise ValueError(f"Label {text!r} has characters outside the alphabet {ALPHABET}: {''.join(unknown)}")
+    return np.array([ALPHABET.index(char) + 1 for char in text], dtype=np.int32)
+
+
+def decode_label(indices) -> str:
+    """Class indices → text; blanks and padding (0 or -1) are skipped."""
+    return "".join(ALPHABET[i - 1] for i in (int(v) for v in indices) if 1 <= i <= len(ALPHABET))
+
+
+def preprocess(image: Image.Image) -> np.ndarray:
+    """Any picture → the network's input: (200, 50, 1) float32 in [0, 1], width first.
+
+    1. Decode as greyscale. 2. Scale to [0, 1]. 3. Resize to 50 × 200.
+    4. Transpose so that the width is the time axis.
+    """
+    grey = image.convert("L")  # 1.
+    resized = grey.resize((IMAGE_WIDTH, IMAGE_HEIGHT), Image.Resampling.BILINEAR)  # 3. (PIL takes width, height)
+    values = np.asarray(resized, dtype=np.float32) / 255.0  # 2.
+    return values.T[..., np.newaxis]  # 4. (50, 200) → (200, 50, 1)
+
+
+def build_model(seed: int = 0):
+    """The material's CRNN: two conv blocks, Dense(64) + Dropout, two BiLSTMs, softmax over 20 classes.
+
+    Compiled with Adam and the CTC loss; 432,596 parameters.
+    """
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(seed)
+    image = keras.Input(shape=(IMAGE_WIDTH, IMAGE_HEIGHT, 1), name="image")
+    x = layers.Conv2D(32, (3, 3), activation="relu", kernel_initializer="he_normal", padding="same", name="Conv1")(
+        image
+    )
+    x = layers.MaxPooling2D((2, 2), name="pool1")(x)
+    x = layers.Conv2D(64, (3, 3), activation="relu", kernel_initializer="he_normal", padding="same", name="Conv2")(x)
+    x = layers.MaxPooling2D((2, 2), name="pool2")(x)
+    # Two poolings made the maps 4 times smaller: (50, 12, 64); each of the 50 columns becomes one time step.
+    x = layers.Reshape((IMAGE_WIDTH // 4, (IMAGE_HEIGHT // 4) * 64), name="reshape")(x)
+    x = layers.Dense(64, activation="relu", name="dense1")(x)
+    x = layers.Dropout(0.2)(x)
+    x = layers.Bidirectional(layers.LSTM(128, return_sequences=True, dropout=0.25))(x)
+    x = layers.Bidirectional(layers.LSTM(64, return_sequences=True, dropout=0.25))(x)
+    output = layers.Dense(NUM_CLASSES, activation="softmax", name="dense2")(x)
+    model = keras.Model(image, output, name="ocr_model_v1")
+    model.compile(optimizer=keras.optimizers.Adam(), loss=ctc_loss)
+    return model
+
+
+def ctc_loss(y_true, y_pred):
+    """CTC loss of softmax outputs: `keras.ops.ctc_loss` on their logarithm.
+
+    `ctc_loss` expects logits and applies a log-softmax; the log of probabilities that
+    already sum to one passes through it unchanged.
+    """
+    import keras
+    from keras import ops
+
+    y_true = ops.cast(y_true, "int32")
+    batch = ops.shape(y_pred)[0]
+    output_length = ops.full((batch,), ops.shape(y_pred)[1], dtype="int32")
+    label_length = ops.sum(ops.cast(ops.not_equal(y_true, BLANK), "int32"), axis=-1)
+    log_probabilities = ops.log(ops.clip(y_pred, keras.config.epsilon(), 1.0))
+    return ops.ctc_loss(y_true, log_probabilities, label_length, output_length, mask_index=BLANK)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded text and its score (log-probability for beam search, as Keras reports them)."""
+
+    text: str
+    score: float
+
+
+def ctc_decode(
+    probabilities: np.ndarray, strategy: str = "greedy", beam_width: int = 10, top_paths: int = 1
+) -> list[Decoded]:
+    """Decode one sample's (time, classes) probabilities with `keras.ops.ctc_decode`.
+
+    Returns:
+        `top_paths` readings, best first (greedy gives one).
+    """
+    from keras import ops
+
+    log_probabilities = np.log(np.clip(probabilities, 1e-12, 1.0))[np.newaxis].astype(np.float32)
+    lengths = np.array([probabilities.shape[0]], dtype=np.int32)
+    if strategy == "greedy":
+        decoded, scores = ops.ctc_decode(log_probabilities, lengths, strategy="greedy", mask_index=BLANK)
+    else:
+        decoded, scores = ops.ctc_decode(
+            log_probabilities,
+            lengths,
+            strategy="beam_search",
+            beam_width=beam_width,
+            top_paths=top_paths,
+            mask_index=BLANK,
+        )
+    decoded, scores = np.asarray(decoded), np.asarray(scores)
+    return [Decoded(decode_label(decoded[path, 0]), float(scores[0, path])) for path in range(decoded.shape[0])]
+
+
+@dataclass(frozen=True)
+class CollapseSteps:
+    """The best path and what CTC's two rules make of it."""
+
+    path: list[int]  # most probable class at each time step
+    merged: list[int]  # consecutive repeats merged into one
+    text: str  # blanks dropped
+
+
+def best_path_collapse(probabilities: np.ndarray) -> CollapseSteps:
+    """Greedy CTC by hand: argmax per step, merge repeats, drop blanks."""
+    path = [int(i) for i in probabilities.argmax(axis=1)]
+    merged = [label for index, label in enumerate(path) if index == 0 or label != path[index - 1]]
+    return CollapseSteps(path, merged, decode_label([label for label in merged if label != BLANK]))
+
+
+def class_symbol(index: int) -> str:
+    """How a class is written in the step-by-step view: '·' for the blank, else its character."""
+    return "·" if index == BLANK else ALPHABET[index - 1]
+
+
+def character_error_rate(truth: list[str], predicted: list[str]) -> float:
+    """Edit distance summed over all pairs, divided by the number of true characters."""
+    errors = sum(_edit_distance(a, b) for a, b in zip(truth, predicted, strict=True))
+    return errors / max(sum(len(t) for t in truth), 1)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+@dataclass(frozen=True)
+class CaptchaData:
+    """Preprocessed captchas split into training and validation parts."""
+
+    x_train: np.ndarray  # (n, 200, 50, 1) float32
+    y_train: np.ndarray  # (n, 5) int32, classes 1…19
+    x_valid: np.ndarray
+    y_valid: np.ndarray
+    valid_labels: tuple[str, ...]  # the validation captchas' texts, for reporting
+    skipped: tuple[str, ...]  # files left out: label outside the alphabet, wrong length or unreadable
+
+
+def load_split(paths, labels, validation_fraction: float = 0.1, seed: int = 42) -> CaptchaData:
+    """Read, preprocess and split the captchas (seeded shuffle, as the Keras example's `split_data`)."""
+    images, encoded, texts, skipped = [], [], [], []
+    for path, label in zip(paths, labels, strict=True):
+        if len(label) != LABEL_LENGTH or set(label) - set(ALPHABET):
+            skipped.append(f"{path.name}: label {label!r} is not {LABEL_LENGTH} characters of {ALPHABET}")
+            continue
+        try:
+            with Image.open(path) as image:
+                images.append(preprocess(image))
+        except OSError as error:
+            skipped.append(f"{path.name}: {error}")
+            continue
+        encoded.append(encode_label(label))
+        texts.append(label)
+    if not images:
+        raise ValueError("No usable captcha: " + "; ".join(skipped[:3]))
+    order = np.random.default_rng(seed).permutation(len(images))
+    valid_count = int(round(len(images) * validation_fraction))
+    valid, train = order[:valid_count], order[valid_count:]
+    x, y = np.stack(images), np.stack(encoded)
+    return CaptchaData(x[train], y[train], x[valid], y[valid], tuple(texts[i] for i in valid), tuple(skipped))
+
+
+def predict_probabilities(model, images: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """(N, 50, 20) per-step class probabilities for preprocessed images (N, 200, 50, 1)."""
+    outputs = [
+        np.asarray(model(images[start : start + batch_size], training=False))
+        for start in range(0, len(images), batch_size)
+    ]
+    return np.concatenate(outputs) if outputs else np.zeros((0, TIME_STEPS, NUM_CLASSES), dtype=np.float32)
+
+
+def read_texts(probabilities: np.ndarray) -> list[str]:
+    """Greedy readings of a batch of probabilities (the fast path used for evaluation)."""
+    return [best_path_collapse(p).text for p in probabilities]
+
+
+def train(
+    model,
+    data: CaptchaData,
+    epochs: int = 100,
+    batch_size: int = 16,
+    patience: int = 10,
+    on_epoch=None,
+    on_batch=None,
+    stop=None,
+    history=None,
+):
+    """Fit with early stopping on the validation loss (best weights restored), as the Keras example does.
+
+    Returns:
+        The `History` filled epoch by epoch (`history` itself if one is given).
+    """
+    import keras
+
+    from core.keras_callbacks import ProgressCallback
+    from core.training import History
+
+    history = history if history is not None else History()
+    callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
+    if patience:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+        )
+    model.fit(
+        data.x_train,
+        data.y_train,
+        validation_data=(data.x_valid, data.y_valid),
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=callbacks,
+    )
+    return history

@@ -1,0 +1,61 @@
+"""Plotly figures for the captcha page: per-step class probabilities and the CTC collapse."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.captcha import BLANK, NUM_CLASSES, CollapseSteps, class_symbol
+
+
+def probabilities_figure(probabilities: np.ndarray) -> go.Figure:
+    """(time, classes) probabilities as a heatmap: time across, the blank and the 19 characters down."""
+    symbols = ["blank"] + [class_symbol(i) for i in range(1, NUM_CLASSES)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=probabilities.T,
+            x=list(range(1, probabilities.shape[0] + 1)),
+            y=symbols,
+            colorscale="Viridis",
+            zmin=0,
+            zmax=1,
+            hovertemplate="step %{x}, '%{y}': %{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title="class", tickmode="array", tickvals=symbols)
+    fig.update_layout(
+        height=480, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step (a 4-pixel-wide column of the image)"
+    )
+    return fig
+
+
+def collapse_figure(steps: CollapseSteps) -> go.Figure:
+    """The best path, one symbol per time step, with merged repeats and dropped blanks marked.
+
+    Row 1 is the most probable class at each step. Row 2 keeps the first of each run of equal
+    symbols. Row 3 keeps what is left that is not a blank: the text.
+    """
+    path = steps.path
+    keep_merge = [index == 0 or path[index] != path[index - 1] for index in range(len(path))]
+    keep_final = [kept and label != BLANK for kept, label in zip(keep_merge, path, strict=True)]
+    rows = [
+        ("1. best path", [True] * len(path)),
+        ("2. merge repeats", keep_merge),
+        ("3. drop blanks", keep_final),
+    ]
+    fig = go.Figure()
+    for name, kept in rows:
+        colors = ["#C2185B" if k and path[i] != BLANK else ("#90A4AE" if k else "#ECEFF1") for i, k in enumerate(kept)]
+        fig.add_scatter(
+            x=list(range(1, len(path) + 1)),
+            y=[name] * len(path),
+            mode="markers+text",
+            marker=dict(symbol="square", size=18, color=colors),
+            text=[class_symbol(label) if k else "" for label, k in zip(path, kept, strict=True)],
+            textfont=dict(color="white", size=12),
+            hovertemplate="step %{x}<extra></extra>",
+            showlegend=False,
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=190, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step", plot_bgcolor="white")
+    return fig
