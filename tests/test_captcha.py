@@ -93,7 +93,17 @@ def test_evaluate_command_skips_bad_labels(tmp_path):
     for label in ("226md", "nnn5p", "abcde"):
         Image.new("L", (200, 50), 255).save(data / f"{label}.png")
     result = subprocess.run(
-        [sys.executable, "-m", "core", "evaluate", "captcha", "--model", str(tmp_path / "model.keras"), "--data", str(data)],
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "evaluate",
+            "captcha",
+            "--model",
+            str(tmp_path / "model.keras"),
+            "--data",
+            str(data),
+        ],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
