@@ -7,8 +7,8 @@ characters (1…19). CTC turns those 50 frames into text: take a path, merge rep
 
 Example:
     >>> encode_label("226md").tolist()
-    [1, 1, 5, 10, 4]
-    >>> decode_label([1, 1, 5, 10, 4])
+    [1, 1, 5, 14, 10]
+    >>> decode_label([1, 1, 5, 14, 10])
     '226md'
 """
 

@@ -5,7 +5,22 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.captcha import BLANK, NUM_CLASSES, CollapseSteps, class_symbol
+from core.captcha import ALPHABET, BLANK, NUM_CLASSES, CollapseSteps, class_symbol
+
+
+def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
+    """How often each of the 19 characters occurs in the labels."""
+    text = "".join(labels)
+    counts = [text.count(char) for char in ALPHABET]
+    fig = go.Figure(go.Bar(x=list(ALPHABET), y=counts, marker_color="#1976D2", text=counts, textposition="outside"))
+    fig.update_layout(
+        height=260,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis_title="character",
+        yaxis_title="occurrences",
+        yaxis_range=[0, max(counts) * 1.15],
+    )
+    return fig
 
 
 def probabilities_figure(probabilities: np.ndarray) -> go.Figure:

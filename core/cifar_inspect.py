@@ -44,14 +44,27 @@ class FeatureMap:
     values: np.ndarray  # (height, width, channels) after the conv layer
 
 
+def _run_layers(model, batch):
+    """Call a Sequential model's layers one by one (inference mode), yielding each layer and its output.
+
+    Going layer by layer works the same for a freshly built model and a loaded one, whose
+    stored symbolic graph may not connect its inner layers to `model.inputs`.
+    """
+    hidden = batch
+    for layer in model.layers:
+        hidden = layer(hidden, training=False)
+        yield layer, hidden
+
+
 def feature_maps(model, image: np.ndarray) -> list[FeatureMap]:
     """The output of every Conv2D layer for one uint8 image (32, 32, 3)."""
-    import keras
-
-    names = conv_layer_names(model)
-    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in names])
-    outputs = probe(image[np.newaxis].astype(np.float32), training=False)
-    return [FeatureMap(name, np.asarray(output)[0]) for name, output in zip(names, outputs, strict=True)]
+    names = set(conv_layer_names(model))
+    batch = image[np.newaxis].astype(np.float32)
+    return [
+        FeatureMap(layer.name, np.asarray(output)[0])
+        for layer, output in _run_layers(model, batch)
+        if layer.name in names
+    ]
 
 
 def first_layer_filters(model) -> np.ndarray:
@@ -70,15 +83,16 @@ def grad_cam(model, image: np.ndarray, class_index: int) -> np.ndarray:
     averaged over the picture, weights that channel; the weighted sum, kept where positive,
     is upsampled to the input size.
     """
-    import keras
     import tensorflow as tf  # the gradient tape of Keras's TensorFlow backend
 
-    last_conv = model.get_layer(conv_layer_names(model)[-1])
-    probe = keras.Model(model.inputs, [last_conv.output, model.layers[-1].output])
+    last_conv = conv_layer_names(model)[-1]
     inputs = tf.convert_to_tensor(image[np.newaxis].astype(np.float32))
     with tf.GradientTape() as tape:
-        activations, probabilities = probe(inputs, training=False)
-        score = probabilities[:, class_index]
+        for layer, output in _run_layers(model, inputs):
+            if layer.name == last_conv:
+                activations = output
+                tape.watch(activations)
+        score = output[:, class_index]
     gradients = tape.gradient(score, activations)[0].numpy()  # (h, w, c)
     weights = gradients.mean(axis=(0, 1))
     cam = np.maximum(activations[0].numpy() @ weights, 0)

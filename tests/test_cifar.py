@@ -134,3 +134,15 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
     assert result.returncode == 0, result.stderr
     last_line = result.stdout.strip().splitlines()[-1]
     assert last_line.startswith("accuracy=") and last_line.endswith(" n=8")
+
+
+def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):
+    """Test that Grad-CAM and feature maps work on a model loaded from disk, as the pretrained ones are."""
+    import keras
+
+    path = tmp_path / "model.keras"
+    cifar.build_model(cifar.CifarConfig.basic()).save(path)
+    model = keras.models.load_model(path)
+    heat = cifar_inspect.grad_cam(model, tiny_data[0][1], 0)
+    assert heat.shape == (32, 32) and heat.max() <= 1
+    assert len(cifar_inspect.feature_maps(model, tiny_data[0][1])) == 3

@@ -13,6 +13,7 @@ PAGES = (
     "pages/cnn/cifar10.py",
     "pages/rnn/lstm.py",
     "pages/rnn/forecasting.py",
+    "pages/rnn/captcha.py",
 )
 
 
@@ -70,7 +71,7 @@ def test_convolution_impossible_settings_show_a_message(key, value, message):
 @pytest.mark.parametrize(("return_sequences", "return_state"), list(itertools.product((False, True), repeat=2)))
 def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state):
     """Test that each return_sequences / return_state combination renders its tensors and all identities hold."""
-    app = open_page("pages/rnn/lstm.py", "pages/rnn/forecasting.py", "pages/rnn/captcha.py")
+    app = open_page("pages/rnn/lstm.py")
     app.toggle(key="lstm_return_sequences").set_value(return_sequences)
     app.toggle(key="lstm_return_state").set_value(return_state)
     app.run()
@@ -84,7 +85,7 @@ def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state)
 
 def test_lstm_page_explains_a_broken_stack():
     """Test that switching off return_sequences under another LSTM shows the explanation."""
-    app = open_page("pages/rnn/lstm.py", "pages/rnn/forecasting.py", "pages/rnn/captcha.py")
+    app = open_page("pages/rnn/lstm.py")
     app.toggle(key="lstm_stack_seq_0_2").set_value(False)
     app.run()
     assert not app.exception
@@ -93,7 +94,7 @@ def test_lstm_page_explains_a_broken_stack():
 
 def test_forecasting_opens_with_the_pretrained_result():
     """Test that with the material's settings the page shows results at once, from the shipped model."""
-    app = open_page("pages/rnn/forecasting.py", "pages/rnn/captcha.py")
+    app = open_page("pages/rnn/forecasting.py")
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
     assert any("the LSTM's error is" in m.value for m in app.markdown)
@@ -101,7 +102,7 @@ def test_forecasting_opens_with_the_pretrained_result():
 
 def test_forecasting_trains_a_session_model_for_new_settings():
     """Test that other settings ask for training, and Train gives this session its own model and results."""
-    app = open_page("pages/rnn/forecasting.py", "pages/rnn/captcha.py")
+    app = open_page("pages/rnn/forecasting.py")
     app.number_input(key="forecast_look_back").set_value(5)
     app.number_input(key="forecast_units").set_value(8)
     app.number_input(key="forecast_epochs").set_value(2)

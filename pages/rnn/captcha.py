@@ -2,7 +2,6 @@
 
 import json
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from core import captcha
-from core.captcha_plots import collapse_figure, probabilities_figure
+from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.cifar_plots import curves_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import ImageRejected, load_image
@@ -50,13 +49,11 @@ def pretrained_model():
 
 
 def show_data(files: CaptchaFiles) -> None:
-    counts = Counter("".join(files.labels))
+    distinct = len(set("".join(files.labels)))
     st.markdown(
-        f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {files.source}; {len(counts)} distinct characters."
+        f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {files.source}; {distinct} distinct characters."
     )
-    st.bar_chart(
-        {char: counts[char] for char in captcha.ALPHABET}, x_label="character", y_label="occurrences", height=220
-    )
+    st.plotly_chart(character_counts_figure(files.labels), key="captcha_counts")
     st.image([str(path) for path in files.paths[:12]], caption=list(files.labels[:12]), width=200)
     with st.expander("Characters ↔ integers (the CTC blank is 0)"):
         st.dataframe(
@@ -74,7 +71,9 @@ def show_data(files: CaptchaFiles) -> None:
     columns[0].image(original, caption=f"1. read: {original.size[0]} × {original.size[1]} {original.mode}")
     columns[1].image(grey, caption="2. decode as greyscale, 3. scale to [0, 1]")
     columns[2].image((tensor[..., 0].T * 255).astype(np.uint8), caption="4. resize to 50 × 200")
-    columns[3].image((tensor[..., 0] * 255).astype(np.uint8), caption=f"5. transpose: {tensor.shape}, width = time")
+    columns[3].image(
+        (tensor[..., 0] * 255).astype(np.uint8), caption=f"5. transpose: {tensor.shape}, width = time", width=50
+    )
     st.markdown(f"Label `{files.labels[0]}` → `{captcha.encode_label(files.labels[0]).tolist()}`")
 
 

@@ -200,7 +200,7 @@ def show_look_back_gap() -> None:
     data = json.loads(LOOK_BACK_RESULTS.read_text())
     st.plotly_chart(
         look_back_figure(data["look_backs"], data["model_over_floor"], data["persistence_over_floor"]),
-        key="forecast_look_back",
+        key="forecast_look_back_chart",
     )
     st.caption(f"Mean over {data['seeds']} seeds, measured by `{data['command']}`.")
 

@@ -151,3 +151,38 @@ def test_cifar_training_curve_grows_then_stop(page, routed_app_url):
     page.get_by_text("Stopped early").wait_for()
     assert page.get_by_text("Epoch 30/30").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_captcha_upload_is_read(page, routed_app_url, captcha_dir):
+    """Test that uploading a captcha shows the 50 × 200 input and the pretrained model's reading of it."""
+    path = sorted(captcha_dir.glob("*.png"))[-1]
+    page.goto(f"{routed_app_url}/captcha")
+    wait_for_app(page)
+    page.get_by_text("upload a picture").click()
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    wait_for_app(page)
+    page.get_by_text("what the network sees: 50 × 200 greyscale").wait_for()
+    page.get_by_role("heading", name=f"Reading: {path.stem}").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_captcha_canvas_blank_then_drawn(page, routed_app_url):
+    """Test that an empty canvas asks for a drawing, and mouse strokes on it are read by the model."""
+    page.goto(f"{routed_app_url}/captcha")
+    wait_for_app(page)
+    page.get_by_text("draw", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("Draw something first.").wait_for()
+    canvas = page.frame_locator('iframe[title*="st_canvas"], iframe').first.locator("canvas").last
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 60, box["y"] + 40)
+    page.mouse.down()
+    for step in range(1, 30):
+        page.mouse.move(box["x"] + 60 + step * 15, box["y"] + 40 + (step % 6) * 12)
+    page.mouse.up()
+    wait_for_app(page)
+    page.get_by_text("what the network sees: 50 × 200 greyscale").wait_for()
+    page.get_by_role("heading", name="Reading:").wait_for()
+    assert page.get_by_text("Draw something first.").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
