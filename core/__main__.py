@@ -10,12 +10,24 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from core import captcha, cifar, forecast
 from core.datasets import CIFAR10_CLASSES, load_captcha_files, load_cifar10, load_image_folder
+from core.training import History
+
+
+def epoch_printer(epochs: int) -> Callable[[History], None]:
+    """A progress report that prints every metric of each finished epoch, and its time."""
+
+    def report(history: History) -> None:
+        metrics = " ".join(f"{name}={values[-1]:.4f}" for name, values in history.metrics.items())
+        print(f"epoch {history.epochs}/{epochs} {metrics} time={history.seconds[-1]:.1f}s", flush=True)
+
+    return report
 
 
 def train_forecast(args: argparse.Namespace) -> None:
@@ -24,14 +36,10 @@ def train_forecast(args: argparse.Namespace) -> None:
     windows = forecast.split_windows(series, args.look_back)
     model = forecast.build_forecaster(args.look_back, units=args.units, seed=args.seed)
 
-    def report(history: forecast.History) -> None:
-        print(
-            f"epoch {history.epochs}/{args.epochs} loss={history.metrics['loss'][-1]:.4f} time={history.seconds[-1]:.2f}s",
-            flush=True,
-        )
-
     start = time.perf_counter()
-    forecast.train_forecaster(model, windows, epochs=args.epochs, batch_size=args.batch_size, on_epoch=report)
+    forecast.train_forecaster(
+        model, windows, epochs=args.epochs, batch_size=args.batch_size, on_epoch=epoch_printer(args.epochs)
+    )
     result = forecast.evaluate(model, series, windows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
@@ -48,10 +56,6 @@ def train_cifar10(args: argparse.Namespace) -> None:
     model = cifar.build_model(config, seed=args.seed)
     print(f"{args.variant} model: {model.count_params():,} parameters", flush=True)
 
-    def report(history: forecast.History) -> None:
-        metrics = " ".join(f"{name}={values[-1]:.4f}" for name, values in history.metrics.items())
-        print(f"epoch {history.epochs}/{args.epochs} {metrics} time={history.seconds[-1]:.1f}s", flush=True)
-
     start = time.perf_counter()
     history = cifar.train(
         model,
@@ -60,7 +64,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
         epochs=args.epochs,
         batch_size=args.batch_size,
         validation_split=args.validation_split,
-        on_epoch=report,
+        on_epoch=epoch_printer(args.epochs),
         learning_rate_schedule=args.variant == "improved",
         patience=args.patience,
     )
@@ -109,13 +113,14 @@ def train_captcha(args: argparse.Namespace) -> None:
     )
     model = captcha.build_model(seed=args.seed)
 
-    def report(history: forecast.History) -> None:
-        metrics = " ".join(f"{name}={values[-1]:.4f}" for name, values in history.metrics.items())
-        print(f"epoch {history.epochs}/{args.epochs} {metrics} time={history.seconds[-1]:.1f}s", flush=True)
-
     start = time.perf_counter()
     history = captcha.train(
-        model, data, epochs=args.epochs, batch_size=args.batch_size, patience=args.patience, on_epoch=report
+        model,
+        data,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        patience=args.patience,
+        on_epoch=epoch_printer(args.epochs),
     )
     seconds = time.perf_counter() - start
     predicted = captcha.read_texts(captcha.predict_probabilities(model, data.x_valid))

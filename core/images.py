@@ -19,6 +19,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_PIXELS = 50_000_000
 
 
+# What the upload widgets accept: every format Pillow reads that people send.
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
+
+
 class ImageRejected(ValueError):
     """The upload cannot be used; the message says why, in words for the user."""
 

@@ -10,7 +10,8 @@ import streamlit as st
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, curves_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
-from core.images import ImageRejected, load_image, square_thumbnail
+from core.images import UPLOAD_TYPES, ImageRejected, load_image, square_thumbnail
+from core.summary import layer_table
 from core.training import History, server_training_queue
 from pages.common.training_place import training_place
 
@@ -18,7 +19,6 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}
 SAMPLES = ASSETS / "samples" / "cifar10"
 SUBSETS = (1_000, 5_000, 10_000, 50_000)
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 
 
 @st.cache_resource(show_spinner="Loading CIFAR-10…")
@@ -159,16 +159,7 @@ def read_config() -> cifar.CifarConfig:
 def model_summary(config: cifar.CifarConfig) -> tuple[list[dict], int]:
     """Layer table and parameter count of a config (built once per config)."""
     model = cifar.build_model(config)
-    rows = [
-        {
-            "layer": layer.name,
-            "type": type(layer).__name__,
-            "output shape": str(tuple(layer.output.shape)),
-            "parameters": layer.count_params(),
-        }
-        for layer in model.layers
-    ]
-    return rows, model.count_params()
+    return layer_table(model), model.count_params()
 
 
 def show_model(config: cifar.CifarConfig) -> None:

@@ -13,13 +13,13 @@ from core import captcha
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.cifar_plots import curves_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
-from core.images import ImageRejected, load_image
+from core.images import UPLOAD_TYPES, ImageRejected, load_image
+from core.summary import layer_table
 from core.training import History
 from pages.common.training_place import training_place
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = ASSETS / "models" / "captcha_ocr.keras"
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 CANVAS_WIDTH, CANVAS_HEIGHT = 600, 150  # the captchas' 200 × 50 proportions, three times larger
 
 
@@ -80,16 +80,7 @@ def show_data(files: CaptchaFiles) -> None:
 @st.cache_resource(show_spinner=False)
 def model_summary() -> tuple[list[dict], int]:
     model = captcha.build_model()
-    rows = [
-        {
-            "layer": layer.name,
-            "type": type(layer).__name__,
-            "output shape": str(tuple(layer.output.shape)),
-            "parameters": layer.count_params(),
-        }
-        for layer in model.layers
-    ]
-    return rows, model.count_params()
+    return layer_table(model), model.count_params()
 
 
 def show_model() -> None:
