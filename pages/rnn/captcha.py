@@ -20,6 +20,7 @@ from pages.common.training_place import training_place
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = ASSETS / "models" / "captcha_ocr.keras"
+SAMPLES = ASSETS / "samples" / "captcha"  # used when the data set cannot be had
 CANVAS_WIDTH, CANVAS_HEIGHT = 600, 150  # the captchas' 200 × 50 proportions, three times larger
 
 
@@ -136,12 +137,11 @@ def show_training(data: captcha.CaptchaData) -> None:
 
 def picture_to_read(files: CaptchaFiles | str) -> Image.Image | None:
     """The captcha the student chose, uploaded or drew; None (with a message) when there is nothing to read."""
+    samples = sorted(SAMPLES.glob("*.png")) if isinstance(files, str) else list(files.paths[:200])
     sources = ["a sample", "upload a picture", "draw", "draw over a captcha"]
-    if isinstance(files, str):
-        sources = ["upload a picture", "draw"]
     source = st.radio("Read", sources, horizontal=True, key="captcha_source")
     if source == "a sample":
-        path = st.selectbox("Captcha", files.paths[:200], format_func=lambda p: p.stem, key="captcha_sample")
+        path = st.selectbox("Captcha", samples, format_func=lambda p: p.stem, key="captcha_sample")
         with Image.open(path) as image:
             return image.convert("RGB")
     if source == "upload a picture":

@@ -52,6 +52,14 @@ CARDS = (
         "measured against persistence and the noise floor that no model can beat.",
         runs="Pretrained for the class's settings (shown at once); train your own in about 15 s, with a Stop button.",
     ),
+    Card(
+        page="pages/rnn/captcha.py",
+        title="5 · Captcha OCR",
+        picture="captcha.png",
+        teaches="A CNN + BiLSTM reads a captcha column by column; CTC turns its 50 per-step guesses into 5 characters. "
+        "Read samples, uploads and your own drawings, greedy and beam search side by side.",
+        runs="Pretrained reader; train your own in the session.",
+    ),
 )
 
 
@@ -60,7 +68,8 @@ st.markdown(
     "An interactive companion to the practice class **Conv Neural Nets and RNNs**. Each page takes one slide of "
     "the class and lets you change what the slide fixes: the sizes, the switches, the data. Go through the pages "
     "in order: first how one convolution layer turns an input into an output, then a whole CNN on CIFAR-10, then "
-    "what a recurrent layer returns, what happens inside its cell, and how it forecasts a series."
+    "what a recurrent layer returns, what happens inside its cell, how it forecasts a series, "
+    "and how a CNN and an LSTM together read text."
 )
 
 columns = st.columns(3)
