@@ -27,7 +27,7 @@ from core.datasets import load_captcha_files  # noqa: E402
 
 def read_once(model, picture: Image.Image) -> str:
     x = captcha.preprocess(picture)
-    probabilities = np.asarray(model(x[np.newaxis], training=False))[0]
+    probabilities = captcha.predict_probabilities(model, x[np.newaxis])[0]
     captcha.ctc_decode(probabilities)
     captcha.ctc_decode(probabilities, "beam_search", beam_width=10, top_paths=3)
     return captcha.best_path_collapse(probabilities).text

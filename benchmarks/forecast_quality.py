@@ -92,6 +92,22 @@ def plain_run(seed: int) -> dict[str, float]:
     }
 
 
+def linear_run(seed: int, look_back: int) -> dict[str, float]:
+    """The best linear predictor from the same windows: least squares on the training windows."""
+    series = make_series(SeriesConfig(seed=seed))
+    windows = split_windows(series, look_back)
+    design = np.c_[windows.x_train[..., 0], np.ones(len(windows.x_train))]
+    coefficients = np.linalg.lstsq(design, windows.y_train, rcond=None)[0]
+    forecast = series.denormalise(np.c_[windows.x_test[..., 0], np.ones(len(windows.x_test))] @ coefficients)
+    truth = series.noisy[windows.test_index]
+    floor = score(truth, series.clean[windows.test_index]).rmse
+    return {
+        "seconds": 0.0,
+        "model_over_floor": score(truth, forecast).rmse / floor,
+        "persistence_over_floor": score(truth, series.noisy[windows.test_index - 1]).rmse / floor,
+    }
+
+
 def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
     for seed, run in enumerate(runs):
         print(
@@ -115,17 +131,26 @@ def main() -> None:
         "--look-backs", default=str(MATERIAL_LOOK_BACK), help="comma-separated look-backs for the project's run"
     )
     parser.add_argument(
+        "--linear", action="store_true", help="also report the best linear predictor from the same windows"
+    )
+    parser.add_argument("--skip-project", action="store_true", help="do not train the project's model")
+    parser.add_argument(
         "--save",
         action="store_true",
         help=f"write the look-back results to {SAVED.relative_to(PROJECT_ROOT)} for the page",
     )
     args = parser.parse_args()
     look_backs = [int(value) for value in args.look_backs.split(",")]
+    if args.linear:
+        for look_back in look_backs:
+            report(f"linear look_back={look_back}", [linear_run(seed, look_back) for seed in range(args.seeds)])
+    if args.skip_project:
+        look_backs = []
     means = [
         report(f"project look_back={look_back}", [project_run(seed, look_back) for seed in range(args.seeds)])
         for look_back in look_backs
     ]
-    if args.save:
+    if args.save and means:
         SAVED.parent.mkdir(parents=True, exist_ok=True)
         result = {
             "command": "python benchmarks/forecast_quality.py " + " ".join(sys.argv[1:]),

@@ -133,7 +133,7 @@ def train_captcha(args: argparse.Namespace) -> None:
         "parameters": model.count_params(),
         "epochs": history.epochs,
         "train_seconds": round(seconds, 1),
-        "validation": f"{len(data.valid_labels)} captchas: a seeded shuffle (seed {args.split_seed}) of the folder, last {args.validation_split:.0%}",
+        "validation": f"{len(data.valid_labels)} captchas ({args.validation_split:.0%} of the folder, drawn by a seeded shuffle, seed {args.split_seed}), never trained on",
         "validation_labels": list(data.valid_labels),
         "exact_match": round(exact, 4),
         "cer": round(cer, 4),

@@ -45,7 +45,8 @@ def pretrained_model():
     if not PRETRAINED.exists():
         return None
     model = keras.models.load_model(PRETRAINED, custom_objects={"ctc_loss": captcha.ctc_loss})
-    model(np.zeros((1, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32), training=False)
+    # Build the compiled predict step once, before sessions share the model.
+    captcha.predict_probabilities(model, np.zeros((1, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32))
     return model
 
 
@@ -195,7 +196,7 @@ def show_reading(model, picture: Image.Image) -> None:
     x = captcha.preprocess(picture)
     st.image((x[..., 0].T * 255).astype(np.uint8), caption="what the network sees: 50 × 200 greyscale", width=400)
     start = time.perf_counter()
-    probabilities = np.asarray(model(x[np.newaxis], training=False))[0]
+    probabilities = captcha.predict_probabilities(model, x[np.newaxis])[0]
     seconds = time.perf_counter() - start
     steps = captcha.best_path_collapse(probabilities)
     greedy = captcha.ctc_decode(probabilities)[0]
