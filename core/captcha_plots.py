@@ -37,7 +37,7 @@ def probabilities_figure(probabilities: np.ndarray) -> go.Figure:
             hovertemplate="step %{x}, '%{y}': %{z:.3f}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", title="class", tickmode="array", tickvals=symbols)
+    fig.update_yaxes(type="category", autorange="reversed", title="class")  # "2"…"8" are labels, not numbers
     fig.update_layout(
         height=480, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step (a 4-pixel-wide column of the image)"
     )
