@@ -165,7 +165,7 @@ def model_summary(config: cifar.CifarConfig) -> tuple[list[dict], int]:
 def show_model(config: cifar.CifarConfig) -> None:
     rows, total = model_summary(config)
     st.markdown(f"**{total:,} parameters** in {len(rows)} layers.")
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)  # every layer, no scrolling
     st.caption(
         "The slides' code says Dense(256), which gives 288,554 parameters; their printed summary shows Dense(512) "
         "and 553,514. The dense layer after Flatten holds most of them: 1024 × 512 + 512 = 524,800."
