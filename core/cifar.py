@@ -126,11 +126,12 @@ def train(
     """
     import keras
 
+    from core.batches import UInt8Batches
     from core.keras_callbacks import ProgressCallback
 
     history = history if history is not None else History()
     if learning_rate_schedule:
-        steps = epochs * int(np.ceil(len(x_train) * (1 - validation_split) / batch_size))
+        steps = epochs * int(np.ceil((len(x_train) - int(len(x_train) * validation_split)) / batch_size))
         schedule = keras.optimizers.schedules.CosineDecay(1e-3, steps)
         model.compile(optimizer=keras.optimizers.Adam(schedule), loss="categorical_crossentropy", metrics=["accuracy"])
     callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
@@ -138,16 +139,15 @@ def train(
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=patience, restore_best_weights=True)
         )
-    model.fit(
-        x_train,
-        one_hot(y_train),
-        epochs=epochs,
-        batch_size=batch_size,
-        validation_split=validation_split,
-        shuffle=True,
-        verbose=0,
-        callbacks=callbacks,
+    # The last part is for validation, as Keras's validation_split takes it (the data are shuffled once already).
+    split = len(x_train) - int(len(x_train) * validation_split)
+    train_batches = UInt8Batches(x_train[:split], y_train[:split], batch_size, NUM_CLASSES, shuffle=True)
+    validation = (
+        UInt8Batches(x_train[split:], y_train[split:], 500, NUM_CLASSES, shuffle=False)
+        if split < len(x_train)
+        else None
     )
+    model.fit(train_batches, validation_data=validation, epochs=epochs, verbose=0, callbacks=callbacks)
     return history
 
 
