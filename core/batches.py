@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from core.cifar import one_hot
+
 
 class UInt8Batches(keras.utils.PyDataset):
     """(images, one-hot labels) batches taken from uint8 arrays by index, reshuffled every epoch.
@@ -13,12 +15,10 @@ class UInt8Batches(keras.utils.PyDataset):
     CIFAR-10's training set); this hands Keras one batch of 32 images at a time instead.
     """
 
-    def __init__(
-        self, images: np.ndarray, labels: np.ndarray, batch_size: int, num_classes: int, shuffle: bool, seed: int = 0
-    ) -> None:
+    def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int = 0) -> None:
         super().__init__()
         self.images, self.labels = images, labels
-        self.batch_size, self.num_classes, self.shuffle = batch_size, num_classes, shuffle
+        self.batch_size, self.shuffle = batch_size, shuffle
         self.rng = np.random.default_rng(seed)
         self.order = self.rng.permutation(len(images)) if shuffle else np.arange(len(images))
 
@@ -27,7 +27,7 @@ class UInt8Batches(keras.utils.PyDataset):
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        return self.images[chosen], np.eye(self.num_classes, dtype=np.float32)[self.labels[chosen]]
+        return self.images[chosen], one_hot(self.labels[chosen])
 
     def on_epoch_end(self) -> None:
         if self.shuffle:

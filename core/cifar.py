@@ -141,12 +141,8 @@ def train(
         )
     # The last part is for validation, as Keras's validation_split takes it (the data are shuffled once already).
     split = len(x_train) - int(len(x_train) * validation_split)
-    train_batches = UInt8Batches(x_train[:split], y_train[:split], batch_size, NUM_CLASSES, shuffle=True)
-    validation = (
-        UInt8Batches(x_train[split:], y_train[split:], 500, NUM_CLASSES, shuffle=False)
-        if split < len(x_train)
-        else None
-    )
+    train_batches = UInt8Batches(x_train[:split], y_train[:split], batch_size, shuffle=True)
+    validation = UInt8Batches(x_train[split:], y_train[split:], 500, shuffle=False) if split < len(x_train) else None
     model.fit(train_batches, validation_data=validation, epochs=epochs, verbose=0, callbacks=callbacks)
     return history
 
