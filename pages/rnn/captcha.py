@@ -33,9 +33,10 @@ def captcha_files() -> CaptchaFiles | str:
 
 
 @st.cache_resource(show_spinner="Preparing the captchas…")
-def captcha_split() -> captcha.CaptchaData | str:
+def captcha_split() -> captcha.CaptchaData:
+    """The preprocessed training / validation split; only called once the data set is known to be there."""
     files = captcha_files()
-    return files if isinstance(files, str) else captcha.load_split(files.paths, files.labels)
+    return captcha.load_split(files.paths, files.labels)
 
 
 @st.cache_resource(show_spinner="Loading the pretrained captcha reader…")
@@ -113,7 +114,7 @@ def train_in_session(data: captcha.CaptchaData, epochs: int, patience: int) -> N
         curves.empty()
 
 
-def show_training(data: captcha.CaptchaData) -> None:
+def show_training() -> None:
     left, right = st.columns(2)
     epochs = left.number_input("Epochs", 1, 200, 100, key="captcha_epochs")
     patience = right.number_input("Early stopping patience (0 = off)", 0, 50, 10, key="captcha_patience")
@@ -122,7 +123,8 @@ def show_training(data: captcha.CaptchaData) -> None:
     if right.button("Stop", key="captcha_stop") and st.session_state.get("captcha_model"):
         st.session_state.captcha_model["history"].stopped_early = True
     if train:
-        train_in_session(data, int(epochs), int(patience))
+        # Decoded on the first Train press, not on every visit: reading a captcha does not need it.
+        train_in_session(captcha_split(), int(epochs), int(patience))
     trained = st.session_state.get("captcha_model")
     if trained and trained["history"].epochs:
         st.plotly_chart(curves_figure({"my model": trained["history"].metrics}), key="captcha_curves")
@@ -250,8 +252,7 @@ with tabs[1]:
 with tabs[2]:
     show_model()
 with tabs[3]:
-    data = captcha_split()
-    if isinstance(data, str):
-        st.info(data)
+    if isinstance(files, str):
+        st.info(files)
     else:
-        show_training(data)
+        show_training()
