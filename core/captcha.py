@@ -244,6 +244,33 @@ def train(
     Returns:
         The `History` filled epoch by epoch (`history` itself if one is given).
     """
+    return fit(
+        model,
+        (data.x_train, data.y_train),
+        (data.x_valid, data.y_valid),
+        epochs,
+        patience,
+        batch_size=batch_size,
+        on_epoch=on_epoch,
+        on_batch=on_batch,
+        stop=stop,
+        history=history,
+    )
+
+
+def fit(
+    model,
+    training,
+    validation: tuple[np.ndarray, np.ndarray],
+    epochs: int,
+    patience: int,
+    batch_size: int | None = None,
+    on_epoch=None,
+    on_batch=None,
+    stop=None,
+    history=None,
+):
+    """`model.fit` on arrays `(x, y)` or a `keras.utils.PyDataset`, reporting progress, with early stopping."""
     import keras
 
     from core.keras_callbacks import ProgressCallback
@@ -255,13 +282,14 @@ def train(
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
         )
+    arrays = isinstance(training, tuple)
     model.fit(
-        data.x_train,
-        data.y_train,
-        validation_data=(data.x_valid, data.y_valid),
+        training[0] if arrays else training,
+        training[1] if arrays else None,
+        validation_data=validation,
         epochs=epochs,
-        batch_size=batch_size,
-        shuffle=True,
+        batch_size=batch_size if arrays else None,
+        shuffle=arrays,
         verbose=0,
         callbacks=callbacks,
     )

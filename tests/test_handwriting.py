@@ -1,0 +1,107 @@
+"""Tests of the synthetic hand-drawn text and of training the captcha reader on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.drawn_text import MOUSE_GLYPHS, mouse_strokes
+from core import captcha, handwriting
+from core.batches import CaptchaAndDrawingBatches
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_character_has_a_training_and_a_benchmark_shape():
+    """Test that both letter sets cover exactly the captcha alphabet, and differ from each other."""
+    assert sorted(handwriting.GLYPHS) == sorted(captcha.ALPHABET)
+    assert sorted(MOUSE_GLYPHS) == sorted(captcha.ALPHABET)
+    assert all(MOUSE_GLYPHS[c] not in handwriting.GLYPHS[c] for c in captcha.ALPHABET)
+
+
+def test_render_text_draws_dark_strokes_inside_the_canvas():
+    """Test that a rendered text is a white 600 × 150 picture with black ink, reproducible from its seed."""
+    first = handwriting.render_text("b3dx7", np.random.default_rng(5))
+    again = handwriting.render_text("b3dx7", np.random.default_rng(5))
+    pixels = np.asarray(first.convert("L"))
+    assert first.size == (handwriting.CANVAS_WIDTH, handwriting.CANVAS_HEIGHT)
+    assert np.array_equal(pixels, np.asarray(again.convert("L")))
+    assert 0.01 < np.mean(pixels < 128) < 0.5
+    # Nothing touches the border: the text was fitted into the canvas.
+    assert pixels[:, :3].min() > 128 and pixels[:, -3:].min() > 128
+
+
+def test_strokes_stay_in_the_canvas_for_long_texts():
+    """Test that even six wide characters are scaled to fit the canvas."""
+    for seed in range(20):
+        strokes, _ = handwriting.text_strokes("mwmwmw", np.random.default_rng(seed))
+        points = np.concatenate(strokes)
+        assert points[:, 0].min() >= 0 and points[:, 0].max() <= handwriting.CANVAS_WIDTH
+        assert points[:, 1].min() >= 0 and points[:, 1].max() <= handwriting.CANVAS_HEIGHT
+
+
+def test_synthetic_batch_labels_match_texts():
+    """Test that a synthetic batch gives network inputs and blank-padded labels that decode to its texts."""
+    images, labels, texts = handwriting.synthetic_batch(8, np.random.default_rng(0))
+    assert images.shape == (8, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1)
+    assert images.dtype == np.float32 and 0.0 <= images.min() and images.max() <= 1.0
+    assert labels.shape == (8, handwriting.MAX_LABEL_LENGTH)
+    assert [captcha.decode_label(row) for row in labels] == texts
+    assert all(3 <= len(text) <= handwriting.MAX_LABEL_LENGTH for text in texts)
+
+
+def test_pad_labels_fills_with_the_blank():
+    """Test that labels are padded with the blank, which the CTC loss does not count."""
+    padded = handwriting.pad_labels(np.array([[1, 2, 3, 4, 5]]))
+    assert padded.tolist() == [[1, 2, 3, 4, 5, captcha.BLANK]]
+
+
+def test_mixed_batches_are_half_captchas_and_reproducible():
+    """Test that each batch holds half real captchas and half drawings, the same for the same epoch and index."""
+    real_x = np.ones((10, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32)  # all white
+    real_y = np.tile(captcha.encode_label("226md"), (10, 1))
+    batches = CaptchaAndDrawingBatches(real_x, real_y, batch_size=6, steps=4, seed=1)
+    x, y = batches[2]
+    assert len(batches) == 4 and x.shape == (6, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1) and y.shape == (6, 6)
+    assert np.all(x[:3] == 1.0) and np.all(x[3:].min(axis=(1, 2, 3)) < 0.5)  # drawings have ink
+    assert np.array_equal(batches[2][0], x)
+    batches.on_epoch_end()
+    assert not np.array_equal(batches[2][0], x)
+
+
+def test_mouse_strokes_fit_the_canvas():
+    """Test that the benchmark's mouse paths stay on the 600 × 150 canvas."""
+    for seed in range(20):
+        points = np.concatenate(mouse_strokes("mwm4g", np.random.default_rng(seed)))
+        assert points[:, 0].min() >= 0 and points[:, 0].max() <= 600
+        assert points[:, 1].min() >= 0 and points[:, 1].max() <= 150
+
+
+def test_train_command_with_drawings(tmp_path):
+    """Test that `python -m core train captcha --drawings` trains, saves and reports both scores."""
+    data = tmp_path / "captchas"
+    data.mkdir()
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        text = "".join(rng.choice(list(captcha.ALPHABET), size=5))
+        handwriting.render_text(text, rng).save(data / f"{text}.png")
+    out = tmp_path / "reader.keras"
+    result = subprocess.run(
+        [sys.executable, "-m", "core", "train", "captcha", "--drawings", "--epochs", "1", "--steps-per-epoch", "2"]
+        + ["--batch-size", "4", "--out", str(out)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CAPTCHA_DIR": str(data)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fresh synthetic drawings exact_match=" in result.stdout
+    summary = json.loads(out.with_suffix(".json").read_text())
+    assert summary["epochs"] == 1 and summary["synthetic_drawings"]["n"] == 500
+    assert "--drawings" in summary["command"]
