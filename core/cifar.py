@@ -142,12 +142,16 @@ def train(
     # The last part is for validation, as Keras's validation_split takes it (the data are shuffled once already).
     split = len(x_train) - int(len(x_train) * validation_split)
     train_batches = UInt8Batches(x_train[:split], y_train[:split], batch_size, shuffle=True)
-    validation = UInt8Batches(x_train[split:], y_train[split:], 500, shuffle=False) if split < len(x_train) else None
+    # Validation batches as large as the training ones (Keras's default): a batch of 500 would
+    # hold about 100 MB of activations at once for the basic model.
+    validation = (
+        UInt8Batches(x_train[split:], y_train[split:], batch_size, shuffle=False) if split < len(x_train) else None
+    )
     model.fit(train_batches, validation_data=validation, epochs=epochs, verbose=0, callbacks=callbacks)
     return history
 
 
-def predict_probabilities(model, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
+def predict_probabilities(model, images: np.ndarray, batch_size: int = 100) -> np.ndarray:
     """Class probabilities (N, 10) for uint8 images (N, 32, 32, 3), a batch at a time."""
     outputs = [
         np.asarray(model(images[start : start + batch_size], training=False))
