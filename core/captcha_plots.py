@@ -20,6 +20,7 @@ def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
         yaxis_title="occurrences",
         yaxis_range=[0, max(counts) * 1.15],
     )
+    fig.update_xaxes(type="category")  # else Plotly reads "2"…"8" as numbers and drops the letters
     return fig
 
 

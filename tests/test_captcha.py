@@ -113,3 +113,12 @@ def test_evaluate_command_skips_bad_labels(tmp_path):
     assert "skipped abcde.png" in result.stdout
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("exact_match=") and " cer=" in last and last.endswith(" n=2")
+
+
+def test_character_counts_show_every_character():
+    """Test that the frequency chart has a bar for each of the 19 characters, letters included."""
+    from core.captcha_plots import character_counts_figure
+
+    figure = character_counts_figure(("226md", "nnn5p"))
+    assert list(figure.data[0].x) == list(captcha.ALPHABET)
+    assert figure.layout.xaxis.type == "category"  # a numeric axis would drop the letters
