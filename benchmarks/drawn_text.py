@@ -226,7 +226,7 @@ def main() -> None:
             json.dumps(
                 {
                     "command": f"python benchmarks/drawn_text.py --samples {args.samples} --seed {args.seed} --pens {args.pens} --save",
-                    "drawings": f"{args.samples} random 5-character texts, mouse-drawn on the page's canvas in Chromium with the letter shapes of benchmarks/drawn_text.py, pen widths {args.pens}",
+                    "drawings": f"{args.samples} random 5-character texts drawn with the mouse on this canvas in Chromium (letter shapes unlike the training ones, pen widths {args.pens.replace(',', ', ')}; benchmarks/drawn_text.py)",
                     "results": results,
                 },
                 indent=1,

@@ -161,7 +161,7 @@ def pretrained_figures(summary: dict) -> str:
 def drawn_text_figures(measured: dict) -> str:
     """What the drawing benchmark found, for the student about to draw."""
     scores = "; ".join(
-        f"*{label}* read {result['exact_match']:.0%} of them exactly (character error rate {result['cer']:.0%})"
+        f"*{label}* read {result['exact_match']:.0%} of them exactly (character error rate {result['cer']:.1%})"
         for label, result in measured["results"].items()
     )
     return f"Measured on {measured['drawings']}: {scores}."

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pytest
 from PIL import Image
 from streamlit_browser import wait_for_app
 
+from benchmarks.drawn_text import draw_strokes, mouse_strokes, settled_reading
 from core.datasets import CIFAR10_CLASSES
 
 PAGES = {
@@ -18,6 +20,7 @@ PAGES = {
     "cifar10": "CIFAR-10: a CNN that recognises pictures",
     "forecasting": "Forecasting a series with an LSTM",
 }
+DRAWN_TEXT = "b3dx7"  # letter shapes of benchmarks/drawn_text.py, not the training ones
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -186,3 +189,15 @@ def test_captcha_canvas_blank_then_drawn(page, routed_app_url):
     page.get_by_role("heading", name="Reading:").wait_for()
     assert page.get_by_text("Draw something first.").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_captcha_reads_text_drawn_with_the_mouse(page, routed_app_url):
+    """Test that characters drawn on the canvas with the mouse are read back as that text."""
+    page.goto(f"{routed_app_url}/captcha")
+    wait_for_app(page)
+    page.get_by_text("pretrained: captchas + drawings", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("draw", exact=True).click()
+    wait_for_app(page)
+    draw_strokes(page, mouse_strokes(DRAWN_TEXT, np.random.default_rng(0)))
+    assert settled_reading(page) == DRAWN_TEXT
