@@ -50,7 +50,8 @@ def train_forecast(args: argparse.Namespace) -> None:
 
 
 def train_cifar10(args: argparse.Namespace) -> None:
-    data = load_cifar10()
+    # Batches are read from the cache file: this process needs the 150 MB of training images only a batch at a time.
+    data = load_cifar10(train_images_in_memory=False)
     print(f"CIFAR-10 from {data.source}: {len(data.x_train)} training and {len(data.x_test)} test images", flush=True)
     config = cifar.CifarConfig.basic() if args.variant == "basic" else cifar.CifarConfig.improved()
     model = cifar.build_model(config, seed=args.seed)

@@ -14,6 +14,7 @@ class UInt8Batches(keras.utils.PyDataset):
 
     Given NumPy arrays, `model.fit` first copies them whole into a tensor (150 MB more for
     CIFAR-10's training set); this hands Keras one batch of 32 images at a time instead.
+    `images` may also be an `ImagesOnDisk`: each batch is then read from the cache file.
     """
 
     def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int = 0) -> None:

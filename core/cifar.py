@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core.datasets import CIFAR10_CLASSES
+from core.datasets import CIFAR10_CLASSES, ImagesOnDisk
 from core.training import History
 
 NUM_CLASSES = len(CIFAR10_CLASSES)
@@ -104,7 +104,7 @@ def one_hot(labels: np.ndarray) -> np.ndarray:
 
 def train(
     model,
-    x_train: np.ndarray,
+    x_train: np.ndarray | ImagesOnDisk,
     y_train: np.ndarray,
     epochs: int,
     batch_size: int = 32,

@@ -8,13 +8,17 @@ so a page can show it and carry on with everything that does not need it.
 CIFAR-10 is decoded once into an uncompressed `.npz` of uint8 arrays under the cache
 folder (`CNN_RNN_LAB_CACHE`, default `~/.cache/cnn-rnn-lab`): later loads are a memory
 copy. It stays uint8 in memory (150 MB for the training set, against 614 MB as float32);
-scaling to [0, 1] happens batch by batch in the models.
+scaling to [0, 1] happens batch by batch in the models. A training process that needs
+nothing else can leave even those 150 MB on disk (`train_images_in_memory=False`): its
+batches are then read from the cache file, which the operating system keeps in its file
+cache, outside the process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import urllib.request
 import warnings
 import zipfile
@@ -65,11 +69,75 @@ class LabelledImages:
 class Cifar10:
     """CIFAR-10 as uint8 arrays, in Keras's class order (`CIFAR10_CLASSES`)."""
 
-    x_train: np.ndarray  # (N, 32, 32, 3) uint8
+    x_train: np.ndarray | ImagesOnDisk  # (N, 32, 32, 3) uint8
     y_train: np.ndarray  # (N,) uint8
     x_test: np.ndarray  # (M, 32, 32, 3) uint8
     y_test: np.ndarray  # (M,) uint8
     source: str  # where it came from, for the page to say
+
+
+class ImagesOnDisk:
+    """A uint8 image array stored in an uncompressed `.npz`, read from the file when indexed.
+
+    Supports what training needs of an array: `len`, slices (`x[:n]`, another view of the
+    file) and integer-array indexing (`x[[3, 1, 4]]`, one read per image).
+
+    Example:
+        >>> images = ImagesOnDisk(cache_path, "x_train")
+        >>> images[np.array([0, 5])].shape
+        (2, 32, 32, 3)
+    """
+
+    def __init__(self, path: Path, member: str, start: int = 0, stop: int | None = None) -> None:
+        self.path = Path(path)
+        self.member = member
+        self.offset, full_shape, self.dtype = _npz_member_layout(self.path, member)
+        self.item_shape = full_shape[1:]
+        self.item_bytes = int(np.prod(self.item_shape)) * self.dtype.itemsize
+        self.start, self.stop = start, full_shape[0] if stop is None else stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self), *self.item_shape)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            first, last, step = key.indices(len(self))
+            if step != 1:
+                raise ValueError(f"ImagesOnDisk slices take a step of 1, got {step}")
+            return ImagesOnDisk(self.path, self.member, self.start + first, self.start + max(first, last))
+        indices = np.asarray(key, dtype=np.int64).reshape(-1)
+        if indices.size and (indices.min() < 0 or indices.max() >= len(self)):
+            raise IndexError(f"index out of range for {len(self)} images")
+        out = np.empty((len(indices), *self.item_shape), dtype=self.dtype)
+        with open(self.path, "rb") as file:
+            for row, index in enumerate(indices):
+                position = self.offset + (self.start + int(index)) * self.item_bytes
+                out[row] = np.frombuffer(os.pread(file.fileno(), self.item_bytes, position), self.dtype).reshape(
+                    self.item_shape
+                )
+        return out
+
+
+def _npz_member_layout(path: Path, member: str) -> tuple[int, tuple[int, ...], np.dtype]:
+    """Where an uncompressed `.npz` member's array data start in the file, its shape and dtype."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{member}.npy")
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise ValueError(f"{path}: {member} is compressed; it can only be read whole")
+    with open(path, "rb") as file:
+        file.seek(info.header_offset)
+        name_length, extra_length = struct.unpack("<HH", file.read(30)[26:30])  # the zip local file header
+        file.seek(info.header_offset + 30 + name_length + extra_length)
+        version = np.lib.format.read_magic(file)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran_order, dtype = read_header(file)
+        if fortran_order:
+            raise ValueError(f"{path}: {member} is stored in Fortran order")
+        return file.tell(), shape, dtype
 
 
 def read_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
@@ -134,19 +202,20 @@ def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
     tmp.replace(path)
 
 
-def _cifar10_from_cache(path: Path, source: str) -> Cifar10 | None:
+def _cifar10_from_cache(path: Path, source: str, train_images_in_memory: bool = True) -> Cifar10 | None:
     if not path.exists():
         return None
-    with np.load(path) as data:
-        return Cifar10(data["x_train"], data["y_train"], data["x_test"], data["y_test"], source)
+    with np.load(path) as data:  # an NpzFile reads a member only when it is asked for
+        x_train = data["x_train"] if train_images_in_memory else ImagesOnDisk(path, "x_train")
+        return Cifar10(x_train, data["y_train"], data["x_test"], data["y_test"], source)
 
 
-def _cifar10_from_folder(root: Path) -> Cifar10:
+def _cifar10_from_folder(root: Path, train_images_in_memory: bool = True) -> Cifar10:
     if not root.is_dir():
         raise DatasetUnavailable(f"CIFAR10_DIR is set to {root}, which is not a folder.")
     cache = cache_dir() / f"cifar10-folder-{_folder_fingerprint(root)}.npz"
     source = f"folder {root}"
-    cached = _cifar10_from_cache(cache, source)
+    cached = _cifar10_from_cache(cache, source, train_images_in_memory)
     if cached is not None:
         return cached
     train = load_image_folder(root / "train", CIFAR10_CLASSES)
@@ -156,13 +225,15 @@ def _cifar10_from_folder(root: Path) -> Cifar10:
     order = np.random.default_rng(0).permutation(len(train.labels))
     x_train, y_train = train.images[order], train.labels[order]
     _save_npz_atomically(cache, x_train=x_train, y_train=y_train, x_test=test.images, y_test=test.labels)
+    if not train_images_in_memory:
+        return _cifar10_from_cache(cache, source, train_images_in_memory)
     return Cifar10(x_train, y_train, test.images, test.labels, source)
 
 
-def _cifar10_from_keras() -> Cifar10:
+def _cifar10_from_keras(train_images_in_memory: bool = True) -> Cifar10:
     cache = cache_dir() / f"cifar10-keras-v{CACHE_VERSION}.npz"
     source = "keras.datasets.cifar10"
-    cached = _cifar10_from_cache(cache, source)
+    cached = _cifar10_from_cache(cache, source, train_images_in_memory)
     if cached is not None:
         return cached
     import keras  # imported here: TensorFlow takes seconds to load
@@ -182,17 +253,25 @@ def _cifar10_from_keras() -> Cifar10:
         "y_test": y_test.reshape(-1).astype(np.uint8),
     }
     _save_npz_atomically(cache, **arrays)
+    if not train_images_in_memory:
+        return _cifar10_from_cache(cache, source, train_images_in_memory)
     return Cifar10(**arrays, source=source)
 
 
-def load_cifar10(root: str | Path | None = None) -> Cifar10:
+def load_cifar10(root: str | Path | None = None, train_images_in_memory: bool = True) -> Cifar10:
     """CIFAR-10 from `root`, else the folder in `CIFAR10_DIR`, else Keras's download.
+
+    Args:
+        train_images_in_memory: False leaves the training images in the cache file
+            (`x_train` is then an `ImagesOnDisk`), for a process that only trains.
 
     Raises:
         DatasetUnavailable: with a message that says how to get the data.
     """
     root = root or os.environ.get("CIFAR10_DIR")
-    return _cifar10_from_folder(Path(root)) if root else _cifar10_from_keras()
+    if root:
+        return _cifar10_from_folder(Path(root), train_images_in_memory)
+    return _cifar10_from_keras(train_images_in_memory)
 
 
 @dataclass(frozen=True)

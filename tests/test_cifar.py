@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from core import cifar, cifar_inspect
-from core.datasets import CIFAR10_CLASSES
+from core.datasets import CIFAR10_CLASSES, ImagesOnDisk
 from core.training import TrainingQueue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,16 @@ def test_one_epoch_on_a_tiny_subset_reports_metrics(tiny_data):
     history = cifar.train(model, images, labels, epochs=1, batch_size=16, validation_split=0.25)
     assert history.epochs == 1 and history.seconds[0] > 0
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(history.metrics)
+
+
+def test_training_reads_batches_from_images_on_disk(tiny_data, tmp_path):
+    """Test that training runs on images left in an `.npz` file, batch by batch."""
+    images, labels = tiny_data
+    np.savez(tmp_path / "data.npz", x_train=images)
+    model = cifar.build_model(cifar.CifarConfig.basic())
+    on_disk = ImagesOnDisk(tmp_path / "data.npz", "x_train")
+    history = cifar.train(model, on_disk, labels, epochs=1, batch_size=16, validation_split=0.25)
+    assert history.epochs == 1 and {"loss", "val_accuracy"} <= set(history.metrics)
 
 
 def test_stop_ends_training_after_the_current_batch(tiny_data):

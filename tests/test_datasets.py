@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.datasets import CIFAR10_CLASSES, DatasetUnavailable, load_captcha_files, load_cifar10, load_image_folder
+from core.datasets import (
+    CIFAR10_CLASSES,
+    DatasetUnavailable,
+    ImagesOnDisk,
+    load_captcha_files,
+    load_cifar10,
+    load_image_folder,
+)
 
 
 def _write_image(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (32, 32)) -> None:
@@ -119,3 +126,22 @@ def test_folder_training_set_is_shuffled_once(tmp_path):
     assert sorted(first.y_train.tolist()) == [0, 0, 1, 1, 2, 2]
     assert first.y_train.tolist() != sorted(first.y_train.tolist())
     assert first.y_test.tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("cached_first", [False, True])
+def test_training_images_can_stay_on_disk(tmp_path, cached_first):
+    """Test that on-disk training images give the same pixels as the in-memory array, sliced and indexed."""
+    _tiny_cifar(tmp_path)
+    if cached_first:
+        load_cifar10(tmp_path)
+    on_disk = load_cifar10(tmp_path, train_images_in_memory=False)
+    in_memory = load_cifar10(tmp_path)
+    assert isinstance(on_disk.x_train, ImagesOnDisk)
+    assert on_disk.x_train.shape == in_memory.x_train.shape == (6, 32, 32, 3)
+    np.testing.assert_array_equal(on_disk.x_train[np.arange(6)], in_memory.x_train)
+    np.testing.assert_array_equal(on_disk.x_train[[4, 0, 4]], in_memory.x_train[[4, 0, 4]])
+    tail = on_disk.x_train[4:]
+    assert len(tail) == 2 and len(on_disk.x_train[:4]) == 4
+    np.testing.assert_array_equal(tail[[1, 0]], in_memory.x_train[[5, 4]])
+    with pytest.raises(IndexError):
+        tail[[2]]
