@@ -1,0 +1,49 @@
+"""Time a training step of the improved CIFAR-10 model with and without its augmentation layers.
+
+    KERAS_BACKEND=jax python benchmarks/augmentation_step_time.py [--steps 30] [--batch-size 128]
+
+Written to find why the improved model trained slowly on a GPU machine (Keras on JAX there):
+it prints milliseconds per step for the model without and with RandomFlip / RandomRotation /
+RandomZoom / RandomTranslation, each after one warm-up fit that traces and compiles it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core import cifar  # noqa: E402
+
+
+def step_milliseconds(augment: bool, steps: int, batch_size: int) -> float:
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (batch_size * steps, 32, 32, 3), dtype=np.uint8)
+    labels = cifar.one_hot(rng.integers(0, 10, len(images)))
+    model = cifar.build_model(cifar.CifarConfig.improved().with_changes(augment=augment))
+    model.fit(images[: 2 * batch_size], labels[: 2 * batch_size], batch_size=batch_size, epochs=1, verbose=0)
+    start = time.perf_counter()
+    model.fit(images, labels, batch_size=batch_size, epochs=1, verbose=0)
+    return (time.perf_counter() - start) / steps * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=128)
+    args = parser.parse_args()
+    import keras
+
+    print(f"backend {keras.backend.backend()}")
+    for augment in (False, True):
+        milliseconds = step_milliseconds(augment, args.steps, args.batch_size)
+        print(f"augmentation {'on' if augment else 'off'}: {milliseconds:.1f} ms per step of {args.batch_size}")
+
+
+if __name__ == "__main__":
+    main()
