@@ -20,12 +20,7 @@ import json
 import os
 import re
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +28,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks.app_server import served_app, wait_for_app  # noqa: E402
 from core.captcha import ALPHABET, character_error_rate  # noqa: E402
 from core.handwriting import arc  # noqa: E402
 
@@ -96,11 +92,6 @@ def draw_strokes(page, strokes: list[Stroke]) -> None:
         page.mouse.up()
 
 
-def wait_for_app(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_timeout(300)
-
-
 def reading_on_page(page) -> str:
     """The text after "Reading:" in the page's heading ('' when the model read nothing)."""
     heading = page.get_by_role("heading", name=re.compile("^Reading:")).inner_text()
@@ -141,29 +132,6 @@ def set_pen_width(page, width: int) -> None:
     for _ in range(width - 2):
         page.keyboard.press("ArrowRight")
     wait_for_app(page)
-
-
-@contextmanager
-def served_app(port: int) -> Iterator[str]:
-    """`streamlit run app.py` on `port` until the block ends."""
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def measure(url: str, model_label: str, texts: list[str], pens: list[int], seed: int) -> dict:

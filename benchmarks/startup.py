@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks.app_server import served_app  # noqa: E402
 from core.datasets import load_cifar10  # noqa: E402
 
 
@@ -35,16 +34,6 @@ def cifar10_cached_load_seconds(repeats: int = 5) -> tuple[float, float]:
     return first, statistics.median(times)
 
 
-def _wait_for_health(url: str) -> None:
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not start")
-
-
 def page_first_numbers_seconds(port: int = 8611, repeats: int = 5) -> dict[str, list[float]]:
     """Seconds from navigation to the first numbers, for each way of opening a page.
 
@@ -53,50 +42,38 @@ def page_first_numbers_seconds(port: int = 8611, repeats: int = 5) -> dict[str, 
     """
     from playwright.sync_api import sync_playwright
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port)],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     results: dict[str, list[float]] = {
         "home page title (new tab)": [],
         "convolution page output shape (new tab)": [],
         "convolution page output shape (sidebar click from home)": [],
     }
-    try:
-        _wait_for_health(url)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            for _ in range(repeats):
-                page = browser.new_page()
-                start = time.perf_counter()
-                page.goto(url)
-                page.get_by_role("heading", name="CNN & RNN Lab").wait_for(timeout=60_000)
-                results["home page title (new tab)"].append(time.perf_counter() - start)
-                page.wait_for_timeout(1000)
-                start = time.perf_counter()
-                page.get_by_role("link", name="Convolution layer").first.click()
-                page.get_by_text("4 × 4 × 2", exact=True).first.wait_for(timeout=60_000)
-                results["convolution page output shape (sidebar click from home)"].append(time.perf_counter() - start)
-                page.close()
+    with served_app(port) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for _ in range(repeats):
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(url)
+            page.get_by_role("heading", name="CNN & RNN Lab").wait_for(timeout=60_000)
+            results["home page title (new tab)"].append(time.perf_counter() - start)
+            page.wait_for_timeout(1000)
+            start = time.perf_counter()
+            page.get_by_role("link", name="Convolution layer").first.click()
+            page.get_by_text("4 × 4 × 2", exact=True).first.wait_for(timeout=60_000)
+            results["convolution page output shape (sidebar click from home)"].append(time.perf_counter() - start)
+            page.close()
 
-                page = browser.new_page()
-                start = time.perf_counter()
-                page.goto(f"{url}/convolution")
-                page.get_by_text("4 × 4 × 2", exact=True).first.wait_for(timeout=60_000)
-                results["convolution page output shape (new tab)"].append(time.perf_counter() - start)
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-                page.close()
-            browser.close()
-        return results
-    finally:
-        server.terminate()
-        server.wait()
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(f"{url}/convolution")
+            page.get_by_text("4 × 4 × 2", exact=True).first.wait_for(timeout=60_000)
+            results["convolution page output shape (new tab)"].append(time.perf_counter() - start)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+            page.close()
+        browser.close()
+    return results
 
 
 def main() -> None:

@@ -189,10 +189,9 @@ def evaluate_captcha(args: argparse.Namespace) -> None:
     data = captcha.load_split(files.paths, files.labels, validation_fraction=0.0)
     for note in data.skipped:
         print(f"skipped {note}")
-    predicted = captcha.read_texts(captcha.predict_probabilities(model, data.x_train))
     truth = [captcha.decode_label(label) for label in data.y_train]
-    exact = float(np.mean([p == t for p, t in zip(predicted, truth, strict=True)]))
-    print(f"exact_match={exact:.4f} cer={captcha.character_error_rate(truth, predicted):.4f} n={len(truth)}")
+    exact, cer = reading_scores(model, data.x_train, truth)
+    print(f"exact_match={exact:.4f} cer={cer:.4f} n={len(truth)}")
 
 
 def main() -> None:

@@ -267,8 +267,8 @@ with tabs[0]:
     if trained and trained["history"].epochs:
         models["my model"] = trained["model"]
     for label, path in PRETRAINED.items():
-        if pretrained_model(path) is not None:
-            models[label] = pretrained_model(path)
+        if (model := pretrained_model(path)) is not None:
+            models[label] = model
     if not models:
         st.info("No model yet: train one in the Train tab.")
     else:

@@ -1,7 +1,5 @@
 """Helpers shared by the browser tests."""
 
+from benchmarks.app_server import wait_for_app
 
-def wait_for_app(page) -> None:
-    """Wait until the script run has finished (Streamlit marks the app element when it has)."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_timeout(300)
+__all__ = ["wait_for_app"]
