@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -66,16 +67,19 @@ def train_cifar10(args: argparse.Namespace) -> None:
         batch_size=args.batch_size,
         validation_split=args.validation_split,
         on_epoch=epoch_printer(args.epochs),
-        learning_rate_schedule=args.variant == "improved",
+        short_run=args.variant == "improved",
         patience=args.patience,
     )
     seconds = time.perf_counter() - start
     test_accuracy = cifar.accuracy(cifar.predict_probabilities(model, data.x_test), data.y_test)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    # A fresh, unbuilt optimizer is saved without the training one's slots: half the file, and the app only predicts.
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     model.save(args.out)
     summary = {
         "variant": args.variant,
-        "command": f"python -m core train cifar10 --variant {args.variant} --epochs {args.epochs} --batch-size {args.batch_size} --patience {args.patience}",
+        "command": f"python -m core train cifar10 --variant {args.variant} --epochs {args.epochs} --batch-size {args.batch_size} --patience {args.patience}"
+        + (" --bf16-math" if args.bf16_math else ""),
         "parameters": model.count_params(),
         "epochs": history.epochs,
         "train_seconds": round(seconds, 1),
@@ -92,7 +96,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
 def evaluate_cifar10(args: argparse.Namespace) -> None:
     import keras
 
-    model = keras.models.load_model(args.model)
+    model = keras.models.load_model(args.model, compile=False)
     data = load_image_folder(args.data, CIFAR10_CLASSES)
     predicted = np.argmax(cifar.predict_probabilities(model, data.images), axis=1)
     for index, name in enumerate(CIFAR10_CLASSES):
@@ -217,6 +221,11 @@ def main() -> None:
     cifar10.add_argument("--validation-split", type=float, default=0.1)
     cifar10.add_argument("--patience", type=int, default=3, help="early stopping on validation accuracy (0 = off)")
     cifar10.add_argument("--seed", type=int, default=0)
+    cifar10.add_argument(
+        "--bf16-math",
+        action="store_true",
+        help="let oneDNN multiply in bfloat16 (float32 sums): about 2x faster on CPUs with AMX, e.g. Sapphire Rapids",
+    )
     cifar10.set_defaults(run=train_cifar10)
 
     ocr = targets.add_parser("captcha", help="CNN + BiLSTM + CTC captcha reader")
@@ -246,6 +255,9 @@ def main() -> None:
     args = parser.parse_args()
     if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:
         args.out = Path(f"assets/models/cifar10_{args.variant}.keras")
+    if getattr(args, "bf16_math", False):
+        # Read by TensorFlow when it loads, which nothing above has made it do yet.
+        os.environ["TF_SET_ONEDNN_FPMATH_MODE"] = "BF16"
     args.run(args)
 
 

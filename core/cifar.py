@@ -25,16 +25,20 @@ NUM_CLASSES = len(CIFAR10_CLASSES)
 class CifarConfig:
     """Everything that shapes a CIFAR-10 model; `basic()` and `improved()` are the two presets."""
 
-    filters: tuple[int, ...] = (16, 32, 64)  # one conv block per entry, each followed by 2×2 max pooling
+    filters: tuple[int, ...] = (16, 32, 64)  # one conv block per entry, each with one 2×2 max pooling
     convs_per_block: tuple[int, ...] = (1, 1, 1)  # conv layers in each block
-    dense_units: int = 512  # the slides' code says 256, their summary shows 512
+    # Pool after a block's first conv instead of after its last: the block's other convs then
+    # run on a quarter of the pixels, which makes a wide network affordable on a CPU.
+    pool_early: bool = False
+    global_pool: bool = False  # GlobalMaxPooling2D instead of Flatten before the dense layers
+    dense_units: int = 512  # hidden dense layer (0 = none); the slides' code says 256, their summary 512
     leaky_slope: float = 0.02  # LeakyReLU's negative slope (the slides' alpha)
     batch_norm: bool = False  # BatchNormalization after each conv
     dropout: float = 0.0  # dropout after each block and before the output (0 = none)
     augment: bool = False  # RandomFlip, RandomRotation, RandomZoom, RandomTranslation while training
     rotation: float = 0.05  # RandomRotation factor (fraction of a full turn)
     zoom: float = 0.1  # RandomZoom height/width factor
-    translation: float = 0.1  # RandomTranslation factor
+    translation: float = 0.0  # RandomTranslation factor (fraction of the side, 0.1 ≈ 3 pixels)
 
     @classmethod
     def basic(cls) -> CifarConfig:
@@ -43,14 +47,25 @@ class CifarConfig:
 
     @classmethod
     def improved(cls) -> CifarConfig:
-        """5 conv layers with batch normalisation, dropout and data augmentation."""
+        """5 conv layers with batch normalisation, dropout and data augmentation.
+
+        Wide blocks that pool early and a global max pool in place of the big dense layer,
+        after the fast CIFAR-10 networks of Keller Jordan's airbench: 124 M multiply-adds per
+        image, few enough to train to 0.90 on 2 CPU cores. Flips and small shifts only:
+        rotation and zoom slow the learning of a short run more than they help it.
+        """
         return cls(
-            filters=(64, 128, 256),
-            convs_per_block=(2, 2, 1),
-            dense_units=512,
+            filters=(64, 256, 256),
+            convs_per_block=(1, 2, 2),
+            pool_early=True,
+            global_pool=True,
+            dense_units=0,
             batch_norm=True,
-            dropout=0.3,
+            dropout=0.1,
             augment=True,
+            rotation=0.0,
+            zoom=0.0,
+            translation=0.1,
         )
 
     def with_changes(self, **changes) -> CifarConfig:
@@ -58,15 +73,17 @@ class CifarConfig:
 
 
 def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
-    """The random transformations of `config`, active only in training."""
+    """The random transformations of `config` (a factor of 0 leaves its layer out), active only in training."""
     from keras import layers
 
-    return [
-        layers.RandomFlip("horizontal", seed=seed),
-        layers.RandomRotation(config.rotation, fill_mode="reflect", seed=seed),
-        layers.RandomZoom(config.zoom, fill_mode="reflect", seed=seed),
-        layers.RandomTranslation(config.translation, config.translation, fill_mode="reflect", seed=seed),
-    ]
+    stack: list = [layers.RandomFlip("horizontal", seed=seed)]
+    if config.rotation:
+        stack.append(layers.RandomRotation(config.rotation, fill_mode="reflect", seed=seed))
+    if config.zoom:
+        stack.append(layers.RandomZoom(config.zoom, fill_mode="reflect", seed=seed))
+    if config.translation:
+        stack.append(layers.RandomTranslation(config.translation, config.translation, fill_mode="reflect", seed=seed))
+    return stack
 
 
 def build_model(config: CifarConfig, seed: int = 0):
@@ -80,21 +97,58 @@ def build_model(config: CifarConfig, seed: int = 0):
         stack += augmentation_layers(config)
     stack.append(layers.Rescaling(1 / 255, name="scale_to_0_1"))
     for filters, convs in zip(config.filters, config.convs_per_block, strict=True):
-        for _ in range(convs):
+        for index in range(convs):
             stack.append(layers.Conv2D(filters, (3, 3), padding="same"))
+            if config.pool_early and index == 0:
+                stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same"))
             if config.batch_norm:
-                stack.append(layers.BatchNormalization())
+                # Keras's default momentum of 0.99 averages the statistics over ~100 steps, too slow for a short run.
+                stack.append(layers.BatchNormalization(momentum=0.9))
             stack.append(layers.LeakyReLU(negative_slope=config.leaky_slope))
-        stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same"))
+        if not config.pool_early:
+            stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same"))
         if config.dropout:
             stack.append(layers.Dropout(config.dropout))
-    stack += [layers.Flatten(), layers.Dense(config.dense_units), layers.LeakyReLU(negative_slope=config.leaky_slope)]
-    if config.dropout:
-        stack.append(layers.Dropout(config.dropout))
+    stack.append(layers.GlobalMaxPooling2D() if config.global_pool else layers.Flatten())
+    if config.dense_units:
+        stack += [layers.Dense(config.dense_units), layers.LeakyReLU(negative_slope=config.leaky_slope)]
+        if config.dropout:
+            stack.append(layers.Dropout(config.dropout))
     stack.append(layers.Dense(NUM_CLASSES, activation="softmax"))
     model = keras.Sequential(stack, name="cifar10_cnn")
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def one_cycle_schedule(steps: int, peak_learning_rate: float):
+    """Learning rate rising linearly from 0 to the peak over the first fifth of `steps`, then a cosine down to 0.
+
+    A large rate early explores, a small one at the end settles into a minimum; a built-in
+    Keras schedule, so a saved model loads without custom objects.
+    """
+    import keras
+
+    warmup = max(1, steps // 5)
+    return keras.optimizers.schedules.CosineDecay(
+        0.0, max(1, steps - warmup), warmup_target=peak_learning_rate, warmup_steps=warmup
+    )
+
+
+def compile_for_a_short_run(model, steps: int, peak_learning_rate: float = 0.2) -> None:
+    """Recompile for a fast run of `steps` batches: the recipe the improved pretrained model is trained with.
+
+    SGD with Nesterov momentum on a one-cycle schedule, label smoothing 0.2 (targets
+    0.82 / 0.02 instead of 1 / 0, so the network is not pushed to ever more confident
+    outputs), and weight decay on the kernels only.
+    """
+    import keras
+
+    schedule = one_cycle_schedule(steps, peak_learning_rate)
+    # Keras's weight decay is decoupled (w -= lr·wd·w); 5e-3 here is about PyTorch's coupled 5e-4 under momentum 0.9.
+    optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True, weight_decay=5e-3)
+    optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])
+    loss = keras.losses.CategoricalCrossentropy(label_smoothing=0.2)
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
 
 
 def one_hot(labels: np.ndarray) -> np.ndarray:
@@ -113,13 +167,13 @@ def train(
     on_batch=None,
     stop: threading.Event | None = None,
     history: History | None = None,
-    learning_rate_schedule: bool = False,
+    short_run: bool = False,
     patience: int = 0,
 ) -> History:
     """Fit on uint8 images and integer labels; reports each batch and epoch; Stop ends after a batch.
 
-    With `learning_rate_schedule`, Adam's learning rate follows a cosine decay to zero over
-    the run. With `patience`, training ends once the validation accuracy has not improved
+    With `short_run`, the model is recompiled with `compile_for_a_short_run` for exactly
+    this many epochs. With `patience`, training ends once the validation accuracy has not improved
     for that many epochs, and the weights of the best epoch are kept (the basic model
     overfits after a few epochs: its training accuracy keeps climbing, its validation
     accuracy does not).
@@ -130,10 +184,10 @@ def train(
     from core.keras_callbacks import ProgressCallback
 
     history = history if history is not None else History()
-    if learning_rate_schedule:
-        steps = epochs * int(np.ceil((len(x_train) - int(len(x_train) * validation_split)) / batch_size))
-        schedule = keras.optimizers.schedules.CosineDecay(1e-3, steps)
-        model.compile(optimizer=keras.optimizers.Adam(schedule), loss="categorical_crossentropy", metrics=["accuracy"])
+    if short_run:
+        compile_for_a_short_run(
+            model, epochs * int(np.ceil((len(x_train) - int(len(x_train) * validation_split)) / batch_size))
+        )
     callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
     if patience:
         callbacks.append(

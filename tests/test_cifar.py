@@ -31,12 +31,44 @@ def test_basic_model_has_the_slides_parameter_counts():
 
 
 def test_improved_model_has_five_conv_layers_with_batch_norm_dropout_and_augmentation():
-    """Test that the improved preset is 5 conv layers plus BN, dropout and the augmentation layers."""
+    """Test that the improved preset is 5 conv layers plus BN, dropout, flips and shifts, pooled globally."""
     model = cifar.build_model(cifar.CifarConfig.improved())
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds.count("Conv2D") == 5
     assert "BatchNormalization" in kinds and "Dropout" in kinds
-    assert {"RandomFlip", "RandomRotation", "RandomZoom"} <= set(kinds)
+    assert {"RandomFlip", "RandomTranslation", "GlobalMaxPooling2D"} <= set(kinds)
+    assert model.output_shape == (None, 10)
+
+
+def test_pooling_early_puts_a_block_s_later_convs_on_a_quarter_of_the_pixels():
+    """Test that with pool_early a block's second conv sees 16 × 16, not 32 × 32."""
+    config = cifar.CifarConfig(filters=(8,), convs_per_block=(2,), pool_early=True, dense_units=0, global_pool=True)
+    model = cifar.build_model(config)
+    convs = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    assert [conv.output.shape[1] for conv in convs] == [32, 16]
+
+
+def test_augmentation_layers_leave_out_the_transformations_set_to_zero():
+    """Test that rotation and zoom appear only when their factors are set."""
+    kinds = lambda config: [type(layer).__name__ for layer in cifar.augmentation_layers(config)]  # noqa: E731
+    assert kinds(cifar.CifarConfig(rotation=0.0, zoom=0.0, translation=0.0)) == ["RandomFlip"]
+    assert kinds(cifar.CifarConfig(rotation=0.1, zoom=0.2, translation=0.1)) == [
+        "RandomFlip",
+        "RandomRotation",
+        "RandomZoom",
+        "RandomTranslation",
+    ]
+
+
+def test_one_cycle_schedule_warms_up_to_its_peak_then_falls_to_zero():
+    """Test the improved recipe's learning rate: 0 at the start, the peak at a fifth, 0 at the end."""
+    schedule = cifar.one_cycle_schedule(100, 0.2)
+    rates = [float(schedule(step)) for step in (0, 10, 20, 60, 100)]
+    assert rates[0] == pytest.approx(0.0)
+    assert rates[1] == pytest.approx(0.1)
+    assert rates[2] == pytest.approx(0.2)
+    assert rates[4] == pytest.approx(0.0, abs=1e-6)
+    assert rates[2] > rates[3] > rates[4]
 
 
 def test_one_epoch_on_a_tiny_subset_reports_metrics(tiny_data):

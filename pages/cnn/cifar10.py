@@ -19,6 +19,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}
 SAMPLES = ASSETS / "samples" / "cifar10"
 SUBSETS = (1_000, 5_000, 10_000, 50_000)
+DENSE_CHOICES = (0, 256, 512)
 
 
 @st.cache_resource(show_spinner="Loading CIFAR-10…")
@@ -37,7 +38,7 @@ def pretrained_model(variant: str):
 
     if not MODELS[variant].exists():
         return None
-    model = keras.models.load_model(MODELS[variant])
+    model = keras.models.load_model(MODELS[variant], compile=False)  # only predicts: no loss, no optimizer
     model(np.zeros((1, 32, 32, 3), dtype=np.float32), training=False)  # build once, before sessions share it
     return model
 
@@ -127,7 +128,12 @@ def read_config() -> cifar.CifarConfig:
         help="One conv block per number.",
     )
     dense = columns[1].selectbox(
-        "Dense units", (256, 512), index=(256, 512).index(base.dense_units), key=f"cifar_dense_{preset}"
+        "Dense units",
+        DENSE_CHOICES,
+        index=DENSE_CHOICES.index(base.dense_units),
+        format_func=lambda units: "none" if units == 0 else str(units),
+        key=f"cifar_dense_{preset}",
+        help="The hidden dense layer before the 10 outputs; 'none' connects the pooled features to them directly.",
     )
     slope = columns[2].slider("LeakyReLU slope", 0.0, 0.3, base.leaky_slope, 0.01, key=f"cifar_slope_{preset}")
     dropout = columns[3].slider("Dropout", 0.0, 0.6, base.dropout, 0.05, key=f"cifar_dropout_{preset}")
@@ -166,10 +172,17 @@ def show_model(config: cifar.CifarConfig) -> None:
     rows, total = model_summary(config)
     st.markdown(f"**{total:,} parameters** in {len(rows)} layers.")
     st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)  # every layer, no scrolling
-    st.caption(
-        "The slides' code says Dense(256), which gives 288,554 parameters; their printed summary shows Dense(512) "
-        "and 553,514. The dense layer after Flatten holds most of them: 1024 × 512 + 512 = 524,800."
-    )
+    if config.pool_early:
+        st.caption(
+            "The improved preset pools right after each block's first conv, so the block's other convs run on a "
+            "quarter of the pixels, and ends with a global max pool (the strongest response of each of the last "
+            "filters) instead of Flatten + a big dense layer: 1.9 M parameters, almost all in the convs."
+        )
+    else:
+        st.caption(
+            "The slides' code says Dense(256), which gives 288,554 parameters; their printed summary shows Dense(512) "
+            "and 553,514. The dense layer after Flatten holds most of them: 1024 × 512 + 512 = 524,800."
+        )
 
 
 # ---------------------------------------------------------------- Train
