@@ -452,9 +452,12 @@ def show_try_it() -> None:
 
 
 st.title("CIFAR-10: a CNN that recognises pictures")
+scores = [f"{variant} {summary['test_accuracy']:.1%}" for variant in MODELS if (summary := pretrained_summary(variant))]
 st.markdown(
     "Ten classes of tiny 32 × 32 photos. The slides' basic CNN reaches about 70 % test accuracy; with batch "
-    "normalisation, dropout and data augmentation an improved one gets much further. Train them, look inside, try your own picture."
+    "normalisation, dropout and data augmentation an improved one gets much further"
+    + (f" (the pretrained models here: {', '.join(scores)})" if scores else "")
+    + ". Train them, look inside, try your own picture."
 )
 data = cifar_data()
 if isinstance(data, str):
