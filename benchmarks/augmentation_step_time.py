@@ -12,7 +12,6 @@ after one warm-up fit that traces and compiles it. `--bf16-math` measures what
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -46,7 +45,7 @@ def main() -> None:
     parser.add_argument("--bf16-math", action="store_true", help="TF_SET_ONEDNN_FPMATH_MODE=BF16 (TensorFlow on CPU)")
     args = parser.parse_args()
     if args.bf16_math:
-        os.environ["TF_SET_ONEDNN_FPMATH_MODE"] = "BF16"  # before TensorFlow loads
+        cifar.use_bfloat16_math()
     import keras
 
     print(f"backend {keras.backend.backend()}")

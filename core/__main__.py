@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -256,8 +255,7 @@ def main() -> None:
     if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:
         args.out = Path(f"assets/models/cifar10_{args.variant}.keras")
     if getattr(args, "bf16_math", False):
-        # Read by TensorFlow when it loads, which nothing above has made it do yet.
-        os.environ["TF_SET_ONEDNN_FPMATH_MODE"] = "BF16"
+        cifar.use_bfloat16_math()
     args.run(args)
 
 

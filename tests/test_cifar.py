@@ -188,3 +188,11 @@ def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):
     heat = cifar_inspect.grad_cam(model, tiny_data[0][1], 0)
     assert heat.shape == (32, 32) and heat.max() <= 1
     assert len(cifar_inspect.feature_maps(model, tiny_data[0][1])) == 3
+
+
+def test_bfloat16_math_is_refused_once_tensorflow_is_loaded():
+    """Test that asking for bfloat16 math after TensorFlow loaded fails loudly instead of doing nothing."""
+    import tensorflow  # noqa: F401  (loaded, as in any process that has trained already)
+
+    with pytest.raises(RuntimeError, match="before TensorFlow"):
+        cifar.use_bfloat16_math()
