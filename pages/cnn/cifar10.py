@@ -176,7 +176,7 @@ def show_model(config: cifar.CifarConfig) -> None:
         st.caption(
             "The improved preset pools right after each block's first conv, so the block's other convs run on a "
             "quarter of the pixels, and ends with a global max pool (the strongest response of each of the last "
-            "filters) instead of Flatten + a big dense layer: 1.9 M parameters, almost all in the convs."
+            "filters) instead of Flatten + a big dense layer, so almost all its parameters are in the convs."
         )
     else:
         st.caption(
