@@ -1,12 +1,12 @@
 """Time a training step of the improved CIFAR-10 model with and without its augmentation layers.
 
     KERAS_BACKEND=jax python benchmarks/augmentation_step_time.py [--steps 30] [--batch-size 128]
-    python benchmarks/augmentation_step_time.py --steps 8 --batch-size 512 [--bf16-math]
+    python benchmarks/augmentation_step_time.py --steps 8 --batch-size 512 [--mixed-bfloat16]
 
 Written to find why the improved model trained slowly on a GPU machine (Keras on JAX there):
 it prints milliseconds per step for the model without and with its augmentation layers, each
-after one warm-up fit that traces and compiles it. `--bf16-math` measures what
-`python -m core train cifar10 --bf16-math` does on a CPU: oneDNN multiplies in bfloat16.
+after one warm-up fit that traces and compiles it. `--mixed-bfloat16` measures what
+`python -m core train cifar10 --mixed-bfloat16` does: bfloat16 compute, float32 weights.
 """
 
 from __future__ import annotations
@@ -42,16 +42,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--bf16-math", action="store_true", help="TF_SET_ONEDNN_FPMATH_MODE=BF16 (TensorFlow on CPU)")
+    parser.add_argument("--mixed-bfloat16", action="store_true", help="Keras's mixed_bfloat16 policy")
     args = parser.parse_args()
-    if args.bf16_math:
-        cifar.use_bfloat16_math()
+    if args.mixed_bfloat16:
+        cifar.use_mixed_bfloat16()
     import keras
 
     print(f"backend {keras.backend.backend()}")
     for augment in (False, True):
         milliseconds = step_milliseconds(augment, args.steps, args.batch_size)
-        math = " (bf16 math)" if args.bf16_math else ""
+        math = " (mixed bfloat16)" if args.mixed_bfloat16 else ""
         print(f"augmentation {'on' if augment else 'off'}: {milliseconds:.1f} ms per step of {args.batch_size}{math}")
 
 

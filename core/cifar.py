@@ -10,8 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from dataclasses import dataclass, replace
 
@@ -41,6 +39,7 @@ class CifarConfig:
     rotation: float = 0.05  # RandomRotation factor (fraction of a full turn)
     zoom: float = 0.1  # RandomZoom height/width factor
     translation: float = 0.0  # RandomTranslation factor (fraction of the side, 0.1 ≈ 3 pixels)
+    erasing: float = 0.0  # chance that RandomErasing blanks a patch of 4–10 % of the image (cutout)
 
     @classmethod
     def basic(cls) -> CifarConfig:
@@ -53,8 +52,8 @@ class CifarConfig:
 
         Wide blocks that pool early and a global max pool in place of the big dense layer,
         after the fast CIFAR-10 networks of Keller Jordan's airbench, so that it can be trained
-        on 2 CPU cores (30 epochs: 86 min, test accuracy 0.87). Flips and small shifts only:
-        rotation and zoom slow the learning of a short run more than they help it.
+        on 2 CPU cores. Flips, 4-pixel shifts and cutout against overfitting; rotation and zoom
+        slow the learning of a short run more than they help it.
         """
         return cls(
             filters=(64, 256, 256),
@@ -67,7 +66,8 @@ class CifarConfig:
             augment=True,
             rotation=0.0,
             zoom=0.0,
-            translation=0.1,
+            translation=0.125,
+            erasing=0.5,
         )
 
     def with_changes(self, **changes) -> CifarConfig:
@@ -85,6 +85,10 @@ def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
         stack.append(layers.RandomZoom(config.zoom, fill_mode="reflect", seed=seed))
     if config.translation:
         stack.append(layers.RandomTranslation(config.translation, config.translation, fill_mode="reflect", seed=seed))
+    if config.erasing:
+        # A tuple makes `erasing` the chance itself; one number would draw the chance from [0, erasing].
+        erase = (config.erasing, config.erasing)
+        stack.append(layers.RandomErasing(erase, scale=(0.04, 0.1), fill_value=0, value_range=(0, 255), seed=seed))
     return stack
 
 
@@ -116,21 +120,32 @@ def build_model(config: CifarConfig, seed: int = 0):
         stack += [layers.Dense(config.dense_units), layers.LeakyReLU(negative_slope=config.leaky_slope)]
         if config.dropout:
             stack.append(layers.Dropout(config.dropout))
-    stack.append(layers.Dense(NUM_CLASSES, activation="softmax"))
+    # float32 probabilities even under a mixed-precision policy: bfloat16 keeps only 3 significant digits.
+    stack.append(layers.Dense(NUM_CLASSES, activation="softmax", dtype="float32"))
     model = keras.Sequential(stack, name="cifar10_cnn")
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def use_bfloat16_math() -> None:
-    """Let oneDNN multiply in bfloat16 with float32 sums (AMX CPUs); only before TensorFlow loads.
+def use_mixed_bfloat16() -> None:
+    """Compute in bfloat16, keep the weights in float32 (Keras mixed precision) for models built after this.
 
-    TensorFlow reads the setting once, when it is imported, so a later call would be ignored
-    silently: this refuses instead.
+    On a CPU with AMX units (and on GPUs) the convolutions run about 1.7× faster; the
+    weights and the loss stay float32, so training is as stable as in float32.
     """
-    if "tensorflow" in sys.modules:
-        raise RuntimeError("use_bfloat16_math() must run before TensorFlow is imported")
-    os.environ["TF_SET_ONEDNN_FPMATH_MODE"] = "BF16"
+    import keras
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+
+
+def float32_copy(model, config: CifarConfig):
+    """The same network with the same weights under the float32 policy: what the app loads and predicts with."""
+    import keras
+
+    keras.mixed_precision.set_global_policy("float32")
+    copy = build_model(config)
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def one_cycle_schedule(steps: int, peak_learning_rate: float):

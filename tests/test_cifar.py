@@ -31,12 +31,12 @@ def test_basic_model_has_the_slides_parameter_counts():
 
 
 def test_improved_model_has_five_conv_layers_with_batch_norm_dropout_and_augmentation():
-    """Test that the improved preset is 5 conv layers plus BN, dropout, flips and shifts, pooled globally."""
+    """Test that the improved preset is 5 conv layers plus BN, dropout, flips, shifts and cutout, pooled globally."""
     model = cifar.build_model(cifar.CifarConfig.improved())
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds.count("Conv2D") == 5
     assert "BatchNormalization" in kinds and "Dropout" in kinds
-    assert {"RandomFlip", "RandomTranslation", "GlobalMaxPooling2D"} <= set(kinds)
+    assert {"RandomFlip", "RandomTranslation", "RandomErasing", "GlobalMaxPooling2D"} <= set(kinds)
     assert model.output_shape == (None, 10)
 
 
@@ -49,14 +49,15 @@ def test_pooling_early_puts_a_block_s_later_convs_on_a_quarter_of_the_pixels():
 
 
 def test_augmentation_layers_leave_out_the_transformations_set_to_zero():
-    """Test that rotation and zoom appear only when their factors are set."""
+    """Test that rotation, zoom, shifts and erasing appear only when their factors are set."""
     kinds = lambda config: [type(layer).__name__ for layer in cifar.augmentation_layers(config)]  # noqa: E731
     assert kinds(cifar.CifarConfig(rotation=0.0, zoom=0.0, translation=0.0)) == ["RandomFlip"]
-    assert kinds(cifar.CifarConfig(rotation=0.1, zoom=0.2, translation=0.1)) == [
+    assert kinds(cifar.CifarConfig(rotation=0.1, zoom=0.2, translation=0.1, erasing=0.5)) == [
         "RandomFlip",
         "RandomRotation",
         "RandomZoom",
         "RandomTranslation",
+        "RandomErasing",
     ]
 
 
@@ -190,9 +191,21 @@ def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):
     assert len(cifar_inspect.feature_maps(model, tiny_data[0][1])) == 3
 
 
-def test_bfloat16_math_is_refused_once_tensorflow_is_loaded():
-    """Test that asking for bfloat16 math after TensorFlow loaded fails loudly instead of doing nothing."""
-    import tensorflow  # noqa: F401  (loaded, as in any process that has trained already)
+def test_float32_copy_of_a_mixed_precision_model_predicts_the_same(tiny_data):
+    """Test that the model trained in mixed bfloat16 is saved as float32 with its weights, predicting alike."""
+    import keras
 
-    with pytest.raises(RuntimeError, match="before TensorFlow"):
-        cifar.use_bfloat16_math()
+    config = cifar.CifarConfig.improved().with_changes(filters=(8, 16, 16))
+    try:
+        cifar.use_mixed_bfloat16()
+        mixed = cifar.build_model(config)
+        copy = cifar.float32_copy(mixed, config)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert mixed.layers[-2].dtype_policy.name == "mixed_bfloat16"
+    assert {layer.dtype_policy.name for layer in copy.layers} == {"float32"}
+    images = tiny_data[0][:16]
+    mixed_probabilities = cifar.predict_probabilities(mixed, images)
+    copy_probabilities = cifar.predict_probabilities(copy, images)
+    assert mixed_probabilities.dtype == np.float32
+    np.testing.assert_allclose(mixed_probabilities, copy_probabilities, atol=0.02)

@@ -176,7 +176,9 @@ def show_model(config: cifar.CifarConfig) -> None:
         st.caption(
             "The improved preset pools right after each block's first conv, so the block's other convs run on a "
             "quarter of the pixels, and ends with a global max pool (the strongest response of each of the last "
-            "filters) instead of Flatten + a big dense layer, so almost all its parameters are in the convs."
+            "filters) instead of Flatten + a big dense layer, so almost all its parameters are in the convs. Its "
+            "augmentation: mirror images, shifts of up to 4 pixels, and cutout (RandomErasing blanks a patch in "
+            "half of the images), so the network cannot lean on any single part of the picture."
         )
     else:
         st.caption(
