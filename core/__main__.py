@@ -107,6 +107,9 @@ def evaluate_cifar10(args: argparse.Namespace) -> None:
         mask = data.labels == index
         if mask.any():
             print(f"{name:>10}: {np.mean(predicted[mask] == index):.4f} ({mask.sum()} images)")
+    # What the mirror averaging adds: the same images, one view each.
+    single_view = cifar.accuracy(cifar.predict_probabilities(model, data.images, mirror=False), data.labels)
+    print(f"without mirror averaging: {single_view:.4f}")
     print(f"accuracy={np.mean(predicted == data.labels):.4f} n={len(data.labels)}")
 
 

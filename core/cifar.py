@@ -238,12 +238,24 @@ def train(
     return history
 
 
-def predict_probabilities(model, images: np.ndarray, batch_size: int = 100) -> np.ndarray:
-    """Class probabilities (N, 10) for uint8 images (N, 32, 32, 3), a batch at a time."""
-    outputs = [
-        np.asarray(model(images[start : start + batch_size], training=False))
-        for start in range(0, len(images), batch_size)
-    ]
+def predict_probabilities(model, images: np.ndarray, batch_size: int = 100, mirror: bool = True) -> np.ndarray:
+    """Class probabilities (N, 10) for uint8 images (N, 32, 32, 3), a batch at a time.
+
+    With `mirror` (test-time augmentation), each image's probabilities are averaged with those
+    of its left–right mirror image: both show the same class, and the network's mistakes on
+    the two views are partly independent, so the average is right more often.
+    """
+
+    def classify(batch: np.ndarray) -> np.ndarray:
+        return np.asarray(model(batch, training=False))
+
+    outputs = []
+    for start in range(0, len(images), batch_size):
+        batch = images[start : start + batch_size]
+        probabilities = classify(batch)
+        if mirror:
+            probabilities = (probabilities + classify(batch[:, :, ::-1])) / 2
+        outputs.append(probabilities)
     return np.concatenate(outputs) if outputs else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 
 

@@ -110,6 +110,24 @@ def test_stop_ends_training_after_the_current_batch(tiny_data):
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
 
 
+def test_mirror_averaging_averages_an_image_and_its_mirror():
+    """Test that predictions average each image's probabilities with its left–right mirror's, batch by batch."""
+
+    def left_half_brighter(images, training=False):
+        # Class 0 when the left half is brighter than the right, class 1 otherwise: mirroring swaps them.
+        left = images[:, :, :16].astype(np.float32).mean(axis=(1, 2, 3))
+        right = images[:, :, 16:].astype(np.float32).mean(axis=(1, 2, 3))
+        first = (left > right).astype(np.float32)
+        return np.stack([first, 1 - first] + [np.zeros_like(first)] * 8, axis=1)
+
+    images = np.zeros((3, 32, 32, 3), dtype=np.uint8)
+    images[:, :, :16] = 200
+    single = cifar.predict_probabilities(left_half_brighter, images, batch_size=2, mirror=False)
+    averaged = cifar.predict_probabilities(left_half_brighter, images, batch_size=2)
+    np.testing.assert_allclose(single[:, :2], [[1, 0]] * 3)
+    np.testing.assert_allclose(averaged[:, :2], [[0.5, 0.5]] * 3)
+
+
 def test_confusion_matrix_and_per_class_accuracy():
     """Test that rows are true classes, columns predictions, and per-class accuracy is the diagonal share."""
     labels = np.array([0, 0, 1, 1, 2])
@@ -149,7 +167,7 @@ def test_training_queue_serves_in_order():
 
 
 def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
-    """Test that `python -m core evaluate cifar10` ends with 'accuracy=… n=…' on a folder of images."""
+    """Test that `python -m core evaluate cifar10` ends with the single-view accuracy, then 'accuracy=… n=…'."""
     model = cifar.build_model(cifar.CifarConfig.basic())
     model_path = tmp_path / "model.keras"
     model.save(model_path)
@@ -175,7 +193,8 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    last_line = result.stdout.strip().splitlines()[-1]
+    *_, single_view_line, last_line = result.stdout.strip().splitlines()
+    assert single_view_line.startswith("without mirror averaging: ")
     assert last_line.startswith("accuracy=") and last_line.endswith(" n=8")
 
 

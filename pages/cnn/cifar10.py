@@ -18,6 +18,10 @@ from pages.common.training_place import training_place
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}
 SAMPLES = ASSETS / "samples" / "cifar10"
+MIRROR_NOTE = (
+    "Every prediction here averages the probabilities for the picture and for its mirror image "
+    "(test-time augmentation): a mirrored cat is still a cat, and the two guesses' mistakes partly cancel."
+)
 SUBSETS = (1_000, 5_000, 10_000, 50_000)
 DENSE_CHOICES = (0, 256, 512)
 
@@ -316,6 +320,7 @@ def show_inspect(data: Cifar10 | str) -> None:
         f"{cifar.accuracy(probabilities, data.y_test):.1%}",
         help=f"on {len(data.y_test):,} test images",
     )
+    st.caption(MIRROR_NOTE)
     st.plotly_chart(per_class_figure({name: cifar_inspect.per_class_accuracy(matrix)}), key="cifar_per_class")
 
     st.markdown("**Confusion matrix**: click a cell to see its images.")
@@ -448,9 +453,10 @@ def show_try_it() -> None:
         caption=f"what the network sees: 32 × 32 (from {loaded.original_size[0]} × {loaded.original_size[1]})",
     )
     for column, (name, model) in zip(columns[1:], models.items(), strict=True):
-        probabilities = np.asarray(model(view[np.newaxis].astype(np.float32), training=False))[0]
+        probabilities = cifar.predict_probabilities(model, view[np.newaxis])[0]
         column.markdown(f"**{name}**: {CIFAR10_CLASSES[int(probabilities.argmax())]}")
         column.plotly_chart(top_classes_figure(probabilities), key=f"cifar_try_{name}")
+    st.caption(MIRROR_NOTE)
 
 
 st.title("CIFAR-10: a CNN that recognises pictures")
