@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -167,10 +168,11 @@ def test_training_queue_serves_in_order():
 
 
 def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
-    """Test that `python -m core evaluate cifar10` ends with the single-view accuracy, then 'accuracy=… n=…'."""
+    """Test that `python -m core evaluate cifar10` ends with 'accuracy=… n=…' and can write it into the model's .json."""
     model = cifar.build_model(cifar.CifarConfig.basic())
     model_path = tmp_path / "model.keras"
     model.save(model_path)
+    model_path.with_suffix(".json").write_text('{"variant": "basic", "test_accuracy": 0.5}')
     for index, name in enumerate(CIFAR10_CLASSES[:4]):
         (tmp_path / "data" / name).mkdir(parents=True)
         Image.fromarray(tiny_data[0][index]).save(tmp_path / "data" / name / "0.png")
@@ -186,6 +188,7 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
             str(model_path),
             "--data",
             str(tmp_path / "data"),
+            "--update-summary",
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -193,9 +196,12 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    *_, single_view_line, last_line = result.stdout.strip().splitlines()
-    assert single_view_line.startswith("without mirror averaging: ")
+    *_, single_view_line, updated_line, last_line = result.stdout.strip().splitlines()
+    assert single_view_line.startswith("without mirror averaging: ") and updated_line.startswith("updated ")
     assert last_line.startswith("accuracy=") and last_line.endswith(" n=8")
+    summary = json.loads(model_path.with_suffix(".json").read_text())
+    assert summary["variant"] == "basic" and summary["test_images"] == 8
+    assert f"accuracy={summary['test_accuracy']:.4f}" in last_line
 
 
 def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):
