@@ -287,6 +287,7 @@ def show_comparison() -> None:
             "parameters": summary["parameters"],
             "epochs": summary["epochs"],
             "test accuracy": summary["test_accuracy"],
+            "from one view (no mirror)": summary.get("test_accuracy_single_view"),
             "test images": summary["test_images"],
             "training time here (2 CPU cores)": f"{summary['train_seconds'] / 60:.0f} min",
             "command": summary["command"],
