@@ -119,7 +119,11 @@ def evaluate_cifar10(args: argparse.Namespace) -> None:
 
 
 def write_test_figures(summary_path: Path, mirrored: float, single_view: float, images: int) -> None:
-    """Put freshly measured test figures into a model's summary, which the CIFAR page quotes."""
+    """Put freshly measured test figures into the summary `train cifar10` wrote, which the CIFAR page quotes."""
+    if not summary_path.exists():
+        raise SystemExit(
+            f"{summary_path} not found: --update-summary updates what `python -m core train cifar10` wrote"
+        )
     summary = json.loads(summary_path.read_text())
     summary.update(
         test_accuracy=round(mirrored, 4), test_accuracy_single_view=round(single_view, 4), test_images=images
