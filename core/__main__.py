@@ -74,8 +74,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - start
     if args.mixed_bfloat16:
         model = cifar.float32_copy(model, config)
-    test_accuracy = cifar.accuracy(cifar.predict_probabilities(model, data.x_test), data.y_test)
-    single_view = cifar.accuracy(cifar.predict_probabilities(model, data.x_test, mirror=False), data.y_test)
+    figures = test_figures(*cifar.predict_with_and_without_mirror(model, data.x_test), data.y_test)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # A fresh, unbuilt optimizer is saved without the training one's slots: half the file, and the app only predicts.
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
@@ -88,15 +87,22 @@ def train_cifar10(args: argparse.Namespace) -> None:
         "parameters": model.count_params(),
         "epochs": history.epochs,
         "train_seconds": round(seconds, 1),
-        "test_accuracy": round(test_accuracy, 4),
-        "test_accuracy_single_view": round(single_view, 4),
-        "test_images": len(data.y_test),
+        **figures,
         "history": history.metrics,
     }
     args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
     print(
-        f"trained in {seconds:.0f}s; test accuracy={test_accuracy:.4f} on {len(data.y_test)} images; saved {args.out}"
+        f"trained in {seconds:.0f}s; test accuracy={figures['test_accuracy']:.4f} on {len(data.y_test)} images; saved {args.out}"
     )
+
+
+def test_figures(averaged: np.ndarray, as_is: np.ndarray, labels: np.ndarray) -> dict:
+    """Accuracy with mirror averaging and from one view (`cifar.predict_with_and_without_mirror`): what a summary records."""
+    return {
+        "test_accuracy": round(cifar.accuracy(averaged, labels), 4),
+        "test_accuracy_single_view": round(cifar.accuracy(as_is, labels), 4),
+        "test_images": len(labels),
+    }
 
 
 def evaluate_cifar10(args: argparse.Namespace) -> None:
@@ -104,30 +110,28 @@ def evaluate_cifar10(args: argparse.Namespace) -> None:
 
     model = keras.models.load_model(args.model, compile=False)
     data = load_image_folder(args.data, CIFAR10_CLASSES)
-    predicted = np.argmax(cifar.predict_probabilities(model, data.images), axis=1)
+    averaged, as_is = cifar.predict_with_and_without_mirror(model, data.images)
+    figures = test_figures(averaged, as_is, data.labels)
+    predicted = np.argmax(averaged, axis=1)
     for index, name in enumerate(CIFAR10_CLASSES):
         mask = data.labels == index
         if mask.any():
             print(f"{name:>10}: {np.mean(predicted[mask] == index):.4f} ({mask.sum()} images)")
     # What the mirror averaging adds: the same images, one view each.
-    single_view = cifar.accuracy(cifar.predict_probabilities(model, data.images, mirror=False), data.labels)
-    print(f"without mirror averaging: {single_view:.4f}")
-    mirrored = float(np.mean(predicted == data.labels))
+    print(f"without mirror averaging: {figures['test_accuracy_single_view']:.4f}")
     if args.update_summary:
-        write_test_figures(args.model.with_suffix(".json"), mirrored, single_view, len(data.labels))
-    print(f"accuracy={mirrored:.4f} n={len(data.labels)}")
+        update_summary(args.model.with_suffix(".json"), figures)
+    print(f"accuracy={figures['test_accuracy']:.4f} n={figures['test_images']}")
 
 
-def write_test_figures(summary_path: Path, mirrored: float, single_view: float, images: int) -> None:
+def update_summary(summary_path: Path, figures: dict) -> None:
     """Put freshly measured test figures into the summary `train cifar10` wrote, which the CIFAR page quotes."""
     if not summary_path.exists():
         raise SystemExit(
             f"{summary_path} not found: --update-summary updates what `python -m core train cifar10` wrote"
         )
     summary = json.loads(summary_path.read_text())
-    summary.update(
-        test_accuracy=round(mirrored, 4), test_accuracy_single_view=round(single_view, 4), test_images=images
-    )
+    summary.update(figures)
     summary_path.write_text(json.dumps(summary, indent=1) + "\n")
     print(f"updated {summary_path}")
 

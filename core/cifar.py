@@ -245,17 +245,23 @@ def predict_probabilities(model, images: np.ndarray, batch_size: int = 100, mirr
     of its left–right mirror image: both show the same class, and the network's mistakes on
     the two views are partly independent, so the average is right more often.
     """
+    return (
+        predict_with_and_without_mirror(model, images, batch_size)[0] if mirror else classify(model, images, batch_size)
+    )
 
-    def classify(batch: np.ndarray) -> np.ndarray:
-        return np.asarray(model(batch, training=False))
 
-    outputs = []
-    for start in range(0, len(images), batch_size):
-        batch = images[start : start + batch_size]
-        probabilities = classify(batch)
-        if mirror:
-            probabilities = (probabilities + classify(batch[:, :, ::-1])) / 2
-        outputs.append(probabilities)
+def predict_with_and_without_mirror(model, images: np.ndarray, batch_size: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """The mirror-averaged probabilities and those of the images as they are, from one pass over each view."""
+    as_is = classify(model, images, batch_size)
+    return (as_is + classify(model, images[:, :, ::-1], batch_size)) / 2, as_is
+
+
+def classify(model, images: np.ndarray, batch_size: int) -> np.ndarray:
+    """The model's class probabilities for each image, one view, a batch at a time."""
+    outputs = [
+        np.asarray(model(images[start : start + batch_size], training=False))
+        for start in range(0, len(images), batch_size)
+    ]
     return np.concatenate(outputs) if outputs else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 
 
