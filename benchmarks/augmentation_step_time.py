@@ -35,6 +35,7 @@ def step_milliseconds(augment: bool, steps: int, batch_size: int) -> float:
         start = time.perf_counter()
         model.fit(images, labels, batch_size=batch_size, epochs=1, verbose=0)
         seconds.append(time.perf_counter() - start)
+    print(f"augmentation {'on' if augment else 'off'}: step compiled with XLA: {model.jit_compile}")
     return min(seconds) / steps * 1000
 
 

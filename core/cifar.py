@@ -76,6 +76,7 @@ class CifarConfig:
 
 def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
     """The random transformations of `config` (a factor of 0 leaves its layer out), active only in training."""
+    import keras
     from keras import layers
 
     stack: list = [layers.RandomFlip("horizontal", seed=seed)]
@@ -84,7 +85,12 @@ def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
     if config.zoom:
         stack.append(layers.RandomZoom(config.zoom, fill_mode="reflect", seed=seed))
     if config.translation:
-        stack.append(layers.RandomTranslation(config.translation, config.translation, fill_mode="reflect", seed=seed))
+        translation = layers.RandomTranslation(config.translation, config.translation, fill_mode="reflect", seed=seed)
+        # Keras marks this layer unfit for XLA (TensorFlow's XLA lacks its image transform), and one such layer
+        # makes Keras run the whole training step op by op. JAX compiles it fine: an epoch on an H100 took 103 s
+        # without this line, 0.6 s with it.
+        translation.supports_jit = keras.backend.backend() == "jax"
+        stack.append(translation)
     if config.erasing:
         # A tuple makes `erasing` the chance itself; one number would draw the chance from [0, erasing].
         erase = (config.erasing, config.erasing)
