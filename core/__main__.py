@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -87,6 +88,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
         "parameters": model.count_params(),
         "epochs": history.epochs,
         "train_seconds": round(seconds, 1),
+        "trained_on": training_machine(),
         **figures,
         "history": history.metrics,
     }
@@ -94,6 +96,20 @@ def train_cifar10(args: argparse.Namespace) -> None:
     print(
         f"trained in {seconds:.0f}s; test accuracy={figures['test_accuracy']:.4f} on {len(data.y_test)} images; saved {args.out}"
     )
+
+
+def training_machine() -> str:
+    """Where this process trains, for a summary: the GPU's name under JAX, else the CPU cores Keras uses."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        if device.platform == "gpu":
+            return f"{device.device_kind} GPU, JAX backend"
+    return f"{os.cpu_count()} CPU cores, {backend} backend"
 
 
 def test_figures(averaged: np.ndarray, as_is: np.ndarray, labels: np.ndarray) -> dict:

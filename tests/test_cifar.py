@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -234,3 +235,19 @@ def test_float32_copy_of_a_mixed_precision_model_predicts_the_same(tiny_data):
     copy_probabilities = cifar.predict_probabilities(copy, images)
     assert mixed_probabilities.dtype == np.float32
     np.testing.assert_allclose(mixed_probabilities, copy_probabilities, atol=0.02)
+
+
+def test_a_summary_says_where_the_model_was_trained():
+    """Test that `train cifar10` records the machine (the page shows it beside the training time): here, CPU cores on TensorFlow."""
+    from core.__main__ import training_machine
+
+    assert training_machine() == f"{os.cpu_count()} CPU cores, tensorflow backend"
+
+
+def test_translation_stays_uncompiled_on_tensorflow():
+    """Test that only JAX gets the XLA-compiled RandomTranslation: TensorFlow's XLA has no kernel for its transform."""
+    translation = [
+        layer for layer in cifar.augmentation_layers(cifar.CifarConfig.improved()) if "translation" in layer.name
+    ]
+    assert len(translation) == 1 and translation[0].supports_jit is False
+    assert cifar.build_model(cifar.CifarConfig.improved()).jit_compile is False

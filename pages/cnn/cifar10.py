@@ -289,7 +289,8 @@ def show_comparison() -> None:
             "test accuracy": summary["test_accuracy"],
             "from one view (no mirror)": summary.get("test_accuracy_single_view"),
             "test images": summary["test_images"],
-            "training time here (2 CPU cores)": f"{summary['train_seconds'] / 60:.0f} min",
+            "training time": f"{summary['train_seconds'] / 60:.0f} min",
+            "trained on": summary["trained_on"],
             "command": summary["command"],
         }
         for variant, summary in present.items()
