@@ -289,7 +289,7 @@ def show_comparison() -> None:
             "test accuracy": summary["test_accuracy"],
             "from one view (no mirror)": summary.get("test_accuracy_single_view"),
             "test images": summary["test_images"],
-            "training time": f"{summary['train_seconds'] / 60:.0f} min",
+            "training time": f"{summary['train_seconds'] / 60:.1f} min",
             "trained on": summary["trained_on"],
             "command": summary["command"],
         }
