@@ -99,7 +99,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
 
 
 def training_machine() -> str:
-    """Where this process trains, for a summary: the GPU's name under JAX, else the CPU cores Keras uses."""
+    """Where this process trains, for a summary: the GPU Keras's backend sees, else the machine's CPU cores."""
     import keras
 
     backend = keras.backend.backend()
@@ -109,6 +109,13 @@ def training_machine() -> str:
         device = jax.devices()[0]
         if device.platform == "gpu":
             return f"{device.device_kind} GPU, JAX backend"
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "a")
+            return f"{name} GPU, tensorflow backend"
     return f"{os.cpu_count()} CPU cores, {backend} backend"
 
 
