@@ -32,11 +32,11 @@ def test_basic_model_has_the_slides_parameter_counts():
     assert cifar.build_model(cifar.CifarConfig.basic().with_changes(dense_units=256)).count_params() == 288_554
 
 
-def test_improved_model_has_five_conv_layers_with_batch_norm_dropout_and_augmentation():
-    """Test that the improved preset is 5 conv layers plus BN, dropout, flips, shifts and cutout, pooled globally."""
+def test_improved_model_has_six_conv_layers_with_batch_norm_dropout_and_augmentation():
+    """Test that the improved preset is 6 conv layers plus BN, dropout, flips, shifts and cutout, pooled globally."""
     model = cifar.build_model(cifar.CifarConfig.improved())
     kinds = [type(layer).__name__ for layer in model.layers]
-    assert kinds.count("Conv2D") == 5
+    assert kinds.count("Conv2D") == 6
     assert "BatchNormalization" in kinds and "Dropout" in kinds
     assert {"RandomFlip", "RandomTranslation", "RandomErasing", "GlobalMaxPooling2D"} <= set(kinds)
     assert model.output_shape == (None, 10)
@@ -203,6 +203,25 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
     summary = json.loads(model_path.with_suffix(".json").read_text())
     assert summary["variant"] == "basic" and summary["test_images"] == 8
     assert f"accuracy={summary['test_accuracy']:.4f}" in last_line
+
+
+@pytest.mark.parametrize(("variant", "target"), [("basic", 0.68), ("improved", 0.90)])
+def test_shipped_model_reaches_its_target_on_the_real_test_split(cifar10_dir, variant, target):
+    """Test that a pretrained model meets the issue's target on the 5,000 test images, and that its .json is true."""
+    import keras
+
+    from core.datasets import load_image_folder
+
+    model_path = PROJECT_ROOT / "assets" / "models" / f"cifar10_{variant}.keras"
+    summary = json.loads(model_path.with_suffix(".json").read_text())
+    test = load_image_folder(cifar10_dir / "test", CIFAR10_CLASSES)
+    averaged, as_is = cifar.predict_with_and_without_mirror(
+        keras.models.load_model(model_path, compile=False), test.images
+    )
+    assert cifar.accuracy(averaged, test.labels) >= target
+    assert cifar.accuracy(averaged, test.labels) == pytest.approx(summary["test_accuracy"], abs=2e-4)
+    assert cifar.accuracy(as_is, test.labels) == pytest.approx(summary["test_accuracy_single_view"], abs=2e-4)
+    assert summary["test_images"] == len(test.labels) == 5000
 
 
 def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):
