@@ -179,9 +179,9 @@ def show_model(config: cifar.CifarConfig) -> None:
     if config.pool_early:
         st.caption(
             "The improved preset has two convs in each block, six in all (the slides' improved model has five; "
-            "with five, the pretrained model here stopped just short of 90 %: see the README). It pools right after each block's "
-            "first conv, so the block's second conv runs on a quarter of the pixels, and ends with a global max pool (the strongest response of each of the last "
-            "filters) instead of Flatten + a big dense layer, so almost all its parameters are in the convs. Its "
+            "with five, the pretrained model here stopped just short of 90 %: see the README). It pools right "
+            "after each block's first conv, so the block's second conv runs on a quarter of the pixels, and ends "
+            "with a global max pool (the strongest response of each of the last filters) instead of Flatten + a big dense layer, so almost all its parameters are in the convs. Its "
             "augmentation: mirror images, shifts of up to 4 pixels, and cutout (RandomErasing blanks a patch in "
             "half of the images), so the network cannot lean on any single part of the picture."
         )
