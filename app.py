@@ -6,16 +6,16 @@ st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:",
 
 pages = {
     "Start": [
-        st.Page("pages/start/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/start/home.py", title="Home", icon=":material/home:", default=True),
     ],
     "Convolutional networks": [
-        st.Page("pages/cnn/convolution.py", title="Convolution layer", icon=":material/grid_on:"),
-        st.Page("pages/cnn/cifar10.py", title="CIFAR-10 CNN", icon=":material/image:"),
+        st.Page("app_pages/cnn/convolution.py", title="Convolution layer", icon=":material/grid_on:"),
+        st.Page("app_pages/cnn/cifar10.py", title="CIFAR-10 CNN", icon=":material/image:"),
     ],
     "Recurrent networks": [
-        st.Page("pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
-        st.Page("pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
-        st.Page("pages/rnn/captcha.py", title="Captcha OCR", icon=":material/password:"),
+        st.Page("app_pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
+        st.Page("app_pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
+        st.Page("app_pages/rnn/captcha.py", title="Captcha OCR", icon=":material/password:"),
     ],
 }
 

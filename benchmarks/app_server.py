@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -13,16 +14,31 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
-def served_app(port: int, timeout: float = 60) -> Iterator[str]:
-    """`streamlit run app.py` on `port` until the block ends; yields the app's URL once it answers."""
+def served_app(
+    port: int | None = None, timeout: float = 60, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """`streamlit run app.py` on `port` (a free one if None) until the block ends; yields the URL once it answers.
+
+    `env` replaces the server's environment (default: this process's); `log` receives its output.
+    """
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = log.open("w") if log else subprocess.DEVNULL
+    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + timeout
         while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {server.returncode}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
                     break
@@ -34,6 +50,8 @@ def served_app(port: int, timeout: float = 60) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if log:
+            output.close()
 
 
 def wait_for_app(page) -> None:

@@ -8,12 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGES = (
-    "pages/start/home.py",
-    "pages/cnn/convolution.py",
-    "pages/cnn/cifar10.py",
-    "pages/rnn/lstm.py",
-    "pages/rnn/forecasting.py",
-    "pages/rnn/captcha.py",
+    "app_pages/start/home.py",
+    "app_pages/cnn/convolution.py",
+    "app_pages/cnn/cifar10.py",
+    "app_pages/rnn/lstm.py",
+    "app_pages/rnn/forecasting.py",
+    "app_pages/rnn/captcha.py",
 )
 
 
@@ -39,7 +39,7 @@ def metric(app: AppTest, label: str) -> str:
 
 def test_convolution_defaults_are_the_material_example():
     """Test that the page opens on the class example: 4 × 4 × 2 output, 56 parameters, Keras agreeing."""
-    app = open_page("pages/cnn/convolution.py")
+    app = open_page("app_pages/cnn/convolution.py")
     assert metric(app, "Output shape") == "4 × 4 × 2"
     assert metric(app, "Parameters") == "56"
     assert any("same (4, 4, 2) output" in s.value for s in app.success)
@@ -47,7 +47,7 @@ def test_convolution_defaults_are_the_material_example():
 
 def test_convolution_settings_change_the_shape():
     """Test that stride 2 and 'same' padding give ceil(6/2) = 3 rows and columns."""
-    app = open_page("pages/cnn/convolution.py")
+    app = open_page("app_pages/cnn/convolution.py")
     app.number_input(key="conv_s").set_value(2)
     app.selectbox(key="conv_padding_mode").set_value("same")
     app.run()
@@ -61,7 +61,7 @@ def test_convolution_settings_change_the_shape():
 )
 def test_convolution_impossible_settings_show_a_message(key, value, message):
     """Test that stride 0 or a filter larger than the input gives an error message, not a traceback."""
-    app = open_page("pages/cnn/convolution.py")
+    app = open_page("app_pages/cnn/convolution.py")
     app.number_input(key=key).set_value(value)
     app.run()
     assert not app.exception
@@ -71,7 +71,7 @@ def test_convolution_impossible_settings_show_a_message(key, value, message):
 @pytest.mark.parametrize(("return_sequences", "return_state"), list(itertools.product((False, True), repeat=2)))
 def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state):
     """Test that each return_sequences / return_state combination renders its tensors and all identities hold."""
-    app = open_page("pages/rnn/lstm.py")
+    app = open_page("app_pages/rnn/lstm.py")
     app.toggle(key="lstm_return_sequences").set_value(return_sequences)
     app.toggle(key="lstm_return_state").set_value(return_state)
     app.run()
@@ -85,7 +85,7 @@ def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state)
 
 def test_lstm_page_explains_a_broken_stack():
     """Test that switching off return_sequences under another LSTM shows the explanation."""
-    app = open_page("pages/rnn/lstm.py")
+    app = open_page("app_pages/rnn/lstm.py")
     app.toggle(key="lstm_stack_seq_0_2").set_value(False)
     app.run()
     assert not app.exception
@@ -94,7 +94,7 @@ def test_lstm_page_explains_a_broken_stack():
 
 def test_forecasting_opens_with_the_pretrained_result():
     """Test that with the material's settings the page shows results at once, from the shipped model."""
-    app = open_page("pages/rnn/forecasting.py")
+    app = open_page("app_pages/rnn/forecasting.py")
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
     assert any("the LSTM's error is" in m.value for m in app.markdown)
@@ -102,7 +102,7 @@ def test_forecasting_opens_with_the_pretrained_result():
 
 def test_forecasting_trains_a_session_model_for_new_settings():
     """Test that other settings ask for training, and Train gives this session its own model and results."""
-    app = open_page("pages/rnn/forecasting.py")
+    app = open_page("app_pages/rnn/forecasting.py")
     app.number_input(key="forecast_look_back").set_value(5)
     app.number_input(key="forecast_units").set_value(8)
     app.number_input(key="forecast_epochs").set_value(2)

@@ -24,9 +24,9 @@ DRAWN_TEXT = "b3dx7"  # letter shapes of benchmarks/drawn_text.py, not the train
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_renders_without_exception(page, routed_app_url, path):
+def test_page_renders_without_exception(page, app_url, path):
     """Test that the page shows its title and no exception block."""
-    page.goto(f"{routed_app_url}/{path}")
+    page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     page.get_by_role("heading", name=PAGES[path]).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -44,9 +44,9 @@ def _set_number(page, label: str, value: int) -> None:
     wait_for_app(page)
 
 
-def test_convolution_shape_follows_the_settings(page, routed_app_url):
+def test_convolution_shape_follows_the_settings(page, app_url):
     """Test that changing the stride, then the filter size, changes the output shape on screen."""
-    page.goto(f"{routed_app_url}/convolution")
+    page.goto(f"{app_url}/convolution")
     wait_for_app(page)
     assert _metric(page, "Output shape") == "4 × 4 × 2"
     _set_number(page, "Stride s", 2)
@@ -57,18 +57,18 @@ def test_convolution_shape_follows_the_settings(page, routed_app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_convolution_stride_zero_shows_a_message(page, routed_app_url):
+def test_convolution_stride_zero_shows_a_message(page, app_url):
     """Test that stride 0 shows the explanation instead of a traceback."""
-    page.goto(f"{routed_app_url}/convolution")
+    page.goto(f"{app_url}/convolution")
     wait_for_app(page)
     _set_number(page, "Stride s", 0)
     page.get_by_text("Stride s must be at least 1").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_lstm_toggles_change_the_returned_shapes(page, routed_app_url):
+def test_lstm_toggles_change_the_returned_shapes(page, app_url):
     """Test that flipping return_sequences then return_state changes what the page says Python gets."""
-    page.goto(f"{routed_app_url}/lstm")
+    page.goto(f"{app_url}/lstm")
     wait_for_app(page)
     page.get_by_role("tab", name="return_sequences / return_state").click()
     page.get_by_text("shape (2, 4)").first.wait_for()
@@ -87,9 +87,9 @@ def _normalisation_text(page) -> str:
     return page.get_by_text("Normalisation uses the training part only").inner_text()
 
 
-def test_forecasting_noise_level_redraws_the_series(page, routed_app_url):
+def test_forecasting_noise_level_redraws_the_series(page, app_url):
     """Test that moving the noise slider redraws the series (its training statistics change)."""
-    page.goto(f"{routed_app_url}/forecasting")
+    page.goto(f"{app_url}/forecasting")
     wait_for_app(page)
     before = _normalisation_text(page)
     slider = page.get_by_role("slider", name="Noise σ")
@@ -101,9 +101,9 @@ def test_forecasting_noise_level_redraws_the_series(page, routed_app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_forecasting_train_then_stop_keeps_the_partial_model(page, routed_app_url):
+def test_forecasting_train_then_stop_keeps_the_partial_model(page, app_url):
     """Test that Train shows live epochs and Stop ends it early, keeping the model trained so far."""
-    page.goto(f"{routed_app_url}/forecasting")
+    page.goto(f"{app_url}/forecasting")
     wait_for_app(page)
     _set_number(page, "Epochs", 200)
     page.get_by_role("button", name="Train").click()
@@ -122,9 +122,9 @@ def _png(color: tuple[int, int, int], size: tuple[int, int] = (120, 80)) -> byte
     return buffer.getvalue()
 
 
-def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, routed_app_url):
+def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url):
     """Test that an uploaded picture is shown at 32 × 32 with both models' predictions, and a non-image gets a message."""
-    page.goto(f"{routed_app_url}/cifar10")
+    page.goto(f"{app_url}/cifar10")
     wait_for_app(page)
     page.get_by_role("tab", name="Try it").click()
     upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
@@ -139,9 +139,9 @@ def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, routed_a
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_cifar_training_curve_grows_then_stop(page, routed_app_url):
+def test_cifar_training_curve_grows_then_stop(page, app_url):
     """Test that training on a small subset draws a growing curve and Stop ends it, keeping the model."""
-    page.goto(f"{routed_app_url}/cifar10")
+    page.goto(f"{app_url}/cifar10")
     wait_for_app(page)
     page.get_by_role("tab", name="Train").click()
     subset = page.get_by_role("slider", name="Training images")
@@ -158,10 +158,10 @@ def test_cifar_training_curve_grows_then_stop(page, routed_app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_captcha_upload_is_read(page, routed_app_url, captcha_dir):
+def test_captcha_upload_is_read(page, app_url, captcha_dir):
     """Test that uploading a captcha shows the 50 × 200 input and the pretrained model's reading of it."""
     path = sorted(captcha_dir.glob("*.png"))[-1]
-    page.goto(f"{routed_app_url}/captcha")
+    page.goto(f"{app_url}/captcha")
     wait_for_app(page)
     page.get_by_text("upload a picture").click()
     wait_for_app(page)
@@ -172,9 +172,9 @@ def test_captcha_upload_is_read(page, routed_app_url, captcha_dir):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_captcha_canvas_blank_then_drawn(page, routed_app_url):
+def test_captcha_canvas_blank_then_drawn(page, app_url):
     """Test that an empty canvas asks for a drawing, and mouse strokes on it are read by the model."""
-    page.goto(f"{routed_app_url}/captcha")
+    page.goto(f"{app_url}/captcha")
     wait_for_app(page)
     page.get_by_text("draw", exact=True).click()
     wait_for_app(page)
@@ -192,9 +192,9 @@ def test_captcha_canvas_blank_then_drawn(page, routed_app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_captcha_reads_text_drawn_with_the_mouse(page, routed_app_url):
+def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
     """Test that characters drawn on the canvas with the mouse are read back as that text."""
-    page.goto(f"{routed_app_url}/captcha")
+    page.goto(f"{app_url}/captcha")
     wait_for_app(page)
     page.get_by_text("pretrained: captchas + drawings", exact=True).click()
     wait_for_app(page)

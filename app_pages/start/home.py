@@ -19,7 +19,7 @@ class Card:
 
 CARDS = (
     Card(
-        page="pages/cnn/convolution.py",
+        page="app_pages/cnn/convolution.py",
         title="1 · Convolution layer",
         picture="convolution.png",
         teaches="Filter size f, stride s, padding p and K filters → the output shape, the parameter count, and "
@@ -27,7 +27,7 @@ CARDS = (
         runs="Live: everything is computed as you move the settings.",
     ),
     Card(
-        page="pages/cnn/cifar10.py",
+        page="app_pages/cnn/cifar10.py",
         title="2 · CIFAR-10 CNN",
         picture="cifar10.png",
         teaches="The slides' basic CNN (553,514 parameters) and an improved one: train them on a subset, watch the "
@@ -37,7 +37,7 @@ CARDS = (
         "models for everything else.",
     ),
     Card(
-        page="pages/rnn/lstm.py",
+        page="app_pages/rnn/lstm.py",
         title="3 · LSTM",
         picture="lstm.png",
         teaches="The four sequence patterns; what return_sequences and return_state return, shapes and values; "
@@ -45,7 +45,7 @@ CARDS = (
         runs="Live: a small Keras LSTM with random weights runs on every change.",
     ),
     Card(
-        page="pages/rnn/forecasting.py",
+        page="app_pages/rnn/forecasting.py",
         title="4 · Forecasting",
         picture="forecasting.png",
         teaches="The class's synthetic series, windows of look_back values, an LSTM forecast one and many steps ahead, "
@@ -53,7 +53,7 @@ CARDS = (
         runs="Pretrained for the class's settings (shown at once); train your own in about 15 s, with a Stop button.",
     ),
     Card(
-        page="pages/rnn/captcha.py",
+        page="app_pages/rnn/captcha.py",
         title="5 · Captcha OCR",
         picture="captcha.png",
         teaches="A CNN + BiLSTM reads a captcha column by column; CTC turns its 50 per-step guesses into 5 characters. "

@@ -9,6 +9,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from app_pages.common.training_place import training_place
 from core import captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.cifar_plots import curves_figure
@@ -16,7 +17,6 @@ from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, load_image
 from core.summary import layer_table
 from core.training import History
-from pages.common.training_place import training_place
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from app_pages.common.training_place import training_place
 from core import forecast
 from core.forecast_plots import (
     horizon_figure,
@@ -15,7 +16,6 @@ from core.forecast_plots import (
     series_figure,
     window_figure,
 )
-from pages.common.training_place import training_place
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = ASSETS / "models" / "forecast_lstm.keras"
