@@ -146,14 +146,20 @@ def conv_geometry(spec: ConvSpec) -> ConvGeometry:
 
 
 def output_formula(axis: AxisGeometry, spec: ConvSpec) -> str:
-    """The output-size formula for one axis, written out with the numbers (LaTeX)."""
+    """The output-size formula for one axis, then the same with the numbers, on two lines (LaTeX).
+
+    Two lines, so that the formula fits a split screen's narrow column.
+    """
     f, s = spec.filter_size, spec.stride
     if spec.padding == "same":
-        return rf"\left\lceil \frac{{n}}{{s}} \right\rceil = \left\lceil \frac{{{axis.size}}}{{{s}}} \right\rceil = {axis.output}"
+        return (
+            rf"\begin{{aligned}} n_{{out}} &= \left\lceil \frac{{n}}{{s}} \right\rceil \\ "
+            rf"&= \left\lceil \frac{{{axis.size}}}{{{s}}} \right\rceil = {axis.output} \end{{aligned}}"
+        )
     p = axis.pad_before
     return (
-        rf"\left\lfloor \frac{{n + 2p - f}}{{s}} \right\rfloor + 1 = "
-        rf"\left\lfloor \frac{{{axis.size} + 2 \cdot {p} - {f}}}{{{s}}} \right\rfloor + 1 = {axis.output}"
+        rf"\begin{{aligned}} n_{{out}} &= \left\lfloor \frac{{n + 2p - f}}{{s}} \right\rfloor + 1 \\ "
+        rf"&= \left\lfloor \frac{{{axis.size} + 2 \cdot {p} - {f}}}{{{s}}} \right\rfloor + 1 = {axis.output} \end{{aligned}}"
     )
 
 

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.conv import ConvGeometry, ConvStep, conv_step
+from core.plot_style import readable
 
 # Numbers are printed inside the cells only while they stay readable.
 MAX_CELLS_WITH_TEXT = 14
@@ -71,12 +72,18 @@ def _frame_shapes(geometry: ConvGeometry, cell: ConvStep) -> list[dict]:
 
 
 def sliding_window_figure(
-    padded: np.ndarray, kernels: np.ndarray, bias: np.ndarray, geometry: ConvGeometry, filter_index: int
+    padded: np.ndarray,
+    kernels: np.ndarray,
+    bias: np.ndarray,
+    geometry: ConvGeometry,
+    filter_index: int,
+    start_step: int = 0,
 ) -> go.Figure:
     """Animated window sliding over every padded input channel while the output fills in.
 
-    A play button and a slider under the figure run or scrub the animation in the
-    browser, without a round trip to the server.
+    The figure opens at `start_step` (the output filled up to that cell). A play button and
+    a slider under the figure run or scrub the animation in the browser, without a round
+    trip to the server.
     """
     spec = geometry.spec
     out_rows, out_cols, _ = geometry.output_shape
@@ -89,7 +96,8 @@ def sliding_window_figure(
         full[cell.row, cell.col] = cell.value
     zmin, zmax = float(np.nanmin(full)), float(np.nanmax(full))
 
-    titles = [f"padded input, channel {c}" for c in range(spec.channels)] + [f"output, filter {filter_index}"]
+    # Short titles: at a split screen's width each subplot is only about 100 pixels wide.
+    titles = [f"channel {c}" for c in range(spec.channels)] + [f"output {filter_index}"]
     fig = make_subplots(rows=1, cols=spec.channels + 1, subplot_titles=titles, horizontal_spacing=0.04)
     for channel in range(spec.channels):
         fig.add_trace(
@@ -113,18 +121,19 @@ def sliding_window_figure(
             )
         )
     fig.frames = frames
-    fig.update_layout(shapes=_frame_shapes(geometry, cells[0]))
-    fig.data[output_trace].z = frames[0].data[0].z
+    fig.update_layout(shapes=_frame_shapes(geometry, cells[start_step]))
+    fig.data[output_trace].z = frames[start_step].data[0].z
 
     fig.update_layout(
-        height=420,
-        margin=dict(l=10, r=10, t=60, b=90),
+        height=460,
+        margin=dict(l=10, r=10, t=60, b=130),
+        # The controls sit below the axes' tick labels, not over them.
         updatemenus=[
             dict(
                 type="buttons",
                 direction="left",
                 x=0,
-                y=-0.08,
+                y=-0.2,
                 xanchor="left",
                 yanchor="top",
                 buttons=[
@@ -146,9 +155,10 @@ def sliding_window_figure(
         ],
         sliders=[
             dict(
-                x=0.15,
-                y=-0.05,
-                len=0.85,
+                active=start_step,
+                x=0.2,
+                y=-0.14,
+                len=0.8,
                 currentvalue=dict(prefix="step "),
                 steps=[
                     dict(
@@ -162,24 +172,20 @@ def sliding_window_figure(
         ],
     )
     _matrix_axes(fig, spec.channels + 1)
-    return fig
+    return readable(fig)
 
 
 def step_detail_figure(cell: ConvStep, kernels: np.ndarray, filter_index: int) -> go.Figure:
     """For one window position: the window, the filter and their element-wise products, per channel."""
     channels = cell.window.shape[-1]
-    titles = []
-    for channel in range(channels):
-        titles += [
-            f"window, channel {channel}",
-            f"filter {filter_index}, channel {channel}",
-            f"products, channel {channel}",
-        ]
+    # Column titles once, channels as row labels: titles in every cell overlap on a narrow screen.
+    titles = ["window", f"filter {filter_index}", "products"] + [""] * (3 * (channels - 1))
     fig = make_subplots(
-        rows=channels, cols=3, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.12 / max(channels, 1)
+        rows=channels, cols=3, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.3 / max(channels, 1)
     )
     limit = float(np.abs(cell.products).max()) or 1.0
     for channel in range(channels):
+        fig.update_yaxes(title_text=f"channel {channel}", row=channel + 1, col=1)
         fig.add_trace(_heatmap(cell.window[..., channel], "Blues", zmin=0, zmax=9), row=channel + 1, col=1)
         fig.add_trace(
             _heatmap(kernels[..., channel, filter_index], "RdBu", zmid=0, zmin=-1, zmax=1), row=channel + 1, col=2
@@ -187,19 +193,22 @@ def step_detail_figure(cell: ConvStep, kernels: np.ndarray, filter_index: int) -
         fig.add_trace(
             _heatmap(cell.products[..., channel], "RdBu", zmid=0, zmin=-limit, zmax=limit), row=channel + 1, col=3
         )
-    fig.update_layout(height=200 * channels + 40, margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_layout(height=220 * channels + 40, margin=dict(l=10, r=10, t=50, b=10))
     _matrix_axes(fig, channels * 3)
-    return fig
+    return readable(fig)
 
 
 def output_maps_figure(output: np.ndarray, title: str) -> go.Figure:
     """One heatmap per output channel (filter) of a (rows, cols, K) array."""
     filters = output.shape[-1]
     fig = make_subplots(
-        rows=1, cols=filters, subplot_titles=[f"{title}, filter {k}" for k in range(filters)], horizontal_spacing=0.04
+        rows=1,
+        cols=filters,
+        subplot_titles=[f"{title}, filter {k}" if filters <= 2 else f"filter {k}" for k in range(filters)],
+        horizontal_spacing=0.04,
     )
     for k in range(filters):
         fig.add_trace(_heatmap(output[..., k], "Viridis"), row=1, col=k + 1)
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=60, b=10))
     _matrix_axes(fig, filters)
-    return fig
+    return readable(fig)

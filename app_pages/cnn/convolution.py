@@ -24,57 +24,76 @@ PADDING_CHOICES = ("number p", "valid", "same")
 MAX_STEP_VIEW_SIZE = 20
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def keras_output(spec: ConvSpec, seed: int) -> np.ndarray:
-    """The output of a real Keras Conv2D with the page's weights (cached: building it costs ~0.1 s)."""
-    x, kernels, bias = random_layer(spec, seed)
-    return keras_conv2d(x, kernels, bias, conv_geometry(spec))
+# Settings sit in a row that wraps: at a split screen's width five columns would squeeze each to 90 pixels.
+SETTING_WIDTH = 160
 
 
 def read_settings() -> tuple[ConvSpec, int]:
     st.subheader("Settings")
-    row1 = st.columns(5)
-    height = row1[0].number_input("Input height n_H", min_value=1, max_value=64, value=6, key="conv_height")
-    width = row1[1].number_input("Input width n_W", min_value=1, max_value=64, value=6, key="conv_width")
-    channels = row1[2].number_input(
-        "Input channels n_C", min_value=1, max_value=4, value=3, key="conv_channels", help="3 for an RGB picture."
-    )
-    filters = row1[3].number_input(
-        "Number of filters K",
-        min_value=1,
-        max_value=8,
-        value=2,
-        key="conv_k",
-        help="Each filter gives one output channel.",
-    )
-    row2 = st.columns(5)
-    filter_size = row2[0].number_input("Filter size f", min_value=1, max_value=11, value=3, key="conv_f")
-    stride = row2[1].number_input(
-        "Stride s",
-        min_value=0,
-        max_value=8,
-        value=1,
-        key="conv_s",
-        help="How many cells the window moves at each step.",
-    )
-    mode = row2[2].selectbox(
-        "Padding",
-        PADDING_CHOICES,
-        key="conv_padding_mode",
-        help="Keras's Conv2D takes 'valid' (p = 0) or 'same' (output size ceil(n/s)); "
-        "a number p is what ZeroPadding2D(p) in front of a 'valid' Conv2D does.",
-    )
-    pad = row2[3].number_input(
-        "Padding p (zeros on each side)", min_value=0, max_value=10, value=0, key="conv_p", disabled=mode != "number p"
-    )
-    seed = row1[4].number_input(
-        "Random seed",
-        min_value=0,
-        max_value=9999,
-        value=0,
-        key="conv_seed",
-        help="Draws other input values and filter weights.",
-    )
+    with st.container(horizontal=True, wrap=True):
+        height = st.number_input(
+            "Input height n_H", min_value=1, max_value=64, value=6, key="conv_height", width=SETTING_WIDTH
+        )
+        width = st.number_input(
+            "Input width n_W", min_value=1, max_value=64, value=6, key="conv_width", width=SETTING_WIDTH
+        )
+        channels = st.number_input(
+            "Input channels n_C",
+            min_value=1,
+            max_value=4,
+            value=3,
+            key="conv_channels",
+            help="3 for an RGB picture.",
+            width=SETTING_WIDTH,
+        )
+        filters = st.number_input(
+            "Number of filters K",
+            min_value=1,
+            max_value=8,
+            value=2,
+            key="conv_k",
+            help="Each filter gives one output channel.",
+            width=SETTING_WIDTH,
+        )
+        seed = st.number_input(
+            "Random seed",
+            min_value=0,
+            max_value=9999,
+            value=0,
+            key="conv_seed",
+            help="Draws other input values and filter weights.",
+            width=SETTING_WIDTH,
+        )
+    with st.container(horizontal=True, wrap=True):
+        filter_size = st.number_input(
+            "Filter size f", min_value=1, max_value=11, value=3, key="conv_f", width=SETTING_WIDTH
+        )
+        stride = st.number_input(
+            "Stride s",
+            min_value=0,
+            max_value=8,
+            value=1,
+            key="conv_s",
+            help="How many cells the window moves at each step.",
+            width=SETTING_WIDTH,
+        )
+        mode = st.selectbox(
+            "Padding",
+            PADDING_CHOICES,
+            key="conv_padding_mode",
+            help="Keras's Conv2D takes 'valid' (p = 0) or 'same' (output size ceil(n/s)); "
+            "a number p is what ZeroPadding2D(p) in front of a 'valid' Conv2D does.",
+            width=SETTING_WIDTH,
+        )
+        pad = st.number_input(
+            "Padding p (zeros on each side)",
+            min_value=0,
+            max_value=10,
+            value=0,
+            key="conv_p",
+            disabled=mode != "number p",
+            width=SETTING_WIDTH,
+        )
     padding = int(pad) if mode == "number p" else mode
     spec = ConvSpec(int(height), int(width), int(channels), int(filter_size), int(stride), padding, int(filters))
     return spec, int(seed)
@@ -87,34 +106,48 @@ def show_shape(geometry: ConvGeometry) -> None:
     a, b, c = st.columns(3)
     a.metric("Output shape", f"{rows} × {cols} × {k}")
     b.metric("Parameters", f"{geometry.num_params:,}")
-    c.metric("Receptive field of one output value", f"{spec.filter_size} × {spec.filter_size} × {spec.channels}")
+    c.metric(
+        "Receptive field",
+        f"{spec.filter_size} × {spec.filter_size} × {spec.channels}",
+        help="The input values that one output value depends on.",
+    )
 
-    left, right = st.columns(2)
-    left.markdown("**Output height** (n = n_H)")
-    left.latex(output_formula(geometry.rows, spec))
-    right.markdown("**Output width** (n = n_W)")
-    right.latex(output_formula(geometry.cols, spec))
+    # Side by side where there is room, one under the other on a split screen.
+    with st.container(horizontal=True, wrap=True):
+        for name, symbol, axis in (("height", "n_H", geometry.rows), ("width", "n_W", geometry.cols)):
+            with st.container(width=420):
+                st.markdown(f"**Output {name}** (n = {symbol})")
+                st.latex(output_formula(axis, spec))
     st.markdown("**Parameters**: one weight per filter cell plus one bias, for each filter")
     f, channels = spec.filter_size, spec.channels
     st.latex(
-        rf"(f \cdot f \cdot n_C + 1) \cdot K = ({f} \cdot {f} \cdot {channels} + 1) \cdot {spec.filters} = {geometry.num_params:,}"
+        rf"\begin{{aligned}} &(f \cdot f \cdot n_C + 1) \cdot K \\ "
+        rf"&= ({f} \cdot {f} \cdot {channels} + 1) \cdot {spec.filters} = {geometry.num_params:,} \end{{aligned}}"
     )
     st.caption(
-        f"Each output value is a weighted sum of {geometry.weights_per_filter} input values "
-        f"(an {f} × {f} window through all {channels} channels) plus a bias. The output has as many channels as "
-        "there are filters, whatever the number of input channels."
+        f"Each output value is a weighted sum of {geometry.weights_per_filter:,} input values "
+        f"(a window of {f} × {f} cells through all {channels} channels) plus a bias. The output has as many "
+        "channels as there are filters, whatever the number of input channels."
     )
     if spec.padding == "same":
         st.caption(
             f"'same' adds {geometry.rows.pad_before} row(s) above and {geometry.rows.pad_after} below, "
             f"{geometry.cols.pad_before} column(s) left and {geometry.cols.pad_after} right; an odd extra zero goes after, as in Keras."
         )
-    unused = max(geometry.rows.unused, geometry.cols.unused)
-    if unused:
-        st.warning(
-            f"The stride does not divide n + 2p − f evenly: the last {geometry.rows.unused} padded row(s) and "
-            f"{geometry.cols.unused} padded column(s) are never covered by a window. This is the floor in the formula."
+    if max(geometry.rows.unused, geometry.cols.unused):
+        st.warning(uncovered_note(geometry))
+
+
+def uncovered_note(geometry: ConvGeometry) -> str:
+    """Why the last padded rows or columns are never under a window, in the words of the padding mode."""
+    rows, cols = geometry.rows.unused, geometry.cols.unused
+    where = f"the last {rows} padded row(s) and {cols} padded column(s) are never covered by a window"
+    if geometry.spec.padding == "same":
+        return (
+            f"With this stride {where}: 'same' makes ⌈n/s⌉ outputs and pads only as much as those windows need, "
+            "so the windows stop before the edge."
         )
+    return f"The stride does not divide n + 2p − f evenly: {where}. This is the floor ⌊ ⌋ in the formula."
 
 
 def let_numbers_paint_first() -> None:
@@ -129,7 +162,33 @@ def let_numbers_paint_first() -> None:
         time.sleep(0.2)
 
 
-def show_steps(geometry: ConvGeometry, x: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> None:
+@st.cache_resource(max_entries=128, show_spinner=False)
+def window_figures(spec: ConvSpec, seed: int, filter_index: int, step: int) -> tuple:
+    """The animation opened at `step`, that step in detail, and its numbers (built once per setting).
+
+    Kept as figure objects, not copies: Streamlit sends a figure object without validating
+    it again, which is most of a chart's cost on a rerun.
+    """
+    geometry = conv_geometry(spec)
+    x, kernels, bias = random_layer(spec, seed)
+    padded = pad_input(x, geometry)
+    cell = conv_step(padded, kernels, bias, spec.stride, filter_index, step, geometry.output_shape[1])
+    animation = sliding_window_figure(padded, kernels, bias, geometry, filter_index, start_step=step)
+    return animation, step_detail_figure(cell, kernels, filter_index), cell
+
+
+def read_step(num_steps: int) -> int:
+    """The output cell to show (0-based); one slider drives both the animation and the detail."""
+    if num_steps == 1:
+        st.caption("The output has a single cell: the window fits in one position only.")
+        return 0
+    # Keep the chosen cell when the settings shrink the output, instead of an out-of-range slider.
+    if st.session_state.get("conv_step", 1) > num_steps:
+        st.session_state.conv_step = num_steps
+    return st.slider("Output cell (row by row)", 1, num_steps, 1, key="conv_step") - 1
+
+
+def show_steps(geometry: ConvGeometry, seed: int) -> None:
     st.subheader("Step by step")
     padded_rows, padded_cols, _ = geometry.padded_shape
     if max(padded_rows, padded_cols) > MAX_STEP_VIEW_SIZE or geometry.num_steps > MAX_ANIMATION_STEPS:
@@ -142,19 +201,18 @@ def show_steps(geometry: ConvGeometry, x: np.ndarray, kernels: np.ndarray, bias:
     filter_index = st.radio(
         "Filter", range(spec.filters), horizontal=True, format_func=lambda k: f"filter {k}", key="conv_filter"
     )
-    padded = pad_input(x, geometry)
+    step = read_step(geometry.num_steps)
+    animation, detail, cell = window_figures(spec, seed, filter_index, step)
     st.caption(
-        "Press ▶ Play or drag the slider. The dotted line is the edge of the input; cells outside it are padding zeros."
+        "The slider moves the window and the detail below follows it. ▶ Play runs the window over the rest of the "
+        "input. The dotted line is the edge of the input; cells outside it are padding zeros."
     )
-    st.plotly_chart(sliding_window_figure(padded, kernels, bias, geometry, filter_index), key="conv_animation")
-
-    st.markdown("**One step in detail**")
-    step = st.slider("Output cell (row by row)", 1, geometry.num_steps, 1, key="conv_step") - 1
-    cell = conv_step(padded, kernels, bias, spec.stride, filter_index, step, geometry.output_shape[1])
-    st.plotly_chart(step_detail_figure(cell, kernels, filter_index), key="conv_step_detail")
+    st.plotly_chart(animation, key="conv_animation")
+    st.markdown(f"**One step in detail**: output cell ({cell.row}, {cell.col}) of filter {filter_index}")
+    st.plotly_chart(detail, key="conv_step_detail")
     st.latex(
-        rf"\text{{output}}[{cell.row}, {cell.col}, {filter_index}] = \sum \text{{products}} + b "
-        rf"= {cell.products.sum():.4g} + ({cell.bias:.4g}) = {cell.value:.4g}"
+        rf"\begin{{aligned}} & \text{{output}}[{cell.row}, {cell.col}, {filter_index}] \\ &= \sum \text{{products}} + b \\ "
+        rf"&= {cell.products.sum():.4g} + ({cell.bias:.4g}) = {cell.value:.4g} \end{{aligned}}"
     )
     st.caption(
         f"The window's top-left corner is at padded row {cell.top}, column {cell.left}: output row {cell.row} × stride {spec.stride}, "
@@ -162,20 +220,28 @@ def show_steps(geometry: ConvGeometry, x: np.ndarray, kernels: np.ndarray, bias:
     )
 
 
-def show_keras_check(geometry: ConvGeometry, spec: ConvSpec, seed: int, by_hand: np.ndarray) -> None:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def keras_check(spec: ConvSpec, seed: int) -> tuple[np.ndarray, float, object]:
+    """Keras's output, its largest difference from the hand computation, and its chart (once per setting)."""
+    geometry = conv_geometry(spec)
+    x, kernels, bias = random_layer(spec, seed)
+    expected = keras_conv2d(x, kernels, bias, geometry)
+    by_hand = convolve_by_hand(x, kernels, bias, geometry)
+    difference = float(np.abs(expected - by_hand).max()) if expected.shape == by_hand.shape else float("inf")
+    return expected, difference, output_maps_figure(expected, "Keras")
+
+
+def show_keras_check(spec: ConvSpec, seed: int) -> None:
     st.subheader("The same layer in Keras")
     with st.spinner("Running keras.layers.Conv2D…"):
-        expected = keras_output(spec, seed)
-    difference = float(np.abs(expected - by_hand).max())
-    if expected.shape == by_hand.shape and difference < 1e-4:
+        expected, difference, figure = keras_check(spec, seed)
+    if difference < 1e-4:
         st.success(
             f"keras.layers.Conv2D with the same weights gives the same {expected.shape} output: largest difference {difference:.2g}."
         )
     else:
-        st.error(
-            f"Keras gives shape {expected.shape}, the hand computation {by_hand.shape}; largest difference {difference:.3g}."
-        )
-    st.plotly_chart(output_maps_figure(expected, "Keras"), key="conv_keras_output")
+        st.error(f"Keras gives shape {expected.shape}, which differs from the hand computation ({difference:.3g}).")
+    st.plotly_chart(figure, key="conv_keras_output")
     with st.expander("The Keras code that ran"):
         st.code(inspect.getsource(keras_conv2d), language="python")
 
@@ -195,7 +261,6 @@ except ValueError as error:
     st.stop()
 
 show_shape(geometry)
-x, kernels, bias = random_layer(spec, seed)
 let_numbers_paint_first()
-show_steps(geometry, x, kernels, bias)
-show_keras_check(geometry, spec, seed, convolve_by_hand(x, kernels, bias, geometry))
+show_steps(geometry, seed)
+show_keras_check(spec, seed)
