@@ -63,8 +63,14 @@ MOUSE_GLYPHS: dict[str, tuple[float, list[Stroke]]] = {
 }  # fmt: skip
 
 
-def mouse_strokes(text: str, rng: np.random.Generator, width: int = 600, height: int = 150) -> list[Stroke]:
-    """`text` as mouse paths in canvas pixels: a steady row of letters with a little tremor."""
+# The strokes and pen widths are designed on a 600 × 150 canvas and scaled to the page's own.
+DESIGN_WIDTH, DESIGN_HEIGHT = 600, 150
+
+
+def mouse_strokes(
+    text: str, rng: np.random.Generator, width: int = DESIGN_WIDTH, height: int = DESIGN_HEIGHT
+) -> list[Stroke]:
+    """`text` as mouse paths in design pixels: a steady row of letters with a little tremor."""
     size = rng.uniform(60, 85)  # pixels from the top of a tall character to the baseline
     gap = rng.uniform(0.15, 0.35) * size
     top = rng.uniform(8, height - 1.4 * size - 4)
@@ -80,15 +86,26 @@ def mouse_strokes(text: str, rng: np.random.Generator, width: int = 600, height:
     return strokes
 
 
+def canvas_box(page) -> dict:
+    """Where the canvas that Fabric.js draws on is, in page pixels."""
+    return page.locator("canvas.upper-canvas").first.bounding_box()
+
+
+def canvas_scale(page) -> float:
+    """Page canvas pixels per design pixel."""
+    return canvas_box(page)["width"] / DESIGN_WIDTH
+
+
 def draw_strokes(page, strokes: list[Stroke]) -> None:
-    """Move the mouse along each stroke with the button down, over the canvas Fabric.js draws on."""
-    box = page.locator("canvas.upper-canvas").first.bounding_box()
+    """Move the mouse along each stroke (design pixels) with the button down, over the page's canvas."""
+    box = canvas_box(page)
+    scale = box["width"] / DESIGN_WIDTH
     for stroke in strokes:
         x, y = stroke[0]
-        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
         page.mouse.down()
         for x, y in stroke[1:]:
-            page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=3)
         page.mouse.up()
 
 
@@ -129,7 +146,7 @@ def set_pen_width(page, width: int) -> None:
     slider = page.get_by_role("slider", name="Pen width")
     slider.focus()
     page.keyboard.press("Home")  # the slider's minimum, 2
-    for _ in range(width - 2):
+    for _ in range(round(width * canvas_scale(page)) - 2):  # a design width, scaled to the page's canvas
         page.keyboard.press("ArrowRight")
     wait_for_app(page)
 
@@ -194,7 +211,7 @@ def main() -> None:
             json.dumps(
                 {
                     "command": f"python benchmarks/drawn_text.py --samples {args.samples} --seed {args.seed} --pens {args.pens} --save",
-                    "drawings": f"{args.samples} random 5-character texts drawn with the mouse on this canvas in Chromium (letter shapes unlike the training ones, pen widths {args.pens.replace(',', ', ')}; benchmarks/drawn_text.py)",
+                    "drawings": f"{args.samples} random 5-character texts drawn with the mouse on this canvas in Chromium (letter shapes unlike the training ones, pens as wide as {args.pens.replace(',', ', ')} pixels on a 600-pixel canvas)",
                     "results": results,
                 },
                 indent=1,

@@ -103,10 +103,14 @@ def ctc_loss(y_true, y_pred):
 
 @dataclass(frozen=True)
 class Decoded:
-    """A decoded text and its score (log-probability for beam search, as Keras reports them)."""
+    """A decoded text and the natural log of its probability.
+
+    Greedy: the probability of the single best path (Keras reports its negative).
+    Beam search: the probability of the text, summed over the paths the beam kept.
+    """
 
     text: str
-    score: float
+    log_probability: float
 
 
 def ctc_decode(
@@ -133,7 +137,11 @@ def ctc_decode(
             mask_index=BLANK,
         )
     decoded, scores = np.asarray(decoded), np.asarray(scores)
-    return [Decoded(decode_label(decoded[path, 0]), float(scores[0, path])) for path in range(decoded.shape[0])]
+    # One convention for both: Keras's greedy score is minus the path's log-probability.
+    log_probabilities = -scores if strategy == "greedy" else scores
+    return [
+        Decoded(decode_label(decoded[path, 0]), float(log_probabilities[0, path])) for path in range(decoded.shape[0])
+    ]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core.datasets import CIFAR10_CLASSES
 
@@ -21,32 +20,6 @@ def class_counts_figure(labels: np.ndarray, title: str) -> go.Figure:
         yaxis_title="images",
         yaxis_range=[0, counts.max() * 1.15],
     )
-    return fig
-
-
-def curves_figure(runs: dict[str, dict[str, list[float]]]) -> go.Figure:
-    """Loss and accuracy per epoch, training (solid) and validation (dotted), for one or more runs."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
-    palette = ["#1976D2", "#C2185B", "#2E7D32", "#F57C00"]
-    for index, (name, metrics) in enumerate(runs.items()):
-        color = palette[index % len(palette)]
-        for column, metric in enumerate(("loss", "accuracy"), start=1):
-            for prefix, dash, label in (("", "solid", "training"), ("val_", "dot", "validation")):
-                values = metrics.get(prefix + metric)
-                if values:
-                    epochs = list(range(1, len(values) + 1))
-                    fig.add_scatter(
-                        x=epochs,
-                        y=values,
-                        name=f"{name}, {label}",
-                        line=dict(color=color, dash=dash),
-                        mode="lines+markers",
-                        showlegend=column == 1,
-                        row=1,
-                        col=column,
-                    )
-    fig.update_xaxes(title_text="epoch")
-    fig.update_layout(height=330, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return fig
 
 

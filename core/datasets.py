@@ -46,7 +46,37 @@ CAPTCHA_URL = "https://github.com/AakashKumarNain/CaptchaCracker/raw/master/capt
 
 
 class DatasetUnavailable(RuntimeError):
-    """A data set could not be found or downloaded; the message says how to get it."""
+    """A data set could not be found or downloaded.
+
+    `summary` is one sentence for a student: what is missing and why. `details` tells
+    whoever runs the app how to get the data. The message is both, for the commands.
+    """
+
+    def __init__(self, summary: str, details: str) -> None:
+        super().__init__(f"{summary} {details}")
+        self.summary = summary
+        self.details = details
+
+
+# What a failed download says when the machine is offline, in the words of urllib and Keras.
+OFFLINE_SIGNS = (
+    "name resolution",
+    "Name or service not known",
+    "nodename nor servname",
+    "getaddrinfo",
+    "Network is unreachable",
+    "timed out",
+    "Connection refused",
+)
+
+
+def why_download_failed(error: BaseException) -> str:
+    """The cause of a failed download in plain words, for the sentence a student reads."""
+    text = str(error)
+    if any(sign in text for sign in OFFLINE_SIGNS):
+        return "this server cannot reach the internet"
+    first_line = text.strip().splitlines()[0][:120] if text.strip() else type(error).__name__
+    return f"the download failed ({first_line})"
 
 
 def cache_dir() -> Path:
@@ -174,8 +204,9 @@ def load_image_folder(root: Path, class_names: tuple[str, ...], size: tuple[int,
         warnings.warn(f"Skipped {len(skipped)} unreadable image(s): " + "; ".join(skipped[:5]), stacklevel=2)
     if not images:
         raise DatasetUnavailable(
+            "The image folder this app was given holds no images.",
             f"No images found in {root}. Expected {root}/<class>/*.jpg or *.png with class folders "
-            f"named {', '.join(class_names)}."
+            f"named {', '.join(class_names)}.",
         )
     return LabelledImages(np.stack(images), np.asarray(labels, dtype=np.uint8), tuple(skipped))
 
@@ -212,7 +243,10 @@ def _cifar10_from_cache(path: Path, source: str, train_images_in_memory: bool = 
 
 def _cifar10_from_folder(root: Path, train_images_in_memory: bool = True) -> Cifar10:
     if not root.is_dir():
-        raise DatasetUnavailable(f"CIFAR10_DIR is set to {root}, which is not a folder.")
+        raise DatasetUnavailable(
+            "The CIFAR-10 images are not where this app was told to find them.",
+            f"CIFAR10_DIR is set to {root}, which is not a folder.",
+        )
     cache = cache_dir() / f"cifar10-folder-{_folder_fingerprint(root)}.npz"
     source = f"folder {root}"
     cached = _cifar10_from_cache(cache, source, train_images_in_memory)
@@ -242,9 +276,9 @@ def _cifar10_from_keras(train_images_in_memory: bool = True) -> Cifar10:
         (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
     except Exception as error:  # the download raises several kinds of error when offline
         raise DatasetUnavailable(
-            "CIFAR-10 could not be downloaded "
-            f"({type(error).__name__}). Connect to the internet, or set CIFAR10_DIR to a folder laid out "
-            "as <root>/{train,test}/<class>/*.jpg."
+            f"The CIFAR-10 images could not be downloaded: {why_download_failed(error)}.",
+            "Connect the server to the internet and reload the page (the download is 170 MB, once), or set "
+            "CIFAR10_DIR to a folder laid out as <root>/{train,test}/<class>/*.jpg and restart the app.",
         ) from error
     arrays = {
         "x_train": x_train,
@@ -294,8 +328,9 @@ def _download_captcha_archive() -> Path:
             zipped.extractall(cache_dir())
     except (OSError, zipfile.BadZipFile) as error:
         raise DatasetUnavailable(
-            f"The captcha images could not be downloaded ({error}). Connect to the internet, or set "
-            "CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png)."
+            f"The captcha images could not be downloaded: {why_download_failed(error)}.",
+            "Connect the server to the internet and reload the page (it downloads once), or set "
+            "CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png) and restart the app.",
         ) from error
     return target
 
@@ -309,8 +344,14 @@ def load_captcha_files(root: str | Path | None = None) -> CaptchaFiles:
     root = root or os.environ.get("CAPTCHA_DIR")
     folder = Path(root) if root else _download_captcha_archive()
     if not folder.is_dir():
-        raise DatasetUnavailable(f"CAPTCHA_DIR is set to {folder}, which is not a folder.")
+        raise DatasetUnavailable(
+            "The captcha images are not where this app was told to find them.",
+            f"CAPTCHA_DIR is set to {folder}, which is not a folder.",
+        )
     paths = tuple(sorted(folder.glob("*.png")))
     if not paths:
-        raise DatasetUnavailable(f"No PNG files in {folder}: expected captchas named by their text, like 226md.png.")
+        raise DatasetUnavailable(
+            "The captcha folder this app was given holds no captchas.",
+            f"No PNG files in {folder}: expected captchas named by their text, like 226md.png.",
+        )
     return CaptchaFiles(paths, tuple(path.stem for path in paths), f"folder {folder}")

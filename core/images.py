@@ -118,3 +118,10 @@ def square_thumbnail(image: Image.Image, size: int) -> np.ndarray:
     left, top = (image.width - side) // 2, (image.height - side) // 2
     square = image.crop((left, top, left + side, top + side))
     return np.asarray(square.resize((size, size), Image.Resampling.LANCZOS), dtype=np.uint8)
+
+
+def canvas_picture(strokes: np.ndarray, background: Image.Image | None = None) -> Image.Image:
+    """An RGB picture of a drawing canvas's strokes (RGBA, height × width × 4) over `background` or white."""
+    drawing = Image.fromarray(strokes.astype(np.uint8), mode="RGBA")
+    base = background if background is not None else Image.new("RGB", drawing.size, "white")
+    return Image.alpha_composite(base.convert("RGBA"), drawing).convert("RGB")

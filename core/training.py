@@ -76,6 +76,16 @@ class TrainingQueue:
             return max(len(self._tickets) - self.slots, 0)
 
 
+def scaled_seconds(measured_seconds: float, measured_work: float, work: float) -> float:
+    """Time for `work` at the rate of a measured run (`measured_work` in the same unit: epochs, images × epochs).
+
+    Example:
+        >>> scaled_seconds(600.0, 60, 10)
+        100.0
+    """
+    return measured_seconds * work / measured_work
+
+
 @functools.cache
 def server_training_queue() -> TrainingQueue:
     """The one queue of this server process: `CNN_RNN_LAB_TRAINING_SLOTS` trainings at once (default 1)."""

@@ -46,7 +46,7 @@ def test_greedy_and_beam_decoding_agree_on_a_clear_matrix():
     probabilities = _path_probabilities(path)
     assert captcha.ctc_decode(probabilities)[0].text == "m4b"
     beams = captcha.ctc_decode(probabilities, "beam_search", beam_width=5, top_paths=2)
-    assert beams[0].text == "m4b" and beams[0].score > beams[1].score
+    assert beams[0].text == "m4b" and beams[0].log_probability > beams[1].log_probability
 
 
 def test_beam_search_can_beat_the_best_path():
@@ -122,3 +122,13 @@ def test_character_counts_show_every_character():
     figure = character_counts_figure(("226md", "nnn5p"))
     assert list(figure.data[0].x) == list(captcha.ALPHABET)
     assert figure.layout.xaxis.type == "category"  # a numeric axis would drop the letters
+
+
+def test_greedy_and_beam_report_log_probabilities_the_same_way():
+    """Test one convention: greedy gives log P(best path), beam gives log P(text) ≥ it, both ≤ 0."""
+    path = [0] + [i for label in captcha.encode_label("m4b").tolist() for i in (label, label, 0)]
+    probabilities = _path_probabilities(path, confidence=0.9)
+    greedy = captcha.ctc_decode(probabilities)[0]
+    beam = captcha.ctc_decode(probabilities, "beam_search", beam_width=5)[0]
+    np.testing.assert_allclose(greedy.log_probability, np.log(probabilities.max(axis=1)).sum(), rtol=1e-5)
+    assert greedy.log_probability <= beam.log_probability + 1e-6 <= 1e-6

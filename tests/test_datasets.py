@@ -16,6 +16,7 @@ from core.datasets import (
     load_captcha_files,
     load_cifar10,
     load_image_folder,
+    why_download_failed,
 )
 
 
@@ -145,3 +146,31 @@ def test_training_images_can_stay_on_disk(tmp_path, cached_first):
     np.testing.assert_array_equal(tail[[1, 0]], in_memory.x_train[[5, 4]])
     with pytest.raises(IndexError):
         tail[[2]]
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (OSError("<urlopen error [Errno -3] Temporary failure in name resolution>"), "cannot reach the internet"),
+        (Exception("URL fetch failure on https://x: None -- [Errno 101] Network is unreachable"), "cannot reach"),
+        (ValueError("checksum mismatch\nmore"), "the download failed (checksum mismatch)"),
+    ],
+)
+def test_a_failed_download_is_explained_in_plain_words(error, cause):
+    """Test that an offline download is called that, and any other failure names its first line."""
+    assert cause in why_download_failed(error)
+
+
+def test_offline_captcha_download_says_so_once(monkeypatch, tmp_path):
+    """Test that an offline captcha download gives one plain sentence, and the details apart."""
+    monkeypatch.delenv("CAPTCHA_DIR", raising=False)
+    monkeypatch.setenv("CNN_RNN_LAB_CACHE", str(tmp_path))
+
+    def offline(*args, **kwargs):
+        raise OSError("<urlopen error [Errno -3] Temporary failure in name resolution>")
+
+    monkeypatch.setattr("urllib.request.urlretrieve", offline)
+    with pytest.raises(DatasetUnavailable) as raised:
+        load_captcha_files()
+    assert raised.value.summary == "The captcha images could not be downloaded: this server cannot reach the internet."
+    assert "CAPTCHA_DIR" in raised.value.details and "urlopen" not in str(raised.value)

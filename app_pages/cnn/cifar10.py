@@ -9,11 +9,12 @@ import streamlit as st
 
 from app_pages.common.training_place import training_place
 from core import cifar, cifar_inspect
-from core.cifar_plots import class_counts_figure, confusion_figure, curves_figure, per_class_figure, top_classes_figure
+from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.images import UPLOAD_TYPES, ImageRejected, load_image, square_thumbnail
 from core.summary import layer_table
 from core.training import History, server_training_queue
+from core.training_plots import curves_figure
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}

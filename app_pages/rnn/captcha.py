@@ -9,14 +9,15 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.training_place import training_place
 from core import captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
-from core.cifar_plots import curves_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
-from core.images import UPLOAD_TYPES, ImageRejected, load_image
+from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
-from core.training import History
+from core.training import History, scaled_seconds
+from core.training_plots import curves_figure
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
@@ -25,15 +26,25 @@ PRETRAINED = {  # the reader trained on drawings as well comes first: it is the 
 }
 DRAWN_TEXT_RESULTS = ASSETS / "benchmarks" / "drawn_text.json"
 SAMPLES = ASSETS / "samples" / "captcha"  # used when the data set cannot be had
-CANVAS_WIDTH, CANVAS_HEIGHT = 600, 150  # the captchas' 200 × 50 proportions, three times larger
+# The captchas' 200 × 50 proportions at a size that fits a split screen's column (about 470 pixels
+# at an 800-pixel-wide window), so the canvas and its toolbar stay in sight. The reader sees 200 × 50.
+CANVAS_WIDTH, CANVAS_HEIGHT = 440, 110
+# The pen that draws like 10 pixels on the 600 × 150 canvas the drawings reader was measured on.
+DEFAULT_PEN = round(10 * CANVAS_WIDTH / handwriting.CANVAS_WIDTH)
+PLATEAU_NOTE = (
+    "The loss sits near 16 for the first 15–20 epochs (the pretrained reader's run: 16.4 after epoch 2, still 16.1 "
+    "after epoch 17, 1.0 after epoch 30). At first the network answers *blank* almost everywhere: CTC cannot yet "
+    "tell which columns hold which character, and blanks are the safest guess. Once it finds where the characters "
+    "sit, the loss falls fast. Stopping during the plateau leaves a model that reads nothing."
+)
 
 
 @st.cache_resource(show_spinner="Looking for the captcha images…")
-def captcha_files() -> CaptchaFiles | str:
+def captcha_files() -> CaptchaFiles | DatasetUnavailable:
     try:
         return load_captcha_files()
     except DatasetUnavailable as error:
-        return str(error)
+        return error
 
 
 @st.cache_resource(show_spinner="Preparing the captchas…")
@@ -65,7 +76,7 @@ def show_data(files: CaptchaFiles) -> None:
     st.markdown(
         "**Drawn text.** A reader trained only on these captchas has never seen a thin black line on white, so the "
         "*captchas + drawings* reader also trained on texts drawn by a program with a randomly wobbling hand, "
-        "slant, size, spacing and pen (`core/handwriting.py`), new ones in every batch, half of each batch. Some of them:"
+        "slant, size, spacing and pen, new ones in every batch, half of each batch. Some of them:"
     )
     rng = np.random.default_rng(0)
     texts = [handwriting.random_text(rng) for _ in range(6)]
@@ -126,10 +137,23 @@ def train_in_session(data: captcha.CaptchaData, epochs: int, patience: int) -> N
         curves.empty()
 
 
+def expected_minutes(epochs: int) -> str | None:
+    """About how long `epochs` epochs take here, from the shipped reader's own training time."""
+    path = PRETRAINED["pretrained: captchas only"].with_suffix(".json")
+    if not path.exists():
+        return None
+    summary = json.loads(path.read_text())
+    minutes = scaled_seconds(summary["train_seconds"], summary["epochs"], epochs) / 60
+    return f"about {minutes:.0f} min for {epochs} epochs on this server when nobody else trains"
+
+
 def show_training() -> None:
     left, right = st.columns(2)
     epochs = left.number_input("Epochs", 1, 200, 100, key="captcha_epochs")
     patience = right.number_input("Early stopping patience (0 = off)", 0, 50, 10, key="captcha_patience")
+    if estimate := expected_minutes(int(epochs)):
+        st.caption(f"Training takes {estimate}; early stopping may end it sooner.")
+    st.caption(PLATEAU_NOTE)
     left, right = st.columns(2)
     train = left.button("Train", type="primary", key="captcha_train")
     if right.button("Stop", key="captcha_stop") and st.session_state.get("captcha_model"):
@@ -137,6 +161,7 @@ def show_training() -> None:
     if train:
         # Decoded on the first Train press, not on every visit: reading a captcha does not need it.
         train_in_session(captcha_split(), int(epochs), int(patience))
+        st.rerun()  # the Read tab, drawn before this one, then offers the new model
     trained = st.session_state.get("captcha_model")
     if trained and trained["history"].epochs:
         st.plotly_chart(curves_figure({"my model": trained["history"].metrics}), key="captcha_curves")
@@ -145,6 +170,11 @@ def show_training() -> None:
             st.markdown(
                 f"**{label.capitalize()}**: {pretrained_figures(json.loads(path.with_suffix('.json').read_text()))}"
             )
+    with st.expander("How the pretrained readers were made (for the teacher)"):
+        for label, path in PRETRAINED.items():
+            if path.with_suffix(".json").exists():
+                st.markdown(f"*{label}*")
+                st.code(json.loads(path.with_suffix(".json").read_text())["command"], language="bash")
 
 
 def pretrained_figures(summary: dict) -> str:
@@ -154,7 +184,8 @@ def pretrained_figures(summary: dict) -> str:
         drawn = summary["synthetic_drawings"]
         text += f"; {drawn['exact_match']:.1%} exact on {drawn['n']} fresh synthetic drawings"
     return (
-        text + f"; {summary['epochs']} epochs in {summary['train_seconds'] / 60:.0f} min here (`{summary['command']}`)."
+        text
+        + f"; trained for {summary['epochs']} epochs in {summary['train_seconds'] / 60:.0f} min on this kind of server."
     )
 
 
@@ -167,13 +198,20 @@ def drawn_text_figures(measured: dict) -> str:
     return f"Measured on {measured['drawings']}: {scores}."
 
 
-def picture_to_read(files: CaptchaFiles | str) -> Image.Image | None:
+def probability_text(log_probability: float) -> str:
+    """A probability as a percentage a student can read, however small."""
+    probability = float(np.exp(log_probability))
+    return f"{probability:.1%}" if probability >= 0.001 else f"{probability:.1e}"
+
+
+def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | None:
     """The captcha the student chose, uploaded or drew; None (with a message) when there is nothing to read."""
-    samples = sorted(SAMPLES.glob("*.png")) if isinstance(files, str) else list(files.paths[:200])
+    # Without the data set, the few captchas shipped with the app stand in for it.
+    captchas = list(files.paths[:200]) if isinstance(files, CaptchaFiles) else sorted(SAMPLES.glob("*.png"))
     sources = ["a sample", "upload a picture", "draw", "draw over a captcha"]
     source = st.radio("Read", sources, horizontal=True, key="captcha_source")
     if source == "a sample":
-        path = st.selectbox("Captcha", samples, format_func=lambda p: p.stem, key="captcha_sample")
+        path = st.selectbox("Captcha", captchas, format_func=lambda p: p.stem, key="captcha_sample")
         with Image.open(path) as image:
             return image.convert("RGB")
     if source == "upload a picture":
@@ -188,12 +226,10 @@ def picture_to_read(files: CaptchaFiles | str) -> Image.Image | None:
         for note in loaded.notes:
             st.caption(note)
         return loaded.image
-    pen = st.slider("Pen width", 2, 30, 10, key="captcha_pen")
+    pen = st.slider("Pen width", 2, 24, DEFAULT_PEN, key="captcha_pen")
     background = None
     if source == "draw over a captcha":
-        path = st.selectbox(
-            "Captcha to draw over", files.paths[:200], format_func=lambda p: p.stem, key="captcha_under"
-        )
+        path = st.selectbox("Captcha to draw over", captchas, format_func=lambda p: p.stem, key="captcha_under")
         with Image.open(path) as image:
             background = image.convert("RGB").resize((CANVAS_WIDTH, CANVAS_HEIGHT))
     st.caption("Draw with the mouse (or a finger). Use the canvas's bin icon to start again.")
@@ -220,9 +256,7 @@ def picture_to_read(files: CaptchaFiles | str) -> Image.Image | None:
             st.info("Draw something first.")
             return None
         return background
-    drawing = Image.fromarray(strokes.astype(np.uint8), mode="RGBA")
-    base = background if background is not None else Image.new("RGB", drawing.size, "white")
-    return Image.alpha_composite(base.convert("RGBA"), drawing).convert("RGB")
+    return canvas_picture(strokes, background)
 
 
 def show_reading(model, picture: Image.Image) -> None:
@@ -239,11 +273,16 @@ def show_reading(model, picture: Image.Image) -> None:
     st.caption(f"The network took {seconds * 1000:.0f} ms.")
     left, right = st.columns(2)
     left.markdown(
-        f"**Greedy** (best class at each step): `{greedy.text}`, score {greedy.score:.2f} (minus the summed log-probabilities of the path)"
+        f"**Greedy** (best class at each step): `{greedy.text or '(nothing)'}`  \n"
+        f"probability of that one path: {probability_text(greedy.log_probability)}"
     )
     right.markdown(
-        "**Beam search** (best whole readings):  \n"
-        + "  \n".join(f"`{b.text}`: log-probability {b.score:.2f}" for b in beams)
+        "**Beam search** (best whole readings), probability of each text, summed over its paths:  \n"
+        + "  \n".join(f"`{b.text or '(nothing)'}`: {probability_text(b.log_probability)}" for b in beams)
+    )
+    st.caption(
+        "A text can be written by many paths (where the blanks and repeats fall), so its probability is at least "
+        "that of its best path: that is why beam search can prefer a text whose single best path is not the best."
     )
     st.markdown("**From 50 frames to text**: the most probable class at each step, then CTC's two rules.")
     st.plotly_chart(collapse_figure(steps), key="captcha_collapse")
@@ -258,8 +297,8 @@ st.markdown(
     "it sees. CTC turns those 50 guesses into 5 characters."
 )
 files = captcha_files()
-if isinstance(files, str):
-    st.warning(f"{files} The pretrained reader still works on pictures you upload or draw.")
+if isinstance(files, DatasetUnavailable):
+    show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
 tabs = st.tabs(["Read a captcha", "Data", "Model", "Train"])
 with tabs[0]:
     models = {}
@@ -277,14 +316,14 @@ with tabs[0]:
         if picture is not None:
             show_reading(models[name], picture)
 with tabs[1]:
-    if isinstance(files, str):
-        st.info(files)
+    if isinstance(files, DatasetUnavailable):
+        needs_data("the captcha images")
     else:
         show_data(files)
 with tabs[2]:
     show_model()
 with tabs[3]:
-    if isinstance(files, str):
-        st.info(files)
+    if isinstance(files, DatasetUnavailable):
+        needs_data("the captcha images")
     else:
         show_training()

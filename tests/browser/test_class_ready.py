@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import server_environment
+import pytest
+from conftest import SCREENSHOTS, server_environment
 from streamlit_browser import wait_for_app
 
 from benchmarks.app_server import served_app
@@ -29,3 +30,55 @@ def test_first_visit_to_a_deep_link_on_a_fresh_server(browser, tmp_path):
         page.wait_for_timeout(1_000)
         assert page.get_by_text("Page not found").count() == 0
         page.close()
+
+
+# Elements of the page wider than the window (a code block scrolls on its own, so it does not count).
+CLIPPED_JS = """() => {
+  const width = window.innerWidth, clipped = [];
+  for (const element of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || box.width <= 2 || box.height <= 2) continue;
+    if (element.closest('pre, [data-testid="stCode"], [data-testid="stDataFrame"], [data-testid="stExpanderDetails"]')) continue;
+    if (box.right > width + 2) clipped.push((element.getAttribute('data-testid') || element.tagName) + ': '
+      + (element.innerText || element.textContent || '').slice(0, 60));
+  }
+  return clipped.slice(0, 5);
+}"""
+
+
+@pytest.mark.parametrize("width", [800, 1920])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_split_screen_and_a_projector(browser, app_url, path, width):
+    """Test that every page renders at 800 px (a split screen) and 1920 px (a projector) with nothing cut off."""
+    context = browser.new_context(viewport={"width": width, "height": 900 if width == 800 else 1080})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
+    page.get_by_role("heading", name=PAGES[path]).wait_for()
+    page.wait_for_timeout(1_000)  # charts size themselves after the run
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.evaluate(CLIPPED_JS) == []
+    finally:
+        page.screenshot(path=SCREENSHOTS / f"page-{path or 'home'}-{width}.png", full_page=True)
+        context.close()
+
+
+def test_captcha_canvas_and_its_toolbar_fit_a_split_screen(browser, app_url):
+    """Test that at 800 px the drawing canvas and its bin and undo buttons are inside the window."""
+    context = browser.new_context(viewport={"width": 800, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{app_url}/captcha")
+    wait_for_app(page)
+    page.get_by_text("draw", exact=True).click()
+    wait_for_app(page)
+    canvas_box = page.locator("canvas.upper-canvas").first.bounding_box()  # Fabric.js draws on its upper canvas
+    bin_box = page.get_by_title("Reset canvas & history").bounding_box()
+    try:
+        assert canvas_box["x"] + canvas_box["width"] <= 800
+        assert bin_box is not None and bin_box["x"] + bin_box["width"] <= 800
+    finally:
+        page.screenshot(path=SCREENSHOTS / "captcha-canvas-800.png", full_page=True)
+        context.close()
