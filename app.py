@@ -1,6 +1,8 @@
-"""Entry point: page configuration and navigation only; each page draws itself."""
+"""Entry point: page configuration, server set-up and navigation only; each page draws itself."""
 
 import streamlit as st
+
+from app_pages.common.runtime import keep_keras_state_between_runs
 
 st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
 
@@ -19,4 +21,5 @@ pages = {
     ],
 }
 
+keep_keras_state_between_runs()
 st.navigation(pages).run()
