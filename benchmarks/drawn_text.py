@@ -164,7 +164,7 @@ def measure(url: str, model_label: str, texts: list[str], pens: list[int], seed:
         wait_for_app(page)
         page.goto(f"{url}/captcha")
         wait_for_app(page)
-        page.get_by_text(model_label, exact=True).click()
+        page.get_by_role("radiogroup", name="Model").get_by_text(model_label, exact=True).click()
         wait_for_app(page)
         page.get_by_text("draw", exact=True).click()
         wait_for_app(page)

@@ -75,8 +75,10 @@ def train_cifar10(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - start
     if args.mixed_bfloat16:
         model = cifar.float32_copy(model, config)
-    figures = test_figures(*cifar.predict_with_and_without_mirror(model, data.x_test), data.y_test)
+    averaged, as_is = cifar.predict_with_and_without_mirror(model, data.x_test)
+    figures = test_figures(averaged, as_is, data.y_test)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    cifar.save_test_probabilities(cifar.test_probabilities_path(args.out), averaged, as_is, data.x_test)
     # A fresh, unbuilt optimizer is saved without the training one's slots: half the file, and the app only predicts.
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     model.save(args.out)
@@ -144,6 +146,8 @@ def evaluate_cifar10(args: argparse.Namespace) -> None:
     print(f"without mirror averaging: {figures['test_accuracy_single_view']:.4f}")
     if args.update_summary:
         update_summary(args.model.with_suffix(".json"), figures)
+        # The pages read these instead of classifying the test images on a server shared by a class.
+        cifar.save_test_probabilities(cifar.test_probabilities_path(args.model), averaged, as_is, data.images)
     print(f"accuracy={figures['test_accuracy']:.4f} n={figures['test_images']}")
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.captcha import ALPHABET, BLANK, NUM_CLASSES, CollapseSteps, class_symbol
+from core.plot_style import readable
 
 
 def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
@@ -21,7 +22,7 @@ def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
         yaxis_range=[0, max(counts) * 1.15],
     )
     fig.update_xaxes(type="category")  # else Plotly reads "2"…"8" as numbers and drops the letters
-    return fig
+    return readable(fig)
 
 
 def probabilities_figure(probabilities: np.ndarray) -> go.Figure:
@@ -42,7 +43,7 @@ def probabilities_figure(probabilities: np.ndarray) -> go.Figure:
     fig.update_layout(
         height=480, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step (a 4-pixel-wide column of the image)"
     )
-    return fig
+    return readable(fig)
 
 
 def collapse_figure(steps: CollapseSteps) -> go.Figure:
@@ -74,4 +75,4 @@ def collapse_figure(steps: CollapseSteps) -> go.Figure:
         )
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=190, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step", plot_bgcolor="white")
-    return fig
+    return readable(fig)

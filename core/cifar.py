@@ -10,8 +10,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -81,13 +83,15 @@ def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
     import keras
     from keras import layers
 
-    stack: list = [layers.RandomFlip("horizontal", seed=seed)]
+    stack: list = [layers.RandomFlip("horizontal", seed=seed, name="random_flip")]
     if config.rotation:
-        stack.append(layers.RandomRotation(config.rotation, fill_mode="reflect", seed=seed))
+        stack.append(layers.RandomRotation(config.rotation, fill_mode="reflect", seed=seed, name="random_rotation"))
     if config.zoom:
-        stack.append(layers.RandomZoom(config.zoom, fill_mode="reflect", seed=seed))
+        stack.append(layers.RandomZoom(config.zoom, fill_mode="reflect", seed=seed, name="random_zoom"))
     if config.translation:
-        translation = layers.RandomTranslation(config.translation, config.translation, fill_mode="reflect", seed=seed)
+        translation = layers.RandomTranslation(
+            config.translation, config.translation, fill_mode="reflect", seed=seed, name="random_translation"
+        )
         # Keras marks this layer unfit for XLA (TensorFlow's XLA lacks its image transform), and one such layer
         # makes Keras run the whole training step op by op. JAX compiles it fine: an epoch on an H100 took 103 s
         # without this line, 0.6 s with it.
@@ -96,7 +100,11 @@ def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
     if config.erasing:
         # A tuple makes `erasing` the chance itself; one number would draw the chance from [0, erasing].
         erase = (config.erasing, config.erasing)
-        stack.append(layers.RandomErasing(erase, scale=(0.04, 0.1), fill_value=0, value_range=(0, 255), seed=seed))
+        stack.append(
+            layers.RandomErasing(
+                erase, scale=(0.04, 0.1), fill_value=0, value_range=(0, 255), seed=seed, name="random_erasing"
+            )
+        )
     return stack
 
 
@@ -110,29 +118,129 @@ def build_model(config: CifarConfig, seed: int = 0):
     if config.augment:
         stack += augmentation_layers(config)
     stack.append(layers.Rescaling(1 / 255, name="scale_to_0_1"))
-    for filters, convs in zip(config.filters, config.convs_per_block, strict=True):
-        for index in range(convs):
-            stack.append(layers.Conv2D(filters, (3, 3), padding="same"))
-            if config.pool_early and index == 0:
-                stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same"))
+    # Layers named by their place (block2_conv1, …), not Keras's counters (conv2d_6), so the tables read alike.
+    for block, (filters, convs) in enumerate(zip(config.filters, config.convs_per_block, strict=True), start=1):
+        for index in range(1, convs + 1):
+            name = f"block{block}_{{}}{index}"
+            stack.append(layers.Conv2D(filters, (3, 3), padding="same", name=name.format("conv")))
+            if config.pool_early and index == 1:
+                stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same", name=f"block{block}_pool"))
             if config.batch_norm:
                 # Keras's default momentum of 0.99 averages the statistics over ~100 steps, too slow for a short run.
-                stack.append(layers.BatchNormalization(momentum=0.9))
-            stack.append(layers.LeakyReLU(negative_slope=config.leaky_slope))
+                stack.append(layers.BatchNormalization(momentum=0.9, name=name.format("norm")))
+            stack.append(layers.LeakyReLU(negative_slope=config.leaky_slope, name=name.format("leaky_relu")))
         if not config.pool_early:
-            stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same"))
+            stack.append(layers.MaxPooling2D(pool_size=(2, 2), padding="same", name=f"block{block}_pool"))
         if config.dropout:
-            stack.append(layers.Dropout(config.dropout))
-    stack.append(layers.GlobalMaxPooling2D() if config.global_pool else layers.Flatten())
+            stack.append(layers.Dropout(config.dropout, name=f"block{block}_dropout"))
+    stack.append(
+        layers.GlobalMaxPooling2D(name="global_max_pool") if config.global_pool else layers.Flatten(name="flatten")
+    )
     if config.dense_units:
-        stack += [layers.Dense(config.dense_units), layers.LeakyReLU(negative_slope=config.leaky_slope)]
+        stack += [
+            layers.Dense(config.dense_units, name="dense"),
+            layers.LeakyReLU(negative_slope=config.leaky_slope, name="dense_leaky_relu"),
+        ]
         if config.dropout:
-            stack.append(layers.Dropout(config.dropout))
+            stack.append(layers.Dropout(config.dropout, name="dense_dropout"))
     # float32 probabilities even under a mixed-precision policy: bfloat16 keeps only 3 significant digits.
-    stack.append(layers.Dense(NUM_CLASSES, activation="softmax", dtype="float32"))
+    stack.append(layers.Dense(NUM_CLASSES, activation="softmax", dtype="float32", name="class_probabilities"))
     model = keras.Sequential(stack, name="cifar10_cnn")
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def describe(config: CifarConfig) -> str:
+    """The network `config` builds, in a sentence or two a student can check against the layer table."""
+    convs = sum(config.convs_per_block)
+    blocks = len(config.filters)
+    per_block = (
+        f"{config.convs_per_block[0]} conv(s) each"
+        if len(set(config.convs_per_block)) == 1
+        else "convs " + " + ".join(map(str, config.convs_per_block))
+    )
+    pooling = "right after its first conv" if config.pool_early else "after its last conv"
+    parts = [
+        f"{blocks} block(s) of {per_block}, {convs} conv layers in all, with {', '.join(map(str, config.filters))} "
+        f"filters; each block halves the picture with a 2 × 2 max pooling {pooling}."
+    ]
+    head = "a global max pool (the strongest response of each filter)" if config.global_pool else "Flatten"
+    dense = f" and a hidden Dense({config.dense_units})" if config.dense_units else ""
+    parts.append(f"Then {head}{dense} before the 10 outputs.")
+    extras = []
+    if config.batch_norm:
+        extras.append("batch normalisation after each conv")
+    if config.dropout:
+        extras.append(f"dropout {config.dropout:g}")
+    if config.augment:
+        extras.append("augmentation while training: " + ", ".join(augmentation_names(config)))
+    if extras:
+        parts.append("With " + "; ".join(extras) + ".")
+    return " ".join(parts)
+
+
+def augmentation_names(config: CifarConfig) -> list[str]:
+    """What `augmentation_layers(config)` does to a training picture, in words."""
+    names = ["mirror images (left–right)"]
+    if config.rotation:
+        names.append(f"rotations of up to ±{config.rotation * 360:g}°")
+    if config.zoom:
+        names.append(f"zooms of up to ±{config.zoom:.0%}")
+    if config.translation:
+        names.append(f"shifts of up to {config.translation * 32:g} pixels")
+    if config.erasing:
+        names.append(f"cutout (a blanked patch) on {config.erasing:.0%} of the pictures")
+    return names
+
+
+def augmented_copies(image: np.ndarray, config: CifarConfig, count: int, seed: int) -> np.ndarray:
+    """`count` random draws of `config`'s augmentation of one uint8 image (32, 32, 3), as uint8."""
+    batch = np.repeat(image[np.newaxis].astype(np.float32), count, axis=0)
+    for layer in augmentation_layers(config, seed=seed):
+        batch = np.asarray(layer(batch, training=True))
+    return batch.clip(0, 255).astype(np.uint8)
+
+
+def multiply_adds(config: CifarConfig) -> int:
+    """Multiply-adds of one forward pass of one image: what a training step's time grows with.
+
+    Example:
+        >>> multiply_adds(CifarConfig.basic())
+        3331072
+    """
+    total, size, channels = 0, 32, 3
+    for filters, convs in zip(config.filters, config.convs_per_block, strict=True):
+        for index in range(convs):
+            if config.pool_early and index == 1:
+                size = (size + 1) // 2  # the first conv ran before the pooling, the others after it
+            total += size * size * 9 * channels * filters
+            channels = filters
+        if config.pool_early and convs == 1 or not config.pool_early:
+            size = (size + 1) // 2
+    features = channels if config.global_pool else size * size * channels
+    if config.dense_units:
+        total += features * config.dense_units
+        features = config.dense_units
+    return total + features * NUM_CLASSES
+
+
+# Training seconds per image on this project's 2 CPU cores (TensorFlow), validation included, measured by
+# `python -m core train cifar10`: the basic preset, 141.9 s for 9 epochs of 45,000 images (its .json); the
+# improved preset, 148, 132 and 137 s for epochs of 49,000 images (3 epochs of its command, README).
+MEASURED_SECONDS_PER_IMAGE = {"basic": 141.9 / (9 * 45_000), "improved": (148 + 132 + 137) / 3 / 49_000}
+
+
+def expected_training_seconds(config: CifarConfig, images: int, epochs: int) -> float:
+    """About how long training `config` on `images` images for `epochs` epochs takes on 2 CPU cores.
+
+    The time per image is drawn through the two presets' measured times by multiply-adds: a
+    small network pays a fixed cost per image, a big one its arithmetic.
+    """
+    basic, improved = CifarConfig.basic(), CifarConfig.improved()
+    x0, x1 = multiply_adds(basic), multiply_adds(improved)
+    y0, y1 = MEASURED_SECONDS_PER_IMAGE["basic"], MEASURED_SECONDS_PER_IMAGE["improved"]
+    per_image = max(y0 + (y1 - y0) * (multiply_adds(config) - x0) / (x1 - x0), y0 / 4)
+    return per_image * images * epochs
 
 
 def use_mixed_bfloat16() -> None:
@@ -246,16 +354,18 @@ def train(
     return history
 
 
-def predict_probabilities(model, images: np.ndarray, batch_size: int = 100, mirror: bool = True) -> np.ndarray:
+def predict_probabilities(
+    model, images: np.ndarray, batch_size: int = 100, mirror: bool = True, on_progress=None
+) -> np.ndarray:
     """Class probabilities (N, 10) for uint8 images (N, 32, 32, 3), a batch at a time.
 
     With `mirror` (test-time augmentation), each image's probabilities are averaged with those
     of its left–right mirror image: both show the same class, and the network's mistakes on
     the two views are partly independent, so the average is right more often.
     """
-    return (
-        predict_with_and_without_mirror(model, images, batch_size)[0] if mirror else classify(model, images, batch_size)
-    )
+    if mirror:
+        return predict_with_and_without_mirror(model, images, batch_size)[0]
+    return classify(model, images, batch_size, on_progress)
 
 
 def predict_with_and_without_mirror(model, images: np.ndarray, batch_size: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -264,12 +374,16 @@ def predict_with_and_without_mirror(model, images: np.ndarray, batch_size: int =
     return (as_is + classify(model, images[:, :, ::-1], batch_size)) / 2, as_is
 
 
-def classify(model, images: np.ndarray, batch_size: int) -> np.ndarray:
-    """The model's class probabilities for each image, one view, a batch at a time."""
-    outputs = [
-        np.asarray(model(images[start : start + batch_size], training=False))
-        for start in range(0, len(images), batch_size)
-    ]
+def classify(model, images: np.ndarray, batch_size: int, on_progress=None) -> np.ndarray:
+    """The model's class probabilities for each image, one view, a batch at a time.
+
+    `on_progress`, if given, is called with the fraction done after each batch.
+    """
+    outputs = []
+    for start in range(0, len(images), batch_size):
+        outputs.append(np.asarray(model(images[start : start + batch_size], training=False)))
+        if on_progress:
+            on_progress(min(start + batch_size, len(images)) / len(images))
     return np.concatenate(outputs) if outputs else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 
 
@@ -282,3 +396,33 @@ def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
     np.add.at(matrix, (labels, predicted), 1)
     return matrix
+
+
+def test_probabilities_path(model_path: Path) -> Path:
+    """Where a shipped model's test-set probabilities are kept, beside the model."""
+    return model_path.with_suffix(".test_probabilities.npz")
+
+
+def images_fingerprint(images: np.ndarray) -> str:
+    """A short hash of uint8 images, to tell whether stored probabilities are for these very images."""
+    return hashlib.sha1(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
+
+
+def save_test_probabilities(path: Path, averaged: np.ndarray, as_is: np.ndarray, images: np.ndarray) -> None:
+    """Keep a model's probabilities for the test images (float16: 100 KB a view), so no server recomputes them."""
+    np.savez_compressed(
+        path,
+        mirror=averaged.astype(np.float16),
+        one_view=as_is.astype(np.float16),
+        fingerprint=np.array(images_fingerprint(images)),
+    )
+
+
+def load_test_probabilities(path: Path, images: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The stored (mirror-averaged, one-view) probabilities if they were made for `images`, else None."""
+    if not path.exists():
+        return None
+    with np.load(path) as stored:
+        if str(stored["fingerprint"]) != images_fingerprint(images):
+            return None  # another copy of the test set (Keras's download, not the folder they were made on)
+        return stored["mirror"].astype(np.float32), stored["one_view"].astype(np.float32)

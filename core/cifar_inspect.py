@@ -122,3 +122,20 @@ def per_class_accuracy(matrix: np.ndarray) -> np.ndarray:
     """Diagonal of the confusion matrix over each row's total."""
     totals = matrix.sum(axis=1)
     return np.divide(np.diag(matrix), totals, out=np.zeros(len(totals)), where=totals > 0)
+
+
+def picture_grid(pictures: np.ndarray, columns: int, scale: int, gap: int) -> np.ndarray:
+    """Pictures (N, h, w, 3) uint8 as one mosaic on white, each enlarged `scale` times and `gap` pixels apart.
+
+    One picture instead of many lets the page stretch it to the screen: on a projector the
+    grid grows with the room instead of staying a row of thumbnails.
+    """
+    count, height, width, _ = pictures.shape
+    rows = max(1, int(np.ceil(count / columns)))
+    cell_height, cell_width = height * scale, width * scale
+    mosaic = np.full((rows * (cell_height + gap) - gap, columns * (cell_width + gap) - gap, 3), 255, dtype=np.uint8)
+    for index in range(count):
+        row, column = divmod(index, columns)
+        top, left = row * (cell_height + gap), column * (cell_width + gap)
+        mosaic[top : top + cell_height, left : left + cell_width] = enlarge(pictures[index], scale)
+    return mosaic

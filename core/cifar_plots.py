@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.datasets import CIFAR10_CLASSES
+from core.plot_style import readable
 
 TRAIN, VALIDATION = "#1976D2", "#C2185B"
 
@@ -20,27 +21,58 @@ def class_counts_figure(labels: np.ndarray, title: str) -> go.Figure:
         yaxis_title="images",
         yaxis_range=[0, counts.max() * 1.15],
     )
-    return fig
+    return readable(fig)
 
 
-def confusion_figure(matrix: np.ndarray) -> go.Figure:
-    """Counts with the true class down and the predicted class across; click a cell to see its images."""
+def confusion_figure(matrix: np.ndarray, selected: tuple[int, int] | None = None) -> go.Figure:
+    """Counts with the true class down and the predicted class across, one clickable square per cell.
+
+    Drawn as a scatter of squares, not a heatmap: Streamlit reports a click on a scatter
+    point (point_index = true class × 10 + predicted class), not on a heatmap cell.
+    """
     names = list(CIFAR10_CLASSES)
+    true, predicted = np.divmod(np.arange(matrix.size), matrix.shape[1])
+    counts = matrix.reshape(-1)
     fig = go.Figure(
-        go.Heatmap(
-            z=matrix,
-            x=names,
-            y=names,
-            colorscale="Blues",
-            texttemplate="%{z}",
-            hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>",
-            showscale=False,
+        go.Scatter(
+            x=[names[i] for i in predicted],
+            y=[names[i] for i in true],
+            mode="markers+text",
+            marker=dict(
+                symbol="square",
+                size=40,
+                color=np.log1p(counts),  # a log scale, so the off-diagonal mistakes show beside the large diagonal
+                colorscale="Blues",
+                line=dict(width=0),
+            ),
+            text=[str(count) for count in counts],
+            textfont=dict(color=["white" if count > counts.max() / 8 else "#333" for count in counts]),
+            customdata=np.stack([true, predicted], axis=1),
+            hovertemplate="true %{y}, predicted %{x}: %{text} images<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", title="true class")
-    fig.update_xaxes(title="predicted class", side="top")
-    fig.update_layout(height=520, margin=dict(l=10, r=10, t=60, b=10))
-    return fig
+    if selected is not None:
+        fig.add_scatter(
+            x=[names[selected[1]]],
+            y=[names[selected[0]]],
+            mode="markers",
+            marker=dict(symbol="square-open", size=40, color="#C2185B", line=dict(width=3)),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    fig.update_layout(
+        height=560,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="predicted class", categoryorder="array", categoryarray=names, side="top", showgrid=False),
+        yaxis=dict(
+            title="true class", categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False
+        ),
+        plot_bgcolor="white",
+        showlegend=False,
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return readable(fig)
 
 
 def per_class_figure(accuracies: dict[str, np.ndarray]) -> go.Figure:
@@ -55,7 +87,7 @@ def per_class_figure(accuracies: dict[str, np.ndarray]) -> go.Figure:
         yaxis=dict(range=[0, 1], title="accuracy"),
         legend=dict(orientation="h", y=-0.2),
     )
-    return fig
+    return readable(fig)
 
 
 def top_classes_figure(probabilities: np.ndarray, top: int = 3) -> go.Figure:
@@ -72,4 +104,4 @@ def top_classes_figure(probabilities: np.ndarray, top: int = 3) -> go.Figure:
         )
     )
     fig.update_layout(height=180, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(range=[0, 1], tickformat=".0%"))
-    return fig
+    return readable(fig)

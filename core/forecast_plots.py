@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.forecast import Series
+from core.plot_style import readable
 
 NOISY, CLEAN, MODEL, TRAIN_SHADE = "#90A4AE", "#2E7D32", "#C2185B", "rgba(25,118,210,0.07)"
 
@@ -30,7 +31,7 @@ def series_figure(series: Series) -> go.Figure:
     fig.update_layout(
         height=340, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="t", legend=dict(orientation="h", y=-0.2)
     )
-    return fig
+    return readable(fig)
 
 
 def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
@@ -61,7 +62,7 @@ def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
         yaxis_title="normalised value",
         legend=dict(orientation="h", y=-0.3),
     )
-    return fig
+    return readable(fig)
 
 
 def prediction_figure(
@@ -81,7 +82,7 @@ def prediction_figure(
         xaxis_title="t",
         legend=dict(orientation="h", y=-0.25),
     )
-    return fig
+    return readable(fig)
 
 
 def loss_figure(loss: list[float]) -> go.Figure:
@@ -95,7 +96,7 @@ def loss_figure(loss: list[float]) -> go.Figure:
         yaxis_type="log",
         title="Training loss",
     )
-    return fig
+    return readable(fig)
 
 
 def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_step_error: np.ndarray) -> go.Figure:
@@ -115,7 +116,7 @@ def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_ste
         yaxis_title="absolute error",
         legend=dict(orientation="h", y=-0.3),
     )
-    return fig
+    return readable(fig)
 
 
 def look_back_figure(look_backs: list[int], model_ratio: list[float], persistence_ratio: list[float]) -> go.Figure:
@@ -133,4 +134,4 @@ def look_back_figure(look_backs: list[int], model_ratio: list[float], persistenc
         yaxis_title="test RMSE ÷ noise floor",
         legend=dict(orientation="h", y=-0.3),
     )
-    return fig
+    return readable(fig)

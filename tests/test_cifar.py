@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from core import cifar, cifar_inspect
-from core.datasets import CIFAR10_CLASSES, ImagesOnDisk
+from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_image_folder
 from core.training import TrainingQueue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -203,6 +203,10 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
     summary = json.loads(model_path.with_suffix(".json").read_text())
     assert summary["variant"] == "basic" and summary["test_images"] == 8
     assert f"accuracy={summary['test_accuracy']:.4f}" in last_line
+    images = load_image_folder(tmp_path / "data", CIFAR10_CLASSES).images
+    stored = cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), images)
+    assert stored is not None and stored[0].shape == (8, 10)
+    assert cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), images[::-1]) is None
 
 
 @pytest.mark.parametrize(("variant", "target"), [("basic", 0.68), ("improved", 0.90)])
@@ -217,10 +221,16 @@ def test_shipped_model_reaches_its_target_on_the_real_test_split(cifar10_dir, va
     summary = json.loads(model_path.with_suffix(".json").read_text())
     test = load_image_folder(cifar10_dir / "test", CIFAR10_CLASSES)
     model = keras.models.load_model(model_path, compile=False)
-    figures = cli.test_figures(*cifar.predict_with_and_without_mirror(model, test.images), test.labels)
+    averaged, as_is = cifar.predict_with_and_without_mirror(model, test.images)
+    figures = cli.test_figures(averaged, as_is, test.labels)
     assert figures["test_accuracy"] >= target
     assert figures == pytest.approx({name: summary[name] for name in figures}, abs=2e-4)
     assert figures["test_images"] == 5000
+    # The probabilities shipped for the Inspect tab are this model's on these images.
+    shipped = cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), test.images)
+    assert shipped is not None, "no shipped test probabilities for these test images"
+    np.testing.assert_allclose(shipped[0], averaged, atol=2e-3)
+    np.testing.assert_allclose(shipped[1], as_is, atol=2e-3)
 
 
 def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):

@@ -42,7 +42,7 @@ def test_captcha_reads_without_the_data_set(no_data_sets, source):
 
 
 @pytest.mark.parametrize(
-    ("page", "tabs_needing_data"), [("app_pages/rnn/captcha.py", 2), ("app_pages/cnn/cifar10.py", 3)]
+    ("page", "tabs_needing_data"), [("app_pages/rnn/captcha.py", 2), ("app_pages/cnn/cifar10.py", 4)]
 )
 def test_a_missing_data_set_is_said_once(no_data_sets, page, tabs_needing_data):
     """Test that a page without its data set says so in one warning, and its tabs only point to it."""

@@ -2,38 +2,48 @@
 
 import json
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
+from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.training_place import training_place
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.images import UPLOAD_TYPES, ImageRejected, load_image, square_thumbnail
 from core.summary import layer_table
-from core.training import History, server_training_queue
+from core.training import History
 from core.training_plots import curves_figure
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}
 SAMPLES = ASSETS / "samples" / "cifar10"
 MIRROR_NOTE = (
-    "Every prediction here averages the probabilities for the picture and for its mirror image "
-    "(test-time augmentation): a mirrored cat is still a cat, and the two guesses' mistakes partly cancel."
+    "Every prediction of a pretrained model here averages the probabilities for the picture and for its mirror "
+    "image (test-time augmentation): a mirrored cat is still a cat, and the two guesses' mistakes partly cancel."
 )
 SUBSETS = (1_000, 5_000, 10_000, 50_000)
 DENSE_CHOICES = (0, 256, 512)
+SHOWN_MAPS = 64  # feature maps drawn per layer: 16 across, 4 rows
+# The slides name the three augmentation layers without their factors; these are the page's defaults.
+SLIDES_AUGMENTATION = cifar.CifarConfig(augment=True, rotation=0.1, zoom=0.2)
+LOSS_NOTE = (
+    "Compared on accuracy, over the share of each run's training: the basic model ran 9 epochs, the improved 130. "
+    "Their losses cannot be compared: the improved model trains with label smoothing (targets 0.82 and 0.02 "
+    "instead of 1 and 0), so even a perfect guess has a loss well above 0."
+)
 
 
 @st.cache_resource(show_spinner="Loading CIFAR-10…")
-def cifar_data() -> Cifar10 | str:
-    """The data set, shared by all sessions (uint8, about 165 MB), or the message saying how to get it."""
+def cifar_data() -> Cifar10 | DatasetUnavailable:
+    """The data set, shared by all sessions (uint8, about 165 MB), or why it cannot be had."""
     try:
         return load_cifar10()
     except DatasetUnavailable as error:
-        return str(error)
+        return error
 
 
 @st.cache_resource(show_spinner="Loading a pretrained model…")
@@ -48,9 +58,13 @@ def pretrained_model(variant: str):
     return model
 
 
-@st.cache_data(show_spinner="Classifying the test images…", max_entries=4)
+@st.cache_resource(show_spinner="Classifying the test images (once for the whole server)…")
 def pretrained_test_probabilities(variant: str) -> np.ndarray:
+    """Mirror-averaged test probabilities: shipped with the model, computed only for another copy of the test set."""
     data = cifar_data()
+    stored = cifar.load_test_probabilities(cifar.test_probabilities_path(MODELS[variant]), data.x_test)
+    if stored is not None:
+        return stored[0]
     return cifar.predict_probabilities(pretrained_model(variant), data.x_test)
 
 
@@ -72,20 +86,40 @@ def available_models() -> dict[str, object]:
     return models
 
 
-def test_probabilities(name: str, model) -> np.ndarray:
-    """Test-set probabilities of a model, computed once per model."""
+def model_key(name: str) -> str:
+    """A name for caches shared by the server: the pretrained model's, or this session's own model's id."""
+    return st.session_state.cifar_model["id"] if name == "my model" else name
+
+
+def test_probabilities(name: str, model, x_test: np.ndarray) -> np.ndarray:
+    """Test-set probabilities of a model: shipped for the pretrained ones, computed once for a student's own."""
     if name.startswith("pretrained "):
         return pretrained_test_probabilities(name.removeprefix("pretrained "))
     trained = st.session_state.cifar_model
     if trained.get("probabilities") is None:
-        with st.spinner("Classifying the test images…"):
-            trained["probabilities"] = cifar.predict_probabilities(model, cifar_data().x_test)
+        progress = st.progress(0.0, text="Classifying the 5,000 test images with your model…")
+        # One view, not two: mirror averaging would double the wait for a model that is looked at once.
+        trained["probabilities"] = cifar.predict_probabilities(
+            model, x_test, mirror=False, on_progress=lambda done: progress.progress(done, text=f"{done:.0%} classified")
+        )
+        progress.empty()
     return trained["probabilities"]
 
 
 # ---------------------------------------------------------------- Data
 
 
+@st.cache_resource(show_spinner=False)
+def class_sample_grids() -> list[np.ndarray]:
+    """For each class, its first eight test images side by side (drawn once per server)."""
+    data = cifar_data()
+    return [
+        cifar_inspect.picture_grid(data.x_test[np.flatnonzero(data.y_test == label)[:8]], columns=8, scale=3, gap=6)
+        for label in range(len(CIFAR10_CLASSES))
+    ]
+
+
+@st.fragment
 def show_data(data: Cifar10) -> None:
     st.markdown(
         f"{len(data.x_train):,} training and {len(data.x_test):,} test images of 32 × 32 pixels, from {data.source}."
@@ -94,17 +128,16 @@ def show_data(data: Cifar10) -> None:
     left.plotly_chart(class_counts_figure(data.y_train, "Training images per class"), key="cifar_train_counts")
     right.plotly_chart(class_counts_figure(data.y_test, "Test images per class"), key="cifar_test_counts")
     st.markdown("**Eight samples of each class** (test images)")
-    for label, name in enumerate(CIFAR10_CLASSES):
-        indices = np.flatnonzero(data.y_test == label)[:8]
-        columns = st.columns([1, 8])
+    for name, grid in zip(CIFAR10_CLASSES, class_sample_grids(), strict=True):
+        columns = st.columns([1, 8], vertical_alignment="center")
         columns[0].markdown(f"**{name}**")
-        columns[1].image([cifar_inspect.enlarge(data.x_test[i], 2) for i in indices], width=64)
+        columns[1].image(grid, width="stretch")
 
     st.markdown("**From a pixel to the network's input**")
     index = st.number_input("Test image", 0, len(data.x_test) - 1, 0, key="cifar_pixel_image")
     image, label = data.x_test[int(index)], int(data.y_test[int(index)])
     left, right = st.columns([1, 3])
-    left.image(cifar_inspect.enlarge(image, 6), caption=CIFAR10_CLASSES[label])
+    left.image(cifar_inspect.enlarge(image, 6), caption=CIFAR10_CLASSES[label], width="stretch")
     red, green, blue = (int(v) for v in image[0, 0])
     right.markdown(
         f"Top-left pixel as stored: uint8 `({red}, {green}, {blue})`, one byte per channel.  \n"
@@ -120,6 +153,15 @@ def show_data(data: Cifar10) -> None:
 
 
 # ---------------------------------------------------------------- Model
+
+
+def parse_filters(text: str) -> tuple[int, ...] | None:
+    """'16, 32, 64' → (16, 32, 64); None unless it is 1 to 5 whole numbers from 1 to 512."""
+    try:
+        filters = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        return None
+    return filters if 1 <= len(filters) <= 5 and all(1 <= f <= 512 for f in filters) else None
 
 
 def read_config() -> cifar.CifarConfig:
@@ -145,16 +187,15 @@ def read_config() -> cifar.CifarConfig:
     left, right = st.columns(2)
     batch_norm = left.toggle("Batch normalisation", base.batch_norm, key=f"cifar_bn_{preset}")
     augment = right.toggle("Data augmentation", base.augment, key=f"cifar_augment_{preset}")
-    try:
-        filters = tuple(int(part) for part in filters_text.replace(" ", "").split(",") if part)
-        if not filters or len(filters) > 5 or not all(1 <= f <= 512 for f in filters):
-            raise ValueError
-    except ValueError:
+    filters = parse_filters(filters_text)
+    if filters is None:
         st.error(
-            "Filters per block: give 1 to 5 whole numbers between 1 and 512, separated by commas (e.g. 16, 32, 64)."
+            "Filters per block: give 1 to 5 whole numbers between 1 and 512, separated by commas (e.g. 16, 32, 64). "
+            "The preset's filters are used meanwhile."
         )
         filters = base.filters
-    convs = base.convs_per_block if len(filters) == len(base.filters) else (1,) * len(filters)
+    # Every block keeps the preset's number of convs (the improved preset's two), however many blocks there are.
+    convs = (base.convs_per_block[0],) * len(filters)
     return base.with_changes(
         filters=filters,
         convs_per_block=convs,
@@ -175,21 +216,25 @@ def model_summary(config: cifar.CifarConfig) -> tuple[list[dict], int]:
 
 def show_model(config: cifar.CifarConfig) -> None:
     rows, total = model_summary(config)
-    st.markdown(f"**{total:,} parameters** in {len(rows)} layers.")
-    st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)  # every layer, no scrolling
-    if config.pool_early:
+    st.markdown(f"**{total:,} parameters** in {len(rows)} layers. {cifar.describe(config)}")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(rows) + 1) + 3,  # every layer, no scrolling
+        column_config={"parameters": st.column_config.NumberColumn(format="localized")},
+    )
+    if config == cifar.CifarConfig.improved():
         st.caption(
-            "The improved preset has two convs in each block, six in all (the slides' improved model has five; "
-            "with five, the pretrained model here stopped just short of 90 %: see the README). It pools right "
-            "after each block's first conv, so the block's second conv runs on a quarter of the pixels, and ends "
-            "with a global max pool (the strongest response of each of the last filters) instead of Flatten + a big dense layer, so almost all its parameters are in the convs. Its "
-            "augmentation: mirror images, shifts of up to 4 pixels, and cutout (RandomErasing blanks a patch in "
-            "half of the images), so the network cannot lean on any single part of the picture."
+            "The slides' improved model has five conv layers; with five, the pretrained model here stopped just "
+            "short of 90 %, and a second conv in the first block took it past. Pooling right after a block's first "
+            "conv lets the block's second conv run on a quarter of the pixels; the global max pool keeps almost all "
+            "the parameters in the convs instead of a big dense layer."
         )
-    else:
+    elif config == cifar.CifarConfig.basic():
         st.caption(
             "The slides' code says Dense(256), which gives 288,554 parameters; their printed summary shows Dense(512) "
-            "and 553,514. The dense layer after Flatten holds most of them: 1024 × 512 + 512 = 524,800."
+            "and 553,514. The dense layer after Flatten holds most of them: 1,024 × 512 + 512 = 524,800."
         )
 
 
@@ -214,7 +259,13 @@ def train_in_session(
         model = cifar.build_model(config)
         history = History()
         # Stored before training: Stop interrupts this run, and the next one finds the model as trained so far.
-        st.session_state.cifar_model = {"model": model, "config": config, "history": history, "probabilities": None}
+        st.session_state.cifar_model = {
+            "model": model,
+            "config": config,
+            "history": history,
+            "probabilities": None,
+            "id": uuid.uuid4().hex,
+        }
         progress = st.progress(0.0, text="Compiling…")
         curves = st.empty()
         last_update = [0.0]
@@ -246,19 +297,24 @@ def train_in_session(
         curves.empty()
 
 
-def show_training(config: cifar.CifarConfig, data: Cifar10 | str) -> None:
+def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable) -> None:
     epochs, batch_size, subset, validation = read_training_settings()
-    queue = server_training_queue()
-    st.caption(f"Server: {queue.running} training(s) running, {queue.waiting} waiting; {queue.slots} at a time.")
+    minutes = cifar.expected_training_seconds(config, subset, epochs) / 60
+    st.caption(
+        f"On this server, when nobody else is training, that takes about {minutes:.0f} min "
+        f"({minutes * 60 / epochs:.0f} s an epoch)."
+        if minutes >= 1
+        else f"On this server, when nobody else is training, that takes about {minutes * 60:.0f} s."
+    )
     left, right = st.columns(2)
-    train = left.button("Train", type="primary", key="cifar_train", disabled=isinstance(data, str))
+    train = left.button("Train", type="primary", key="cifar_train", disabled=isinstance(data, DatasetUnavailable))
     # Pressing Stop reruns the page, which interrupts the training at its next progress report (after a batch).
     if right.button(
         "Stop", key="cifar_stop", help="Stops after the current batch and keeps the model trained so far."
     ) and st.session_state.get("cifar_model"):
         st.session_state.cifar_model["history"].stopped_early = True
-    if isinstance(data, str):
-        st.warning(data)
+    if isinstance(data, DatasetUnavailable):
+        needs_data("the CIFAR-10 images")
         return
     if train:
         train_in_session(config, data, epochs, batch_size, subset, validation)
@@ -280,43 +336,85 @@ def show_comparison() -> None:
         return
     st.markdown("**The pretrained models side by side**")
     st.plotly_chart(
-        curves_figure({variant: summary["history"] for variant, summary in present.items()}),
+        curves_figure(
+            {variant: summary["history"] for variant, summary in present.items()},
+            metrics=("accuracy",),
+            by_fraction=True,
+        ),
         key="cifar_pretrained_curves",
     )
+    st.caption(LOSS_NOTE)
     table = [
         {
             "model": variant,
-            "parameters": summary["parameters"],
+            "parameters": f"{summary['parameters']:,}",
             "epochs": summary["epochs"],
-            "test accuracy": summary["test_accuracy"],
-            "from one view (no mirror)": summary.get("test_accuracy_single_view"),
-            "test images": summary["test_images"],
+            "test accuracy": f"{summary['test_accuracy']:.1%}",
+            "from one view (no mirror)": f"{summary['test_accuracy_single_view']:.1%}",
+            "test images": f"{summary['test_images']:,}",
             "training time": f"{summary['train_seconds'] / 60:.1f} min",
             "trained on": summary["trained_on"],
-            "command": summary["command"],
         }
         for variant, summary in present.items()
     ]
     st.dataframe(table, hide_index=True)
-    missing = [variant for variant in MODELS if variant not in present]
-    if missing:
-        st.caption(f"Not trained yet: {', '.join(missing)} (`python -m core train cifar10 --variant {missing[0]}`).")
+    with st.expander("How they were made (for the teacher)"):
+        for variant, summary in present.items():
+            st.code(f"# {variant}\n{summary['command']}", language="bash")
+        missing = [variant for variant in MODELS if variant not in present]
+        if missing:
+            st.markdown(f"Not trained yet: {', '.join(missing)}.")
+            st.code(f"python -m core train cifar10 --variant {missing[0]}", language="bash")
 
 
 # ---------------------------------------------------------------- Inspect
 
 
-def show_inspect(data: Cifar10 | str) -> None:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def confusion_chart(key: str, matrix_bytes: bytes):
+    """The confusion figure of one model (kept as an object: Streamlit then sends it without revalidating)."""
+    matrix = np.frombuffer(matrix_bytes, dtype=np.int64).reshape(len(CIFAR10_CLASSES), -1)
+    return confusion_figure(matrix)
+
+
+@st.cache_data(max_entries=64, show_spinner="Looking inside the network…")
+def inside_views(key: str, _model, image: np.ndarray, target: int) -> tuple[np.ndarray, list, np.ndarray]:
+    """Grad-CAM overlay, feature-map mosaics and the first layer's filters, once per model, image and class."""
+    heat = cifar_inspect.grad_cam(_model, image, target)
+    mosaics = []
+    for feature_map in cifar_inspect.feature_maps(_model, image):
+        height, width, channels = feature_map.values.shape
+        # Every layer's maps drawn at the same size, about 64 pixels: the first layer's 32 × 32 maps are not the smallest.
+        mosaic = cifar_inspect.tile(feature_map.values[..., :SHOWN_MAPS], columns=16, gap=1)
+        mosaics.append(
+            (feature_map.layer, channels, height, width, cifar_inspect.enlarge(mosaic, max(1, 64 // height)))
+        )
+    filters = cifar_inspect.first_layer_filters(_model)[:SHOWN_MAPS]
+    return cifar_inspect.overlay(image, heat), mosaics, filters
+
+
+def show_cell_images(data: Cifar10, predicted: np.ndarray, matrix: np.ndarray, true_class: int, predicted_class: int):
+    cell = np.flatnonzero((data.y_test == true_class) & (predicted == predicted_class))[:40]
+    st.markdown(
+        f"True **{CIFAR10_CLASSES[true_class]}**, predicted **{CIFAR10_CLASSES[predicted_class]}**: "
+        f"{matrix[true_class, predicted_class]:,} images" + (" (the first 40)" if len(cell) == 40 else "")
+    )
+    if len(cell):
+        st.image(cifar_inspect.picture_grid(data.x_test[cell], columns=10, scale=3, gap=6), width="stretch")
+
+
+@st.fragment
+def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
     models = available_models()
     if not models:
         st.info("No model yet: train one in the Train tab.")
         return
-    if isinstance(data, str):
-        st.warning(data)
+    if isinstance(data, DatasetUnavailable):
+        needs_data("the CIFAR-10 test images")
         return
     name = st.radio("Model", list(models), horizontal=True, key="cifar_inspect_model")
     model = models[name]
-    probabilities = test_probabilities(name, model)
+    probabilities = test_probabilities(name, model, data.x_test)
     predicted = probabilities.argmax(axis=1)
     matrix = cifar.confusion_matrix(data.y_test, predicted)
     st.metric(
@@ -324,30 +422,29 @@ def show_inspect(data: Cifar10 | str) -> None:
         f"{cifar.accuracy(probabilities, data.y_test):.1%}",
         help=f"on {len(data.y_test):,} test images",
     )
-    st.caption(MIRROR_NOTE)
+    st.caption(MIRROR_NOTE if name.startswith("pretrained") else "Your model classifies each test image once.")
     st.plotly_chart(per_class_figure({name: cifar_inspect.per_class_accuracy(matrix)}), key="cifar_per_class")
 
-    st.markdown("**Confusion matrix**: click a cell to see its images.")
-    event = st.plotly_chart(confusion_figure(matrix), key="cifar_confusion", on_select="rerun", selection_mode="points")
-    points = event.selection.points if event and event.selection else []
+    st.markdown("**Confusion matrix**: click a square to see its images.")
+    event = st.plotly_chart(
+        confusion_chart(model_key(name), matrix.tobytes()),
+        key=f"cifar_confusion_{model_key(name)}",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    points = [point for point in event.selection.points if point.get("curve_number", 0) == 0] if event else []
     if points:
-        true_class, predicted_class = CIFAR10_CLASSES.index(points[0]["y"]), CIFAR10_CLASSES.index(points[0]["x"])
-        cell = np.flatnonzero((data.y_test == true_class) & (predicted == predicted_class))[:40]
-        st.markdown(
-            f"True **{CIFAR10_CLASSES[true_class]}**, predicted **{CIFAR10_CLASSES[predicted_class]}**: {matrix[true_class, predicted_class]} images"
-        )
-        st.image([cifar_inspect.enlarge(data.x_test[i], 2) for i in cell], width=64)
+        show_cell_images(data, predicted, matrix, *divmod(int(points[0]["point_index"]), len(CIFAR10_CLASSES)))
 
     st.markdown("**The most confident mistakes**")
     mistakes = cifar_inspect.most_confident_mistakes(probabilities, data.y_test, 16)
-    st.image(
-        [cifar_inspect.enlarge(data.x_test[i], 3) for i in mistakes],
-        caption=[
-            f"{CIFAR10_CLASSES[data.y_test[i]]} → {CIFAR10_CLASSES[predicted[i]]} {probabilities[i].max():.0%}"
-            for i in mistakes
-        ],
-        width=96,
-    )
+    for row in range(0, len(mistakes), 8):
+        for column, i in zip(st.columns(8), mistakes[row : row + 8], strict=False):
+            column.image(
+                cifar_inspect.enlarge(data.x_test[i], 3),
+                caption=f"{CIFAR10_CLASSES[data.y_test[i]]} → {CIFAR10_CLASSES[predicted[i]]} {probabilities[i].max():.0%}",
+                width="stretch",
+            )
 
     st.markdown("**Inside the network, for one image**")
     index = int(
@@ -360,91 +457,112 @@ def show_inspect(data: Cifar10 | str) -> None:
     columns[0].image(
         cifar_inspect.enlarge(image, 5),
         caption=f"true: {CIFAR10_CLASSES[data.y_test[index]]}, predicted: {CIFAR10_CLASSES[predicted[index]]}",
+        width="stretch",
     )
+    # A new model or image starts from the class it predicts, not from the class chosen for the last one.
     target = columns[1].selectbox(
-        "Grad-CAM for class", CIFAR10_CLASSES, index=int(predicted[index]), key="cifar_cam_class"
+        "Grad-CAM for class",
+        CIFAR10_CLASSES,
+        index=int(predicted[index]),
+        key=f"cifar_cam_class_{model_key(name)}_{index}",
     )
-    heat = cifar_inspect.grad_cam(model, image, CIFAR10_CLASSES.index(target))
+    overlaid, mosaics, filters = inside_views(model_key(name), model, image, CIFAR10_CLASSES.index(target))
     columns[1].image(
-        cifar_inspect.enlarge(cifar_inspect.overlay(image, heat), 5), caption=f"where it looked for '{target}' (red)"
+        cifar_inspect.enlarge(overlaid, 5),
+        caption=f"where it looked for '{target}': yellow most, red less",
+        width="stretch",
     )
     columns[2].plotly_chart(top_classes_figure(probabilities[index]), key="cifar_inspect_top")
-    for feature_map in cifar_inspect.feature_maps(model, image):
-        height, width, channels = feature_map.values.shape
-        st.markdown(f"`{feature_map.layer}`: {channels} feature maps of {height} × {width}")
-        st.image(
-            cifar_inspect.enlarge(
-                cifar_inspect.tile(feature_map.values[..., :64], columns=16), max(1, 96 // (height * 2))
-            ),
-            clamp=True,
-        )
-    filters = cifar_inspect.first_layer_filters(model)
-    st.markdown(f"**The first layer's {len(filters)} filters** (3 × 3 × RGB, each scaled to its own range)")
-    st.image([cifar_inspect.enlarge(f, 12) for f in filters[:64]], width=36)
+    for layer, channels, height, width, mosaic in mosaics:
+        shown = f"the first {SHOWN_MAPS} of {channels}" if channels > SHOWN_MAPS else f"all {channels}"
+        st.markdown(f"`{layer}`: {shown} feature maps, each {height} × {width}")
+        st.image(mosaic, clamp=True, width="stretch")
+    st.markdown(
+        f"**The first layer's filters** ({len(filters)} shown, 3 × 3 × RGB each, enlarged, each scaled to its own range)"
+    )
+    st.image(cifar_inspect.picture_grid(filters, columns=16, scale=16, gap=10), width="stretch")
 
 
 # ---------------------------------------------------------------- Augmentation
 
 
-def show_augmentation(data: Cifar10 | str) -> None:
-    import keras
+@st.cache_data(max_entries=64, show_spinner=False)
+def augmented(image: np.ndarray, config: cifar.CifarConfig, seed: int) -> np.ndarray:
+    return cifar.augmented_copies(image, config, count=16, seed=seed)
 
-    if isinstance(data, str):
-        st.warning(data)
+
+@st.fragment
+def show_augmentation(data: Cifar10 | DatasetUnavailable) -> None:
+    if isinstance(data, DatasetUnavailable):
+        needs_data("the CIFAR-10 test images")
         return
-    columns = st.columns(5)
-    index = columns[0].number_input("Image", 0, len(data.x_test) - 1, 7, key="cifar_augment_image")
-    flip = columns[1].toggle("RandomFlip (horizontal)", True, key="cifar_augment_flip")
-    rotation = columns[2].slider(
-        "RandomRotation factor",
-        0.0,
-        0.5,
-        0.1,
-        0.01,
-        key="cifar_augment_rotation",
-        help="A fraction of a full turn: 0.1 is up to ±36°.",
+    recipe = st.radio(
+        "Augmentation",
+        ("the improved model's", "the slides' three layers"),
+        horizontal=True,
+        key="cifar_augment_recipe",
+        help="The pretrained improved model trained with mirror images, shifts and cutout; "
+        "the slides name RandomFlip, RandomRotation and RandomZoom.",
     )
-    zoom = columns[3].slider("RandomZoom factor", 0.0, 0.5, 0.2, 0.05, key="cifar_augment_zoom")
-    seed = columns[4].number_input("Seed", 0, 9999, 0, key="cifar_augment_seed")
+    columns = st.columns(4)
+    index = columns[0].number_input("Image", 0, len(data.x_test) - 1, 7, key="cifar_augment_image")
+    seed = columns[1].number_input("Seed", 0, 9999, 0, key="cifar_augment_seed")
+    if recipe == "the improved model's":
+        base = cifar.CifarConfig.improved()
+        shift = columns[2].slider(
+            "RandomTranslation: shift", 0, 8, round(base.translation * 32), key="cifar_augment_shift", format="%d px"
+        )
+        erasing = columns[3].slider(
+            "RandomErasing: cutout chance", 0.0, 1.0, base.erasing, 0.1, key="cifar_augment_erasing"
+        )
+        config = base.with_changes(translation=shift / 32, erasing=erasing)
+    else:
+        rotation = columns[2].slider(
+            "RandomRotation factor",
+            0.0,
+            0.5,
+            SLIDES_AUGMENTATION.rotation,
+            0.01,
+            key="cifar_augment_rotation",
+            help="A fraction of a full turn: 0.1 is up to ±36°.",
+        )
+        zoom = columns[3].slider(
+            "RandomZoom factor", 0.0, 0.5, SLIDES_AUGMENTATION.zoom, 0.05, key="cifar_augment_zoom"
+        )
+        config = SLIDES_AUGMENTATION.with_changes(rotation=rotation, zoom=zoom)
     image = data.x_test[int(index)]
-    stack = []
-    if flip:
-        stack.append(keras.layers.RandomFlip("horizontal", seed=int(seed)))
-    if rotation:
-        stack.append(keras.layers.RandomRotation(rotation, fill_mode="reflect", seed=int(seed)))
-    if zoom:
-        stack.append(keras.layers.RandomZoom(zoom, fill_mode="reflect", seed=int(seed)))
-    batch = np.repeat(image[np.newaxis].astype(np.float32), 16, axis=0)
-    for layer in stack:
-        batch = np.asarray(layer(batch, training=True))
     left, right = st.columns([1, 4])
-    left.image(cifar_inspect.enlarge(image, 4), caption="original")
-    right.image([cifar_inspect.enlarge(b.clip(0, 255).astype(np.uint8), 3) for b in batch], width=96)
+    left.image(cifar_inspect.enlarge(image, 4), caption="original", width="stretch")
+    copies = augmented(image, config, int(seed))
+    right.image(cifar_inspect.picture_grid(copies, columns=8, scale=3, gap=6), width="stretch")
     st.caption(
-        "Each copy is a new random draw; during training every batch gets fresh ones, so the network never sees the same picture twice."
+        "Each copy is a new random draw of: "
+        + ", ".join(cifar.augmentation_names(config))
+        + ". During training every batch gets fresh ones, so the network never sees the same picture twice."
     )
 
 
 # ---------------------------------------------------------------- Try it
 
 
+@st.fragment
 def show_try_it() -> None:
-    models = {name: model for name, model in available_models().items()}
+    models = available_models()
     if not models:
         st.info("No model yet: train one in the Train tab.")
         return
     upload = st.file_uploader("Upload a picture", type=UPLOAD_TYPES, key="cifar_upload")
-    samples = sorted(SAMPLES.glob("*.png"))
-    sample = (
-        st.selectbox("…or pick a sample", samples, format_func=lambda p: p.stem, key="cifar_sample")
-        if samples
-        else None
-    )
-    data = upload.getvalue() if upload is not None else (sample.read_bytes() if sample else None)
-    if data is None:
-        return
+    if upload is not None:
+        picture = upload.getvalue()
+        st.caption("Remove the upload (×) to pick one of the samples instead.")
+    else:
+        samples = sorted(SAMPLES.glob("*.png"))
+        if not samples:
+            return
+        sample = st.selectbox("…or pick a sample", samples, format_func=lambda p: p.stem, key="cifar_sample")
+        picture = sample.read_bytes()
     try:
-        loaded = load_image(data)
+        loaded = load_image(picture)
     except ImageRejected as error:
         st.error(str(error))
         return
@@ -455,6 +573,7 @@ def show_try_it() -> None:
     columns[0].image(
         cifar_inspect.enlarge(view, 5),
         caption=f"what the network sees: 32 × 32 (from {loaded.original_size[0]} × {loaded.original_size[1]})",
+        width="stretch",
     )
     for column, (name, model) in zip(columns[1:], models.items(), strict=True):
         probabilities = cifar.predict_probabilities(model, view[np.newaxis])[0]
@@ -472,12 +591,12 @@ st.markdown(
     + ". Train them, look inside, try your own picture."
 )
 data = cifar_data()
-if isinstance(data, str):
-    st.warning(f"{data} The pretrained models still work in the Try it tab.")
+if isinstance(data, DatasetUnavailable):
+    show_data_unavailable(data, "The pretrained models still classify your own pictures in the Try it tab.")
 tabs = st.tabs(["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"])
 with tabs[0]:
-    if isinstance(data, str):
-        st.info(data)
+    if isinstance(data, DatasetUnavailable):
+        needs_data("the CIFAR-10 images")
     else:
         show_data(data)
 with tabs[1]:

@@ -21,9 +21,10 @@ def training_place() -> Iterator[None]:
     try:
         status = st.empty()
         while (position := queue.position(ticket)) > 0:
+            ahead = "1 training" if position == 1 else f"{position} trainings"
             status.info(
-                f"The server trains {queue.slots} model(s) at a time. You are number {position} in the queue; "
-                "your training starts by itself."
+                f"The server trains {queue.slots} model(s) at a time and one is running now: {ahead} must end "
+                "before yours, which then starts by itself."
             )
             time.sleep(0.5)
         status.empty()

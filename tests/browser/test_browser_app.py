@@ -196,7 +196,7 @@ def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
     """Test that characters drawn on the canvas with the mouse are read back as that text."""
     page.goto(f"{app_url}/captcha")
     wait_for_app(page)
-    page.get_by_text("pretrained: captchas + drawings", exact=True).click()
+    page.get_by_role("radiogroup", name="Model").get_by_text("pretrained: captchas + drawings", exact=True).click()
     wait_for_app(page)
     page.get_by_text("draw", exact=True).click()
     wait_for_app(page)

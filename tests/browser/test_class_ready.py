@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import SCREENSHOTS, server_environment
 from streamlit_browser import wait_for_app
@@ -82,3 +84,20 @@ def test_captcha_canvas_and_its_toolbar_fit_a_split_screen(browser, app_url):
     finally:
         page.screenshot(path=SCREENSHOTS / "captcha-canvas-800.png", full_page=True)
         context.close()
+
+
+def test_clicking_a_confusion_matrix_square_shows_its_images(page, app_url):
+    """Test that a click on the (cat, dog) square of the confusion matrix shows the cats taken for dogs."""
+    page.goto(f"{app_url}/cifar10")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Inspect").click()
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="predicted class")
+    square = (
+        chart.locator(".scatterlayer .trace").first.locator("path.point").nth(3 * 10 + 5)
+    )  # true cat, predicted dog
+    square.scroll_into_view_if_needed()
+    square.click(force=True)
+    wait_for_app(page)
+    page.get_by_text(re.compile(r"True cat, predicted dog: \d+ images")).wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
