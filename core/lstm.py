@@ -226,7 +226,7 @@ def sequence_patterns(batch: int, timesteps: int, features: int, units: int) -> 
         ),
         SequencePattern(
             "Vector to sequence",
-            "One input repeated at every step, e.g. a caption from an image's features.",
+            "One input vector fed to every step by RepeatVector, e.g. a caption from an image's features.",
             1,
             T,
             False,
@@ -240,12 +240,13 @@ def sequence_patterns(batch: int, timesteps: int, features: int, units: int) -> 
         ),
         SequencePattern(
             "Delayed sequence to sequence (encoder–decoder)",
-            "Read everything first, then answer step by step, e.g. translation.",
+            "Read everything first, then answer step by step from the encoder's last hidden state, e.g. translation.",
             T,
             T,
             True,
-            f"keras.Input(shape=({T}, {F}))\nlayers.LSTM({U})          # encoder\nlayers.RepeatVector({T})\n"
-            f"layers.LSTM({U}, return_sequences=True)  # decoder\nlayers.Dense(1)",
+            f"keras.Input(shape=({T}, {F}))\n# encoder: reads the T steps\nlayers.LSTM({U})\n"
+            f"# its last h, once per output step\nlayers.RepeatVector({T})\n"
+            f"# decoder: one output per step\nlayers.LSTM({U}, return_sequences=True)\nlayers.Dense(1)",
             [
                 ("Input", (B, T, F)),
                 ("LSTM encoder (last hidden state)", (B, U)),

@@ -7,10 +7,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.lstm import CellTrace, SequencePattern
+from core.plot_style import readable
 
 # Past this many time steps the pattern diagrams draw a "…" instead of every box.
 MAX_DRAWN_STEPS = 5
-COLORS = {"x": "#1976D2", "cell": "#C2185B", "y": "#2E7D32"}
+COLORS = {"x": "#1976D2", "cell": "#C2185B", "y": "#2E7D32", "state": "#7B1FA2"}
 
 
 def _box(fig: go.Figure, x: float, y: float, label: str, color: str) -> None:
@@ -45,17 +46,29 @@ def _step_labels(count: int) -> list[str]:
 
 
 def pattern_figure(pattern: SequencePattern, timesteps: int) -> go.Figure:
-    """Time steps as boxes: inputs x (bottom), LSTM cells (middle), outputs y (top), arrows between."""
+    """Time steps as boxes: inputs (bottom), LSTM cells (middle), outputs ŷ (top), arrows between.
+
+    A vector input that `RepeatVector` feeds to every step is drawn under every step as the
+    same x; an encoder–decoder's decoder steps each get the encoder's last hidden state h.
+    """
     steps = _step_labels(timesteps)
     encoder = len(steps)
     columns = encoder * 2 if pattern.delayed and pattern.output_steps > 1 else encoder
     fig = go.Figure()
     for column in range(columns):
-        _box(fig, column, 1, "LSTM", COLORS["cell"])
+        # Ten boxes leave no room for "LSTM": the encoder–decoder's say which of its two LSTMs they are.
+        label = "LSTM" if columns == encoder else ("enc" if column < encoder else "dec")
+        _box(fig, column, 1, label, COLORS["cell"])
         if column > 0:
             _arrow(fig, (column - 0.65, 1), (column - 0.35, 1))
-    for column, label in enumerate(steps if pattern.input_steps > 1 else steps[:1]):
-        _box(fig, column, 0, f"x<sub>{label}</sub>", COLORS["x"])
+    if pattern.input_steps > 1:
+        inputs = [(column, f"x<sub>{label}</sub>", COLORS["x"]) for column, label in enumerate(steps)]
+    else:  # RepeatVector: the one input vector at every step
+        inputs = [(column, "x", COLORS["x"]) for column in range(columns)]
+    if columns > encoder:  # the decoder reads the encoder's last hidden state, repeated
+        inputs += [(column, f"h<sub>{steps[-1]}</sub>", COLORS["state"]) for column in range(encoder, columns)]
+    for column, label, color in inputs:
+        _box(fig, column, 0, label, color)
         _arrow(fig, (column, 0.3), (column, 0.7))
     if pattern.output_steps == 1:
         output_columns = [columns - 1]
@@ -67,7 +80,7 @@ def pattern_figure(pattern: SequencePattern, timesteps: int) -> go.Figure:
     fig.update_xaxes(visible=False, range=[-0.6, max(columns, 3) - 0.4])
     fig.update_yaxes(visible=False, range=[-0.5, 2.5], scaleanchor="x")
     fig.update_layout(height=230, margin=dict(l=0, r=0, t=10, b=0), plot_bgcolor="white")
-    return fig
+    return readable(fig)
 
 
 def tensor_figure(value: np.ndarray, title: str) -> go.Figure:
@@ -96,7 +109,7 @@ def tensor_figure(value: np.ndarray, title: str) -> go.Figure:
         height=90 + 26 * matrix.shape[0],
         margin=dict(l=10, r=10, t=40, b=10),
     )
-    return fig
+    return readable(fig)
 
 
 GATE_TITLES = {
@@ -147,7 +160,7 @@ def gates_over_time_figure(trace: CellTrace, step: int) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text="time step t", title_font_size=11, row=2)
     fig.update_layout(height=460, margin=dict(l=10, r=10, t=40, b=10))
-    return fig
+    return readable(fig)
 
 
 def step_bars_figure(trace: CellTrace, step: int, previous_cell: np.ndarray) -> go.Figure:
@@ -164,4 +177,4 @@ def step_bars_figure(trace: CellTrace, step: int, previous_cell: np.ndarray) -> 
         yaxis=dict(range=[-1.05, 1.05], title="value"),
         legend=dict(orientation="h", y=1.12),
     )
-    return fig
+    return readable(fig)

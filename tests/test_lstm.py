@@ -106,3 +106,15 @@ def test_sequence_pattern_shapes_match_keras():
             hidden = layer(hidden)
             shapes.append(tuple(hidden.shape))
         assert shapes == [shape for _, shape in pattern.shapes], pattern.name
+
+
+def test_pattern_diagrams_feed_every_step_that_reads_an_input():
+    """Test that RepeatVector's x and the decoder's repeated h are drawn under every step that reads them."""
+    from core.lstm_plots import pattern_figure
+
+    patterns = {pattern.name: pattern for pattern in sequence_patterns(2, 4, 3, 5)}
+    texts = lambda name: [a.text for a in pattern_figure(patterns[name], 4).layout.annotations]  # noqa: E731
+    assert texts("Vector to sequence").count("x") == 4  # the same vector at each of the 4 steps
+    decoder = texts("Delayed sequence to sequence (encoder–decoder)")
+    assert decoder.count("h<sub>4</sub>") == 4 and decoder.count("dec") == 4 and decoder.count("enc") == 4
+    assert "# decoder" in patterns["Delayed sequence to sequence (encoder–decoder)"].code

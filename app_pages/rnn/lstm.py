@@ -56,6 +56,27 @@ def cached_stack_shapes(
     return keras_stack_shapes(batch, timesteps, features, list(layers))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def tensor_figures(
+    batch: int, timesteps: int, features: int, units: int, return_sequences: bool, return_state: bool, seed: int
+) -> list:
+    """The heatmap of each returned tensor, drawn once per setting."""
+    run = cached_lstm_run(batch, timesteps, features, units, return_sequences, return_state, seed)
+    return [tensor_figure(tensor.value, f"{tensor.expression}, sample 0") for tensor in run.outputs]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cell_figures(
+    batch: int, timesteps: int, features: int, units: int, seed: int, sample: int, unit_forget_bias: bool, step: int
+) -> tuple:
+    """The gates over time and the step's bars from the NumPy trace, and its largest difference from Keras."""
+    run = cached_lstm_run(batch, timesteps, features, units, True, False, seed, unit_forget_bias)
+    trace = lstm_cell_trace(run.inputs[sample], run.kernel, run.recurrent_kernel, run.bias)
+    difference = float(np.abs(trace.h - run.outputs[0].value[sample]).max())
+    previous = trace.c[step - 1] if step > 0 else np.zeros(units)
+    return difference, gates_over_time_figure(trace, step), step_bars_figure(trace, step, previous)
+
+
 def read_sizes() -> tuple[int, int, int, int, int]:
     columns = st.columns(5)
     batch = columns[0].number_input("Batch B", 1, 8, 2, key="lstm_batch", help="Sequences processed together.")
@@ -66,20 +87,30 @@ def read_sizes() -> tuple[int, int, int, int, int]:
     return int(batch), int(timesteps), int(features), int(units), int(seed)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def pattern_figures(batch: int, timesteps: int, features: int, units: int) -> list:
+    """The four patterns and their diagrams, drawn once per size (a diagram is about 60 plotly shapes)."""
+    return [
+        (pattern, pattern_figure(pattern, timesteps))
+        for pattern in sequence_patterns(batch, timesteps, features, units)
+    ]
+
+
 def show_patterns(batch: int, timesteps: int, features: int, units: int) -> None:
     st.markdown(
         "Recurrent networks read and write sequences in four ways. Boxes are time steps; the same LSTM cell is used "
         "at every step, passing its state to the right."
     )
-    for pattern in sequence_patterns(batch, timesteps, features, units):
+    for pattern, figure in pattern_figures(batch, timesteps, features, units):
         with st.container(border=True):
             st.markdown(f"**{pattern.name}**: {pattern.description}")
-            left, right = st.columns([3, 2])
-            left.plotly_chart(
-                pattern_figure(pattern, timesteps), key=f"lstm_pattern_{pattern.name}", config={"staticPlot": True}
-            )
-            right.code(pattern.code, language="python")
-            right.markdown(" → ".join(f"`{shape}`" for _, shape in pattern.shapes))
+            # Diagram and code side by side where there is room, one under the other on a split screen.
+            with st.container(horizontal=True, wrap=True):
+                with st.container(width=520):
+                    st.plotly_chart(figure, key=f"lstm_pattern_{pattern.name}", config={"staticPlot": True})
+                with st.container(width=400):
+                    st.code(pattern.code, language="python")
+                    st.markdown(" → ".join(f"`{shape}`" for _, shape in pattern.shapes))
 
 
 def show_explorer(batch: int, timesteps: int, features: int, units: int, seed: int) -> None:
@@ -97,11 +128,10 @@ def show_explorer(batch: int, timesteps: int, features: int, units: int, seed: i
 
     run = cached_lstm_run(batch, timesteps, features, units, return_sequences, return_state, seed)
     st.markdown(f"Python gets **{'a list of 3 tensors' if run.returns_list else 'one tensor'}**:")
-    for tensor in run.outputs:
+    figures = tensor_figures(batch, timesteps, features, units, return_sequences, return_state, seed)
+    for tensor, figure in zip(run.outputs, figures, strict=True):
         st.markdown(f"`{tensor.expression}`: {tensor.name}, shape **{tensor.value.shape}**")
-        st.plotly_chart(
-            tensor_figure(tensor.value, f"{tensor.expression}, sample 0"), key=f"lstm_tensor_{tensor.expression}"
-        )
+        st.plotly_chart(figure, key=f"lstm_tensor_{tensor.expression}")
     show_identities(run, return_sequences, return_state)
 
 
@@ -185,18 +215,16 @@ def show_cell(batch: int, timesteps: int, features: int, units: int, seed: int) 
     step = right.slider("Time step t", 1, timesteps, 1, key="lstm_cell_step") - 1
 
     run = cached_lstm_run(batch, timesteps, features, units, True, False, seed, unit_forget_bias)
-    trace = lstm_cell_trace(run.inputs[int(sample)], run.kernel, run.recurrent_kernel, run.bias)
-    difference = float(np.abs(trace.h - run.outputs[0].value[int(sample)]).max())
+    difference, gates, bars = cell_figures(batch, timesteps, features, units, seed, int(sample), unit_forget_bias, step)
     st.caption(
         f"These values come from a NumPy implementation of the equations using the Keras layer's own weights. "
         f"Largest difference from Keras's hidden states: {difference:.1e}."
     )
-    st.plotly_chart(gates_over_time_figure(trace, step), key="lstm_gates")
-    previous = trace.c[step - 1] if step > 0 else np.zeros(units)
+    st.plotly_chart(gates, key="lstm_gates")
     st.markdown(
         f"**At t = {step + 1}**: f decides how much of c(t−1) stays, i how much of g enters; o how much of tanh(c) becomes h."
     )
-    st.plotly_chart(step_bars_figure(trace, step, previous), key="lstm_step_bars")
+    st.plotly_chart(bars, key="lstm_step_bars")
 
     st.markdown("**Parameters**: four gates, each with U×F input weights, U×U recurrent weights and U biases")
     st.latex(
