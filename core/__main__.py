@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,14 +40,28 @@ def train_forecast(args: argparse.Namespace) -> None:
     model = forecast.build_forecaster(args.look_back, units=args.units, seed=args.seed)
 
     start = time.perf_counter()
-    forecast.train_forecaster(
+    history = forecast.train_forecaster(
         model, windows, epochs=args.epochs, batch_size=args.batch_size, on_epoch=epoch_printer(args.epochs)
     )
+    seconds = time.perf_counter() - start
     result = forecast.evaluate(model, series, windows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
+    # What the page quotes: how long the material's model takes to train here, and how good it is.
+    summary = {
+        "command": shlex.join(["python", "-m", "core", *sys.argv[1:]]),
+        "parameters": model.count_params(),
+        "epochs": history.epochs,
+        "train_seconds": round(seconds, 1),
+        "trained_on": training_machine(),
+        "test_rmse": round(result.model.rmse, 4),
+        "persistence_rmse": round(result.persistence.rmse, 4),
+        "noise_floor_rmse": round(result.noise_floor.rmse, 4),
+        "history": history.metrics,
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
     print(
-        f"trained in {time.perf_counter() - start:.1f}s; test RMSE={result.model.rmse:.4f} "
+        f"trained in {seconds:.1f}s; test RMSE={result.model.rmse:.4f} "
         f"persistence={result.persistence.rmse:.4f} noise floor={result.noise_floor.rmse:.4f}; saved {args.out}"
     )
 

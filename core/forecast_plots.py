@@ -85,20 +85,6 @@ def prediction_figure(
     return readable(fig)
 
 
-def loss_figure(loss: list[float]) -> go.Figure:
-    """Training loss (MSE on normalised values) per epoch."""
-    fig = go.Figure(go.Scatter(x=list(range(1, len(loss) + 1)), y=loss, mode="lines+markers", line=dict(color=MODEL)))
-    fig.update_layout(
-        height=260,
-        margin=dict(l=10, r=10, t=30, b=10),
-        xaxis_title="epoch",
-        yaxis_title="training loss (MSE)",
-        yaxis_type="log",
-        title="Training loss",
-    )
-    return readable(fig)
-
-
 def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_step_error: np.ndarray) -> go.Figure:
     """Absolute error of the recursive forecast against k, next to the one-step forecast's error."""
     fig = go.Figure()

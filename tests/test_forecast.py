@@ -60,6 +60,9 @@ class _LastPlusOne:
     def __call__(self, x, training=False):
         return x[:, -1, :] + 1.0
 
+    def predict_on_batch(self, x):
+        return self(x)
+
 
 def test_recursive_forecast_feeds_back_its_own_predictions():
     """Test that forecast k is built from forecasts 1..k-1: last-plus-one grows by one each step."""
@@ -85,3 +88,14 @@ def test_short_training_lowers_the_loss():
     history = train_forecaster(model, windows, epochs=5, batch_size=32, on_epoch=lambda h: epochs.append(h.epochs))
     assert epochs == [1, 2, 3, 4, 5]
     assert history.metrics["loss"][-1] < history.metrics["loss"][0]
+
+
+def test_results_are_computed_once_and_match_their_parts():
+    """Test that the bundle the page caches holds the evaluation, the training fit and the recursive forecast."""
+    from core.forecast import evaluate, results
+
+    series = make_series(SeriesConfig(length=200, noise=0.0))
+    windows = split_windows(series, look_back=5)
+    bundle = results(_LastPlusOne(), series, windows, look_back=5)
+    assert bundle.evaluation.model == evaluate(_LastPlusOne(), series, windows).model
+    assert bundle.train_forecast.shape == windows.y_train.shape and bundle.recursive.shape == windows.y_test.shape

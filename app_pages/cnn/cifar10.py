@@ -106,6 +106,45 @@ def test_probabilities(name: str, model, x_test: np.ndarray) -> np.ndarray:
     return trained["probabilities"]
 
 
+# Charts are kept as objects once drawn: Streamlit sends a figure object without validating it again,
+# which is most of what a chart costs on a rerun.
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def top_chart(probabilities: np.ndarray):
+    return top_classes_figure(probabilities)
+
+
+@st.cache_resource(show_spinner=False)
+def class_count_charts() -> tuple:
+    data = cifar_data()
+    return (
+        class_counts_figure(data.y_train, "Training images per class"),
+        class_counts_figure(data.y_test, "Test images per class"),
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def comparison_chart(variants: tuple[str, ...]):
+    return curves_figure(
+        {variant: pretrained_summary(variant)["history"] for variant in variants},
+        metrics=("accuracy",),
+        by_fraction=True,
+    )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def per_class_chart(name: str, key: str, matrix_bytes: bytes):
+    matrix = np.frombuffer(matrix_bytes, dtype=np.int64).reshape(len(CIFAR10_CLASSES), -1)
+    return per_class_figure({name: cifar_inspect.per_class_accuracy(matrix)})
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def picture_probabilities(key: str, _model, view: np.ndarray) -> np.ndarray:
+    """A model's class probabilities for one 32 × 32 picture, once per model and picture."""
+    return cifar.predict_probabilities(_model, view[np.newaxis])[0]
+
+
 # ---------------------------------------------------------------- Data
 
 
@@ -125,8 +164,9 @@ def show_data(data: Cifar10) -> None:
         f"{len(data.x_train):,} training and {len(data.x_test):,} test images of 32 × 32 pixels, from {data.source}."
     )
     left, right = st.columns(2)
-    left.plotly_chart(class_counts_figure(data.y_train, "Training images per class"), key="cifar_train_counts")
-    right.plotly_chart(class_counts_figure(data.y_test, "Test images per class"), key="cifar_test_counts")
+    train_counts, test_counts = class_count_charts()
+    left.plotly_chart(train_counts, key="cifar_train_counts")
+    right.plotly_chart(test_counts, key="cifar_test_counts")
     st.markdown("**Eight samples of each class** (test images)")
     for name, grid in zip(CIFAR10_CLASSES, class_sample_grids(), strict=True):
         columns = st.columns([1, 8], vertical_alignment="center")
@@ -335,14 +375,7 @@ def show_comparison() -> None:
     if not present:
         return
     st.markdown("**The pretrained models side by side**")
-    st.plotly_chart(
-        curves_figure(
-            {variant: summary["history"] for variant, summary in present.items()},
-            metrics=("accuracy",),
-            by_fraction=True,
-        ),
-        key="cifar_pretrained_curves",
-    )
+    st.plotly_chart(comparison_chart(tuple(present)), key="cifar_pretrained_curves")
     st.caption(LOSS_NOTE)
     table = [
         {
@@ -423,7 +456,7 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         help=f"on {len(data.y_test):,} test images",
     )
     st.caption(MIRROR_NOTE if name.startswith("pretrained") else "Your model classifies each test image once.")
-    st.plotly_chart(per_class_figure({name: cifar_inspect.per_class_accuracy(matrix)}), key="cifar_per_class")
+    st.plotly_chart(per_class_chart(name, model_key(name), matrix.tobytes()), key="cifar_per_class")
 
     st.markdown("**Confusion matrix**: click a square to see its images.")
     event = st.plotly_chart(
@@ -472,7 +505,7 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         caption=f"where it looked for '{target}': yellow most, red less",
         width="stretch",
     )
-    columns[2].plotly_chart(top_classes_figure(probabilities[index]), key="cifar_inspect_top")
+    columns[2].plotly_chart(top_chart(probabilities[index]), key="cifar_inspect_top")
     for layer, channels, height, width, mosaic in mosaics:
         shown = f"the first {SHOWN_MAPS} of {channels}" if channels > SHOWN_MAPS else f"all {channels}"
         st.markdown(f"`{layer}`: {shown} feature maps, each {height} × {width}")
@@ -576,9 +609,9 @@ def show_try_it() -> None:
         width="stretch",
     )
     for column, (name, model) in zip(columns[1:], models.items(), strict=True):
-        probabilities = cifar.predict_probabilities(model, view[np.newaxis])[0]
+        probabilities = picture_probabilities(model_key(name), model, view)
         column.markdown(f"**{name}**: {CIFAR10_CLASSES[int(probabilities.argmax())]}")
-        column.plotly_chart(top_classes_figure(probabilities), key=f"cifar_try_{name}")
+        column.plotly_chart(top_chart(probabilities), key=f"cifar_try_{name}")
     st.caption(MIRROR_NOTE)
 
 

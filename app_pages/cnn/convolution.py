@@ -6,6 +6,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from app_pages.common.layout import SETTING_WIDTH, settings_row
 from core.conv import (
     ConvGeometry,
     ConvSpec,
@@ -24,13 +25,9 @@ PADDING_CHOICES = ("number p", "valid", "same")
 MAX_STEP_VIEW_SIZE = 20
 
 
-# Settings sit in a row that wraps: at a split screen's width five columns would squeeze each to 90 pixels.
-SETTING_WIDTH = 160
-
-
 def read_settings() -> tuple[ConvSpec, int]:
     st.subheader("Settings")
-    with st.container(horizontal=True, wrap=True):
+    with settings_row():
         height = st.number_input(
             "Input height n_H", min_value=1, max_value=64, value=6, key="conv_height", width=SETTING_WIDTH
         )
@@ -64,7 +61,7 @@ def read_settings() -> tuple[ConvSpec, int]:
             help="Draws other input values and filter weights.",
             width=SETTING_WIDTH,
         )
-    with st.container(horizontal=True, wrap=True):
+    with settings_row():
         filter_size = st.number_input(
             "Filter size f", min_value=1, max_value=11, value=3, key="conv_f", width=SETTING_WIDTH
         )

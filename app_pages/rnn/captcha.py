@@ -2,6 +2,7 @@
 
 import json
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +72,7 @@ def show_data(files: CaptchaFiles) -> None:
     st.markdown(
         f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {files.source}; {distinct} distinct characters."
     )
-    st.plotly_chart(character_counts_figure(files.labels), key="captcha_counts")
+    st.plotly_chart(character_counts_chart(files.labels), key="captcha_counts")
     st.image([str(path) for path in files.paths[:12]], caption=list(files.labels[:12]), width=200)
     st.markdown(
         "**Drawn text.** A reader trained only on these captchas has never seen a thin black line on white, so the "
@@ -122,7 +123,7 @@ def train_in_session(data: captcha.CaptchaData, epochs: int, patience: int) -> N
     with training_place():
         model = captcha.build_model()
         history = History()
-        st.session_state.captcha_model = {"model": model, "history": history}
+        st.session_state.captcha_model = {"model": model, "history": history, "id": uuid.uuid4().hex}
         progress = st.progress(0.0, text="Compiling…")
         curves = st.empty()
 
@@ -259,18 +260,34 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
     return canvas_picture(strokes, background)
 
 
-def show_reading(model, picture: Image.Image) -> None:
+@st.cache_data(max_entries=64, show_spinner=False)
+def read_picture(model_key: str, _model, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """The reader's (50, 20) probabilities for one preprocessed picture, and how long the network took."""
+    start = time.perf_counter()
+    probabilities = captcha.predict_probabilities(_model, x[np.newaxis])[0]
+    return probabilities, time.perf_counter() - start
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def reading_charts(probabilities: np.ndarray) -> tuple:
+    """The collapse of the best path and the probability heatmap, drawn once per reading."""
+    return collapse_figure(captcha.best_path_collapse(probabilities)), probabilities_figure(probabilities)
+
+
+@st.cache_resource(show_spinner=False)
+def character_counts_chart(labels: tuple[str, ...]):
+    return character_counts_figure(labels)
+
+
+def show_reading(model, model_key: str, picture: Image.Image) -> None:
     x = captcha.preprocess(picture)
     st.image((x[..., 0].T * 255).astype(np.uint8), caption="what the network sees: 50 × 200 greyscale", width=400)
-    start = time.perf_counter()
-    probabilities = captcha.predict_probabilities(model, x[np.newaxis])[0]
-    seconds = time.perf_counter() - start
-    steps = captcha.best_path_collapse(probabilities)
+    probabilities, seconds = read_picture(model_key, model, x)
     greedy = captcha.ctc_decode(probabilities)[0]
     beam_width = st.slider("Beam width", 1, 50, 10, key="captcha_beam")
     beams = captcha.ctc_decode(probabilities, "beam_search", beam_width=beam_width, top_paths=min(3, beam_width))
     st.markdown(f"## Reading: `{greedy.text or '(nothing)'}`")
-    st.caption(f"The network took {seconds * 1000:.0f} ms.")
+    st.caption(f"The network took {seconds * 1000:.0f} ms to read it.")
     left, right = st.columns(2)
     left.markdown(
         f"**Greedy** (best class at each step): `{greedy.text or '(nothing)'}`  \n"
@@ -285,9 +302,10 @@ def show_reading(model, picture: Image.Image) -> None:
         "that of its best path: that is why beam search can prefer a text whose single best path is not the best."
     )
     st.markdown("**From 50 frames to text**: the most probable class at each step, then CTC's two rules.")
-    st.plotly_chart(collapse_figure(steps), key="captcha_collapse")
+    collapse_chart, probabilities_chart = reading_charts(probabilities)
+    st.plotly_chart(collapse_chart, key="captcha_collapse")
     st.markdown("**Probabilities at each time step** (50 × 20)")
-    st.plotly_chart(probabilities_figure(probabilities), key="captcha_probabilities")
+    st.plotly_chart(probabilities_chart, key="captcha_probabilities")
 
 
 st.title("Reading captchas: CNN + BiLSTM + CTC")
@@ -314,7 +332,8 @@ with tabs[0]:
         name = st.radio("Model", list(models), horizontal=True, key="captcha_model_choice")
         picture = picture_to_read(files)
         if picture is not None:
-            show_reading(models[name], picture)
+            # A session's own model is keyed by its training, the shipped ones by their names.
+            show_reading(models[name], trained["id"] if name == "my model" else name, picture)
 with tabs[1]:
     if isinstance(files, DatasetUnavailable):
         needs_data("the captcha images")

@@ -1,21 +1,24 @@
 """Forecasting: an LSTM predicts the class's synthetic series, against persistence and the noise floor."""
 
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
+from app_pages.common.layout import SETTING_WIDTH, settings_row
 from app_pages.common.training_place import training_place
 from core import forecast
 from core.forecast_plots import (
     horizon_figure,
     look_back_figure,
-    loss_figure,
     prediction_figure,
     series_figure,
     window_figure,
 )
+from core.training import scaled_seconds
+from core.training_plots import curves_figure
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = ASSETS / "models" / "forecast_lstm.keras"
@@ -25,6 +28,15 @@ LOOK_BACK_RESULTS = ASSETS / "benchmarks" / "forecast_look_back.json"
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
 # here would be a new class each time, never equal to the settings stored with a model.
 MATERIAL = forecast.ModelSettings(forecast.SeriesConfig(), forecast.MATERIAL_LOOK_BACK, forecast.MATERIAL_UNITS, 0)
+SETTING_NAMES = {
+    "length": "length N",
+    "noise": "noise σ",
+    "seed": "noise seed",
+    "split": "training fraction",
+    "look_back": "look_back",
+    "units": "LSTM units",
+    "second_layer_units": "second LSTM units",
+}
 
 
 @st.cache_resource(show_spinner="Loading the pretrained forecaster…")
@@ -33,18 +45,54 @@ def pretrained_model():
     import keras
 
     model = keras.models.load_model(PRETRAINED)
-    model(
-        np.zeros((1, MATERIAL.look_back, 1), dtype=np.float32), training=False
-    )  # build it once, before sessions share it
+    x = np.zeros((1, MATERIAL.look_back, 1), dtype=np.float32)
+    # Build it, and its compiled predict step, once, before sessions share it.
+    model(x, training=False)
+    model.predict_on_batch(x)
     return model
 
 
+def pretrained_summary() -> dict | None:
+    path = PRETRAINED.with_suffix(".json")
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+@st.cache_resource(max_entries=4, show_spinner="Forecasting the test part…")
+def pretrained_results(settings: forecast.ModelSettings) -> tuple[forecast.Results, list]:
+    """The pretrained model's results on the material's series and their charts: once per server."""
+    series = forecast.make_series(settings.series)
+    windows = forecast.split_windows(series, settings.look_back)
+    results = forecast.results(pretrained_model(), series, windows, settings.look_back)
+    return results, result_figures(results, series, windows)
+
+
+def result_figures(results: forecast.Results, series: forecast.Series, windows: forecast.Windows) -> list:
+    """The four charts of the results: test part, training part, error by steps ahead, recursive forecast."""
+    truth = series.noisy[windows.test_index]
+    test_t = series.t[windows.test_index]
+    k = np.arange(1, len(truth) + 1)
+    return [
+        prediction_figure(test_t, truth, results.evaluation.forecast, series.clean[windows.test_index], "Test part"),
+        prediction_figure(
+            series.t[windows.train_index],
+            series.noisy[windows.train_index],
+            results.train_forecast,
+            series.clean[windows.train_index],
+            "Training part",
+        ),
+        horizon_figure(k, np.abs(results.recursive - truth), np.abs(results.evaluation.forecast - truth)),
+        prediction_figure(
+            test_t, truth, results.recursive, series.clean[windows.test_index], "Recursive forecast of the test part"
+        ),
+    ]
+
+
 def read_series_settings() -> forecast.SeriesConfig:
-    columns = st.columns(4)
-    length = columns[0].number_input("Length N", 200, 3000, 1000, step=100, key="forecast_length")
-    noise = columns[1].slider("Noise σ", 0.0, 2.0, 0.5, 0.05, key="forecast_noise")
-    seed = columns[2].number_input("Noise seed", 0, 9999, 0, key="forecast_seed")
-    split = columns[3].slider("Training fraction", 0.5, 0.95, 0.9, 0.05, key="forecast_split")
+    with settings_row():
+        length = st.number_input("Length N", 200, 3000, 1000, step=100, key="forecast_length", width=SETTING_WIDTH)
+        noise = st.slider("Noise σ", 0.0, 2.0, 0.5, 0.05, key="forecast_noise", width=SETTING_WIDTH)
+        seed = st.number_input("Noise seed", 0, 9999, 0, key="forecast_seed", width=SETTING_WIDTH)
+        split = st.slider("Training fraction", 0.5, 0.95, 0.9, 0.05, key="forecast_split", width=SETTING_WIDTH)
     return forecast.SeriesConfig(length=int(length), noise=float(noise), seed=int(seed), split=float(split))
 
 
@@ -74,14 +122,19 @@ def show_windows(series: forecast.Series, look_back: int) -> None:
     )
 
 
-def read_model_settings(series_config: forecast.SeriesConfig) -> tuple[forecast.ModelSettings, int, int]:
-    columns = st.columns(5)
-    look_back = columns[0].number_input("look_back", 2, 60, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back")
-    units = columns[1].number_input("LSTM units", 4, 200, forecast.MATERIAL_UNITS, step=4, key="forecast_units")
-    second = columns[2].number_input("Second LSTM units (0 = none)", 0, 100, 0, step=4, key="forecast_second")
-    epochs = columns[3].number_input("Epochs", 1, 200, forecast.MATERIAL_EPOCHS, key="forecast_epochs")
-    batch_size = columns[4].number_input("Batch size", 4, 256, forecast.MATERIAL_BATCH_SIZE, key="forecast_batch")
-    return forecast.ModelSettings(series_config, int(look_back), int(units), int(second)), int(epochs), int(batch_size)
+def read_model_settings() -> tuple[int, int, int, int]:
+    with settings_row():
+        units = st.number_input(
+            "LSTM units", 4, 200, forecast.MATERIAL_UNITS, step=4, key="forecast_units", width=SETTING_WIDTH
+        )
+        second = st.number_input(
+            "Second LSTM units (0 = none)", 0, 100, 0, step=4, key="forecast_second", width=SETTING_WIDTH
+        )
+        epochs = st.number_input("Epochs", 1, 200, forecast.MATERIAL_EPOCHS, key="forecast_epochs", width=SETTING_WIDTH)
+        batch_size = st.number_input(
+            "Batch size", 4, 256, forecast.MATERIAL_BATCH_SIZE, key="forecast_batch", width=SETTING_WIDTH
+        )
+    return int(units), int(second), int(epochs), int(batch_size)
 
 
 def train_in_session(settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int) -> None:
@@ -91,7 +144,7 @@ def train_in_session(settings: forecast.ModelSettings, windows: forecast.Windows
     )
     history = forecast.History()
     # Stored before training starts: when Stop interrupts this run, the next run finds the partly trained model.
-    st.session_state.forecast_model = {"model": model, "settings": settings, "history": history}
+    st.session_state.forecast_model = {"model": model, "settings": settings, "history": history, "results": None}
     progress = st.progress(0.0, text="Starting…")
     chart = st.empty()
 
@@ -99,110 +152,97 @@ def train_in_session(settings: forecast.ModelSettings, windows: forecast.Windows
         progress.progress(
             history.epochs / epochs, text=f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.2f} s per epoch"
         )
-        chart.plotly_chart(loss_figure(history.metrics["loss"]), key=f"forecast_live_loss_{history.epochs}")
+        chart.plotly_chart(curves_figure({"my model": history.metrics}), key=f"forecast_live_loss_{history.epochs}")
 
     forecast.train_forecaster(model, windows, epochs=epochs, batch_size=batch_size, on_epoch=on_epoch, history=history)
     progress.empty()
     chart.empty()
 
 
-def current_model(settings: forecast.ModelSettings):
-    """The session's own model if it was trained for these settings, else the pretrained one for the material's."""
+def changed_settings(old: forecast.ModelSettings, new: forecast.ModelSettings) -> list[str]:
+    """The settings that differ between two, in the page's words ('noise σ 0.5 → 0.7')."""
+    pairs = [(f.name, getattr(old.series, f.name), getattr(new.series, f.name)) for f in fields(old.series)]
+    pairs += [(name, getattr(old, name), getattr(new, name)) for name in ("look_back", "units", "second_layer_units")]
+    return [f"{SETTING_NAMES.get(name, name)} {a:g} → {b:g}" for name, a, b in pairs if a != b]
+
+
+def current_results(
+    settings: forecast.ModelSettings, series: forecast.Series, windows: forecast.Windows
+) -> tuple[forecast.Results, list, str, forecast.History | None] | None:
+    """The results to show: the session's model if it was trained for these settings, else the pretrained one."""
     trained = st.session_state.get("forecast_model")
     if trained and trained["settings"] == settings and trained["history"].epochs:
         history = trained["history"]
-        return (
-            trained["model"],
-            f"your model ({history.epochs} epochs{', stopped early' if history.stopped_early else ''})",
-            history,
-        )
+        if trained["results"] is None:  # once per trained model, not on every rerun
+            results = forecast.results(trained["model"], series, windows, settings.look_back)
+            trained["results"] = (results, result_figures(results, series, windows))
+        stopped = ", stopped early" if history.stopped_early else ""
+        return *trained["results"], f"your model ({history.epochs} epochs{stopped})", history
     if settings == MATERIAL and PRETRAINED.exists():
-        return pretrained_model(), "the pretrained model (material's settings, `python -m core train forecast`)", None
-    return None, None, None
+        return *pretrained_results(settings), "the pretrained model (the material's settings)", None
+    return None
 
 
-def show_results(model, series: forecast.Series, windows: forecast.Windows, look_back: int) -> None:
-    result = forecast.evaluate(model, series, windows)
-    floor = result.noise_floor.rmse
+def show_results(results: forecast.Results, figures: list, look_back: int) -> None:
+    evaluation = results.evaluation
+    floor = evaluation.noise_floor.rmse
     table = {
         "forecast": ["LSTM", "persistence (tomorrow = today)", "noise floor (noiseless curve)"],
-        "RMSE": [result.model.rmse, result.persistence.rmse, floor],
-        "MAE": [result.model.mae, result.persistence.mae, result.noise_floor.mae],
-        "RMSE ÷ noise floor": [result.model.rmse / floor, result.persistence.rmse / floor, 1.0],
+        "RMSE": [evaluation.model.rmse, evaluation.persistence.rmse, floor],
+        "MAE": [evaluation.model.mae, evaluation.persistence.mae, evaluation.noise_floor.mae],
+        "RMSE ÷ noise floor": [evaluation.model.rmse / floor, evaluation.persistence.rmse / floor, 1.0],
     }
     st.dataframe(
         table,
         hide_index=True,
         column_config={name: st.column_config.NumberColumn(format="%.3f") for name in table if name != "forecast"},
     )
-    ratio = result.model.rmse / floor
-    verdict = "beats" if result.model.rmse < result.persistence.rmse else "does not beat"
+    ratio = evaluation.model.rmse / floor
+    verdict = "beats" if evaluation.model.rmse < evaluation.persistence.rmse else "does not beat"
     st.markdown(
-        f"On these {len(windows.y_test)} test points the LSTM's error is **{ratio:.2f} ×** the noise floor and it "
+        f"On these {len(evaluation.forecast)} test points the LSTM's error is **{ratio:.2f} ×** the noise floor and it "
         f"**{verdict}** persistence. The noise floor is the error of a forecaster that knows the noiseless curve: the noise "
         f"itself can never be predicted, so no model beats it on average. The gap between {ratio:.2f} and 1 is what "
         f"the model gets wrong about the curve; with only {look_back} noisy values to look at, part of that gap cannot be "
         "closed (see the look-back chart below)."
     )
-    test_t = series.t[windows.test_index]
-    st.plotly_chart(
-        prediction_figure(
-            test_t, series.noisy[windows.test_index], result.forecast, series.clean[windows.test_index], "Test part"
-        ),
-        key="forecast_test_plot",
-    )
-    train_forecast = series.denormalise(forecast.predict(model, windows.x_train))
-    st.plotly_chart(
-        prediction_figure(
-            series.t[windows.train_index],
-            series.noisy[windows.train_index],
-            train_forecast,
-            series.clean[windows.train_index],
-            "Training part",
-        ),
-        key="forecast_train_plot",
-    )
-    show_horizon(model, series, windows, look_back, result)
-
-
-def show_horizon(
-    model, series: forecast.Series, windows: forecast.Windows, look_back: int, result: forecast.Evaluation
-) -> None:
+    test_chart, train_chart, horizon_chart, recursive_chart = figures
+    st.plotly_chart(test_chart, key="forecast_test_plot")
+    st.plotly_chart(train_chart, key="forecast_train_plot")
     st.subheader("Several steps ahead")
-    steps = len(windows.y_test)
-    recursive = forecast.recursive_forecast(model, series, look_back, steps)
-    truth = series.noisy[windows.test_index]
-    k = np.arange(1, steps + 1)
-    st.plotly_chart(
-        horizon_figure(k, np.abs(recursive - truth), np.abs(result.forecast - truth)), key="forecast_horizon"
-    )
+    st.plotly_chart(horizon_chart, key="forecast_horizon")
     st.markdown(
         "From the end of the training part, each prediction is fed back as the next input. Errors pile up: after a few "
         "steps the model is forecasting from its own guesses, while the one-step forecast always gets the true last values."
     )
-    st.plotly_chart(
-        prediction_figure(
-            series.t[windows.test_index],
-            truth,
-            recursive,
-            series.clean[windows.test_index],
-            "Recursive forecast of the test part",
-        ),
-        key="forecast_recursive_plot",
-    )
+    st.plotly_chart(recursive_chart, key="forecast_recursive_plot")
 
 
 def show_look_back_gap() -> None:
     st.subheader("A longer look-back closes the gap")
     if not LOOK_BACK_RESULTS.exists():
-        st.info("Run `python benchmarks/forecast_quality.py --look-backs 5,10,20,40 --save` to measure this.")
+        st.info("This chart appears once the look-back benchmark has been run.")
         return
     data = json.loads(LOOK_BACK_RESULTS.read_text())
     st.plotly_chart(
         look_back_figure(data["look_backs"], data["model_over_floor"], data["persistence_over_floor"]),
         key="forecast_look_back_chart",
     )
-    st.caption(f"Mean over {data['seeds']} seeds, measured by `{data['command']}`.")
+    st.caption(f"Mean over {data['seeds']} noise seeds of the material's series, each trained anew.")
+    with st.expander("How it was measured (for the teacher)"):
+        st.code(data["command"], language="bash")
+
+
+def expected_training(epochs: int) -> str:
+    """About how long training takes here, from the shipped model's own training time."""
+    summary = pretrained_summary()
+    if summary is None:
+        return ""
+    seconds = scaled_seconds(summary["train_seconds"], summary["epochs"], epochs)
+    return (
+        f" Training takes about {seconds:.0f} s for {epochs} epochs on this server when nobody else trains "
+        f"(measured with the material's LSTM({forecast.MATERIAL_UNITS}); fewer units train faster)."
+    )
 
 
 st.title("Forecasting a series with an LSTM")
@@ -216,22 +256,25 @@ series = forecast.make_series(series_config)
 show_series(series)
 
 st.subheader("Windows")
-settings, epochs, batch_size = read_model_settings(series_config)
+look_back = int(
+    st.number_input("look_back", 2, 60, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH)
+)
 try:
-    windows = forecast.split_windows(series, settings.look_back)
+    windows = forecast.split_windows(series, look_back)
 except ValueError as error:
     st.error(str(error))
     st.stop()
-show_windows(series, settings.look_back)
+show_windows(series, look_back)
 
 st.subheader("Model and training")
-layers = (
-    f"LSTM({settings.units})"
-    + (f" + LSTM({settings.second_layer_units})" if settings.second_layer_units else "")
-    + " + Dense(1)"
+units, second, epochs, batch_size = read_model_settings()
+settings = forecast.ModelSettings(series_config, look_back, units, second)
+layers = f"LSTM({units})" + (f" + LSTM({second})" if second else "") + " + Dense(1)"
+parameters = forecast.forecaster_param_count(units, second)
+st.markdown(
+    f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
+    + expected_training(epochs)
 )
-parameters = forecast.forecaster_param_count(settings.units, settings.second_layer_units)
-st.markdown(f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901).")
 left, right = st.columns(2)
 train = left.button("Train", type="primary", key="forecast_train")
 # Pressing Stop reruns the page, which interrupts the training at its next progress report.
@@ -243,17 +286,27 @@ if train:
     with training_place():
         train_in_session(settings, windows, epochs, batch_size)
 
-model, source, history = current_model(settings)
-if history is not None:
-    st.plotly_chart(loss_figure(history.metrics.get("loss", [])), key="forecast_loss")
-    st.caption(f"{history.epochs} epochs in {sum(history.seconds):.1f} s.")
+shown = current_results(settings, series, windows)
+if shown and shown[3] is not None:
+    history = shown[3]
+    st.plotly_chart(curves_figure({"my model": history.metrics}), key="forecast_loss")
+    st.caption(
+        f"{history.epochs} epochs in {sum(history.seconds):.1f} s. Validation here is the test part, only watched: "
+        "nothing in the training looks at it."
+    )
 
 st.subheader("Results")
-if model is None:
+trained = st.session_state.get("forecast_model")
+if trained and trained["history"].epochs and trained["settings"] != settings:
     st.info(
-        "These settings differ from the material's, so there is no ready model: press **Train** (about 15 s with 50 epochs)."
+        "Your trained model was made for other settings ("
+        + ", ".join(changed_settings(trained["settings"], settings))
+        + "). Set them back to see it again, or press **Train** for these."
     )
+if shown is None:
+    st.info("These settings differ from the material's, so there is no ready model: press **Train**.")
 else:
+    results, figures, source, _ = shown
     st.caption(f"Showing {source}.")
-    show_results(model, series, windows, settings.look_back)
+    show_results(results, figures, look_back)
 show_look_back_gap()
