@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 PAGES = (
@@ -15,14 +16,6 @@ PAGES = (
     "app_pages/rnn/forecasting.py",
     "app_pages/rnn/captcha.py",
 )
-
-
-def open_page(page: str) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page(page)
-    app.run()
-    return app
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -71,7 +64,7 @@ def test_convolution_impossible_settings_show_a_message(key, value, message):
 @pytest.mark.parametrize(("return_sequences", "return_state"), list(itertools.product((False, True), repeat=2)))
 def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state):
     """Test that each return_sequences / return_state combination renders its tensors and all identities hold."""
-    app = open_page("app_pages/rnn/lstm.py")
+    app = open_page("app_pages/rnn/lstm.py", "return_sequences / return_state", "lstm_tab")
     app.toggle(key="lstm_return_sequences").set_value(return_sequences)
     app.toggle(key="lstm_return_state").set_value(return_state)
     app.run()
@@ -85,7 +78,7 @@ def test_lstm_page_shows_each_toggle_combination(return_sequences, return_state)
 
 def test_lstm_page_explains_a_broken_stack():
     """Test that switching off return_sequences under another LSTM shows the explanation."""
-    app = open_page("app_pages/rnn/lstm.py")
+    app = open_page("app_pages/rnn/lstm.py", "Stacking", "lstm_tab")
     app.toggle(key="lstm_stack_seq_0_2").set_value(False)
     app.run()
     assert not app.exception

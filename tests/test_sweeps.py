@@ -9,16 +9,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
-
-
-def open_page(page: str) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=120)
-    app.run()
-    app.switch_page(page)
-    app.run()
-    assert not app.exception
-    return app
 
 
 def assert_no_exception(app: AppTest, setting: str) -> None:
@@ -108,3 +100,127 @@ def test_convolution_detail_follows_the_step(filter_index, step):
     app.run()
     row, col = divmod(step - 1, 4)
     assert any(f"output cell ({row}, {col}) of filter {filter_index}" in m.value for m in app.markdown)
+
+
+LSTM = "app_pages/rnn/lstm.py"
+LSTM_TABS = ("Sequence patterns", "return_sequences / return_state", "Stacking", "The cell")
+LSTM_EXTREMES = {"lstm_batch": (1, 8), "lstm_timesteps": (1, 30), "lstm_features": (1, 16), "lstm_units": (1, 32)}
+
+
+@pytest.mark.parametrize("tab", LSTM_TABS)
+def test_lstm_sizes_at_their_extremes_in_every_tab(tab):
+    """Test that every LSTM tab renders with each size at its minimum and its maximum."""
+    app = open_page(LSTM, tab, "lstm_tab")
+    for key, values in LSTM_EXTREMES.items():
+        for value in values:
+            app.number_input(key=key).set_value(value)
+            app.run()
+            assert_no_exception(app, f"{tab}: {key}={value}")
+        app.number_input(key=key).set_value(values[0] + 1)  # back to a middle value for the next size
+
+
+FORECAST = "app_pages/rnn/forecasting.py"
+
+
+@pytest.mark.parametrize(
+    ("length", "split", "look_back"),
+    [(200, 0.5, 60), (200, 0.5, 99), (3000, 0.95, 2), (200, 0.95, 60), (1000, 0.9, 10)],
+)
+def test_forecasting_series_and_windows_at_their_extremes(length, split, look_back):
+    """Test that the shortest and longest series with the extreme look-backs give results, a Train prompt or a sentence."""
+    app = open_page(FORECAST)
+    app.number_input(key="forecast_length").set_value(length)
+    app.slider(key="forecast_split").set_value(split)
+    app.number_input(key="forecast_look_back").set_value(min(look_back, 60))
+    app.run()
+    assert_no_exception(app, f"N={length} split={split} look_back={look_back}")
+    assert app.error or app.info or any("the LSTM's error is" in m.value for m in app.markdown)
+
+
+CIFAR = "app_pages/cnn/cifar10.py"
+
+
+@pytest.mark.parametrize(
+    ("filters", "valid"),
+    [
+        ("16, 32, 64", True),
+        ("1", True),
+        ("512, 512, 512, 512, 512", True),
+        ("", False),
+        ("0, 8", False),
+        ("a, b", False),
+    ],
+)
+@pytest.mark.parametrize("preset", ["basic (the slides')", "improved"])
+def test_cifar_model_settings_give_a_table_or_a_sentence(preset, filters, valid):
+    """Test that any filters text, on either preset, builds a model whose caption counts its convs, or says why not."""
+    app = open_page(CIFAR, "Model", "cifar_tab")
+    app.radio(key="cifar_preset").set_value(preset)
+    app.run()
+    app.text_input(key=f"cifar_filters_{preset}").set_value(filters)
+    app.run()
+    assert_no_exception(app, f"{preset}: {filters!r}")
+    assert bool(app.error) != valid
+    blocks = len(filters.split(",")) if valid else 3
+    convs = blocks * (2 if preset == "improved" else 1)
+    assert any(f"{convs} conv layers in all" in m.value for m in app.markdown), "the caption does not match the model"
+
+
+@pytest.mark.parametrize(
+    ("recipe", "settings"),
+    [
+        ("the improved model's", {"cifar_augment_shift": 0, "cifar_augment_erasing": 0.0}),
+        ("the improved model's", {"cifar_augment_shift": 8, "cifar_augment_erasing": 1.0}),
+        ("the slides' three layers", {"cifar_augment_rotation": 0.0, "cifar_augment_zoom": 0.0}),
+        ("the slides' three layers", {"cifar_augment_rotation": 0.5, "cifar_augment_zoom": 0.5}),
+    ],
+)
+def test_cifar_augmentation_at_its_extremes(cifar10_dir, recipe, settings):
+    """Test that each augmentation recipe draws its copies with every slider at its minimum and maximum."""
+    app = open_page(CIFAR, "Augmentation", "cifar_tab")
+    app.radio(key="cifar_augment_recipe").set_value(recipe)
+    app.run()
+    for key, value in settings.items():
+        app.slider(key=key).set_value(value)
+    app.number_input(key="cifar_augment_image").set_value(4999)
+    app.run()
+    assert_no_exception(app, f"{recipe}: {settings}")
+    assert any("new random draw" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("image", [0, 4999])
+def test_cifar_inspect_first_and_last_test_image(cifar10_dir, image):
+    """Test that Inspect opens instantly on a pretrained model and looks inside the first and the last test image."""
+    app = open_page(CIFAR, "Inspect", "cifar_tab")
+    app.radio(key="cifar_inspect_model").set_value("pretrained improved")
+    app.run()
+    app.number_input(key="cifar_inspect_image").set_value(image)
+    app.run()
+    assert_no_exception(app, f"image {image}")
+    assert any("feature maps, each" in m.value for m in app.markdown)
+
+
+CAPTCHA = "app_pages/rnn/captcha.py"
+
+
+@pytest.mark.parametrize("beam", [1, 50])
+def test_captcha_beam_width_at_its_extremes(beam):
+    """Test that beam search with 1 and 50 beams reads the sample."""
+    app = open_page(CAPTCHA)
+    app.slider(key="captcha_beam").set_value(beam)
+    app.run()
+    assert_no_exception(app, f"beam {beam}")
+    assert any("Reading:" in m.value for m in app.markdown)
+
+
+def test_forecasting_window_slider_follows_a_shorter_series():
+    """Test that a window start near the end of a long series stays at the end when the series gets shorter."""
+    app = open_page(FORECAST)
+    app.number_input(key="forecast_length").set_value(3000)
+    app.run()
+    app.slider(key="forecast_window_start").set_value(2500)
+    app.run()
+    app.number_input(key="forecast_length").set_value(200)
+    app.run()
+    assert_no_exception(app, "window start 2500 on 200 values")
+    assert app.slider(key="forecast_window_start").value == 180 - 10 - 1  # the last window of 180 training values

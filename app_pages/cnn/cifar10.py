@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.layout import keep_widget_values, page_tabs
 from app_pages.common.training_place import training_place
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
@@ -623,25 +624,34 @@ st.markdown(
     + (f" (the pretrained models here: {', '.join(scores)})" if scores else "")
     + ". Train them, look inside, try your own picture."
 )
+keep_widget_values("cifar_")
 data = cifar_data()
 if isinstance(data, DatasetUnavailable):
     show_data_unavailable(data, "The pretrained models still classify your own pictures in the Try it tab.")
-tabs = st.tabs(["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"])
-with tabs[0]:
-    if isinstance(data, DatasetUnavailable):
-        needs_data("the CIFAR-10 images")
-    else:
-        show_data(data)
-with tabs[1]:
-    config = read_config()
-    show_model(config)
-with tabs[2]:
-    st.markdown("Uses the model set up in the Model tab.")
-    show_training(config, data)
-    show_comparison()
-with tabs[3]:
-    show_inspect(data)
-with tabs[4]:
-    show_augmentation(data)
-with tabs[5]:
-    show_try_it()
+tabs = page_tabs(["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"], key="cifar_tab")
+if tabs[0].open:
+    with tabs[0]:
+        if isinstance(data, DatasetUnavailable):
+            needs_data("the CIFAR-10 images")
+        else:
+            show_data(data)
+if tabs[1].open:
+    with tabs[1]:
+        # Kept for the Train tab, which uses the model set up here.
+        st.session_state.cifar_config = read_config()
+        show_model(st.session_state.cifar_config)
+if tabs[2].open:
+    with tabs[2]:
+        config = st.session_state.get("cifar_config", cifar.CifarConfig.basic())
+        st.markdown(f"Uses the model set up in the Model tab: {model_summary(config)[1]:,} parameters.")
+        show_training(config, data)
+        show_comparison()
+if tabs[3].open:
+    with tabs[3]:
+        show_inspect(data)
+if tabs[4].open:
+    with tabs[4]:
+        show_augmentation(data)
+if tabs[5].open:
+    with tabs[5]:
+        show_try_it()

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from app_pages.common.layout import SETTING_WIDTH, settings_row
+from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from core.conv import (
     ConvGeometry,
     ConvSpec,
@@ -179,9 +179,7 @@ def read_step(num_steps: int) -> int:
     if num_steps == 1:
         st.caption("The output has a single cell: the window fits in one position only.")
         return 0
-    # Keep the chosen cell when the settings shrink the output, instead of an out-of-range slider.
-    if st.session_state.get("conv_step", 1) > num_steps:
-        st.session_state.conv_step = num_steps
+    keep_in_range("conv_step", 1, num_steps)
     return st.slider("Output cell (row by row)", 1, num_steps, 1, key="conv_step") - 1
 
 

@@ -9,3 +9,37 @@ SETTING_WIDTH = 160
 def settings_row():
     """A row of settings that wraps onto more lines where the page is narrow (give each widget `SETTING_WIDTH`)."""
     return st.container(horizontal=True, wrap=True)
+
+
+# Widgets whose value cannot be set through the session state (buttons, uploads, chart selections, the canvas).
+UNSETTABLE = ("_train", "_stop", "_upload", "_confusion", "_canvas", "_tab")
+
+
+def page_tabs(labels: list[str], key: str) -> list:
+    """Tabs whose content runs only while open, with the open tab in the page's address.
+
+    A closed tab costs the server nothing on a rerun and the browser nothing on the first
+    paint, and a teacher can share a link that opens a given tab (…/cifar10?cifar_tab=Inspect).
+    """
+    return st.tabs(labels, key=key, bind="query-params")
+
+
+def keep_widget_values(prefix: str) -> None:
+    """Keep the values of this page's widgets that sit in closed tabs.
+
+    Streamlit forgets the value of a widget that a run does not draw; writing the value back
+    at the start of the run keeps it, so a setting survives a visit to another tab.
+    """
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith(prefix) and not any(part in key for part in UNSETTABLE):
+            st.session_state[key] = st.session_state[key]
+
+
+def keep_in_range(key: str, low: float, high: float) -> None:
+    """Bring a widget's stored value inside its new range before it is drawn.
+
+    When other settings shrink a slider's range (a smaller output, a shorter series), the
+    value chosen before would lie outside it, which Streamlit refuses with an error.
+    """
+    if key in st.session_state:
+        st.session_state[key] = min(max(st.session_state[key], low), high)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from app_pages.common.layout import SETTING_WIDTH, settings_row
+from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.training_place import training_place
 from core import forecast
 from core.forecast_plots import (
@@ -112,7 +112,9 @@ def show_windows(series: forecast.Series, look_back: int) -> None:
     train_values = values[: series.train_size]
     ours = len(train_values) - look_back
     theirs = forecast.material_window_count(len(train_values), look_back)
-    start = st.slider("Window start", 0, max(ours - 1, 0), min(100, max(ours - 1, 0)), key="forecast_window_start")
+    last = max(ours - 1, 1)
+    keep_in_range("forecast_window_start", 0, last)
+    start = st.slider("Window start", 0, last, min(100, last), key="forecast_window_start")
     st.plotly_chart(window_figure(values, look_back, start), key="forecast_window")
     st.markdown(
         f"From {len(train_values)} training values, windows of {look_back} give **{ours}** (input, target) pairs: the last "

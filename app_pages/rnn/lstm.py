@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from app_pages.common.layout import keep_in_range, keep_widget_values, page_tabs
 from core.lstm import (
     LstmRun,
     describe_outputs,
@@ -212,7 +213,12 @@ def show_cell(batch: int, timesteps: int, features: int, units: int, seed: int) 
     unit_forget_bias = middle.toggle(
         "unit_forget_bias", value=True, key="lstm_unit_forget_bias", help="Keras's default: b_f starts at 1."
     )
-    step = right.slider("Time step t", 1, timesteps, 1, key="lstm_cell_step") - 1
+    if timesteps == 1:  # a slider needs two ends
+        right.markdown("Time step t = 1 (the only one)")
+        step = 0
+    else:
+        keep_in_range("lstm_cell_step", 1, timesteps)
+        step = right.slider("Time step t", 1, timesteps, 1, key="lstm_cell_step") - 1
 
     run = cached_lstm_run(batch, timesteps, features, units, True, False, seed, unit_forget_bias)
     difference, gates, bars = cell_figures(batch, timesteps, features, units, seed, int(sample), unit_forget_bias, step)
@@ -244,15 +250,20 @@ st.markdown(
     "What does `keras.layers.LSTM` give back, and what happens inside it? Choose the sizes once; every section "
     "below uses them."
 )
+keep_widget_values("lstm_")
 batch, timesteps, features, units, seed = read_sizes()
-patterns, explorer, stacking, cell = st.tabs(
-    ["Sequence patterns", "return_sequences / return_state", "Stacking", "The cell"]
+patterns, explorer, stacking, cell = page_tabs(
+    ["Sequence patterns", "return_sequences / return_state", "Stacking", "The cell"], key="lstm_tab"
 )
-with patterns:
-    show_patterns(batch, timesteps, features, units)
-with explorer:
-    show_explorer(batch, timesteps, features, units, seed)
-with stacking:
-    show_stacking(batch, timesteps, features)
-with cell:
-    show_cell(batch, timesteps, features, units, seed)
+if patterns.open:
+    with patterns:
+        show_patterns(batch, timesteps, features, units)
+if explorer.open:
+    with explorer:
+        show_explorer(batch, timesteps, features, units, seed)
+if stacking.open:
+    with stacking:
+        show_stacking(batch, timesteps, features)
+if cell.open:
+    with cell:
+        show_cell(batch, timesteps, features, units, seed)
