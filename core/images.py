@@ -125,3 +125,10 @@ def canvas_picture(strokes: np.ndarray, background: Image.Image | None = None) -
     drawing = Image.fromarray(strokes.astype(np.uint8), mode="RGBA")
     base = background if background is not None else Image.new("RGB", drawing.size, "white")
     return Image.alpha_composite(base.convert("RGBA"), drawing).convert("RGB")
+
+
+def png_bytes(picture: np.ndarray) -> bytes:
+    """A uint8 picture (height, width[, 3]) as the bytes of a PNG file."""
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG")
+    return buffer.getvalue()

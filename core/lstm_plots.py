@@ -1,6 +1,9 @@
-"""Plotly figures for the LSTM page: sequence patterns, returned tensors, gates over time."""
+"""Pictures for the LSTM page: sequence patterns (SVG), returned tensors and gates over time (plotly)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
@@ -14,30 +17,6 @@ MAX_DRAWN_STEPS = 5
 COLORS = {"x": "#1976D2", "cell": "#C2185B", "y": "#2E7D32", "state": "#7B1FA2"}
 
 
-def _box(fig: go.Figure, x: float, y: float, label: str, color: str) -> None:
-    fig.add_shape(
-        type="rect", x0=x - 0.35, x1=x + 0.35, y0=y - 0.3, y1=y + 0.3, fillcolor=color, opacity=0.85, line_width=0
-    )
-    fig.add_annotation(x=x, y=y, text=label, showarrow=False, font=dict(color="white", size=13))
-
-
-def _arrow(fig: go.Figure, start: tuple[float, float], end: tuple[float, float]) -> None:
-    fig.add_annotation(
-        x=end[0],
-        y=end[1],
-        ax=start[0],
-        ay=start[1],
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        text="",
-        arrowhead=3,
-        arrowwidth=1.6,
-        arrowcolor="#555",
-    )
-
-
 def _step_labels(count: int) -> list[str]:
     """Subscripts for `count` boxes, eliding the middle of long sequences."""
     if count <= MAX_DRAWN_STEPS:
@@ -45,8 +24,17 @@ def _step_labels(count: int) -> list[str]:
     return ["1", "2", "…", str(count - 1), str(count)]
 
 
-def pattern_figure(pattern: SequencePattern, timesteps: int) -> go.Figure:
-    """Time steps as boxes: inputs (bottom), LSTM cells (middle), outputs ŷ (top), arrows between.
+@dataclass(frozen=True)
+class Box:
+    column: int
+    row: int  # 0 inputs, 1 LSTM cells, 2 outputs
+    label: str
+    subscript: str
+    color: str
+
+
+def pattern_boxes(pattern: SequencePattern, timesteps: int) -> tuple[int, list[Box]]:
+    """How many columns a pattern's diagram has, and its boxes: inputs, LSTM cells and outputs.
 
     A vector input that `RepeatVector` feeds to every step is drawn under every step as the
     same x; an encoder–decoder's decoder steps each get the encoder's last hidden state h.
@@ -54,33 +42,64 @@ def pattern_figure(pattern: SequencePattern, timesteps: int) -> go.Figure:
     steps = _step_labels(timesteps)
     encoder = len(steps)
     columns = encoder * 2 if pattern.delayed and pattern.output_steps > 1 else encoder
-    fig = go.Figure()
-    for column in range(columns):
-        # Ten boxes leave no room for "LSTM": the encoder–decoder's say which of its two LSTMs they are.
-        label = "LSTM" if columns == encoder else ("enc" if column < encoder else "dec")
-        _box(fig, column, 1, label, COLORS["cell"])
-        if column > 0:
-            _arrow(fig, (column - 0.65, 1), (column - 0.35, 1))
+    # Ten boxes leave no room for "LSTM": the encoder–decoder's say which of its two LSTMs they are.
+    boxes = [
+        Box(column, 1, "LSTM" if columns == encoder else ("enc" if column < encoder else "dec"), "", COLORS["cell"])
+        for column in range(columns)
+    ]
     if pattern.input_steps > 1:
-        inputs = [(column, f"x<sub>{label}</sub>", COLORS["x"]) for column, label in enumerate(steps)]
+        boxes += [Box(column, 0, "x", label, COLORS["x"]) for column, label in enumerate(steps)]
     else:  # RepeatVector: the one input vector at every step
-        inputs = [(column, "x", COLORS["x"]) for column in range(columns)]
+        boxes += [Box(column, 0, "x", "", COLORS["x"]) for column in range(columns)]
     if columns > encoder:  # the decoder reads the encoder's last hidden state, repeated
-        inputs += [(column, f"h<sub>{steps[-1]}</sub>", COLORS["state"]) for column in range(encoder, columns)]
-    for column, label, color in inputs:
-        _box(fig, column, 0, label, color)
-        _arrow(fig, (column, 0.3), (column, 0.7))
+        boxes += [Box(column, 0, "h", steps[-1], COLORS["state"]) for column in range(encoder, columns)]
     if pattern.output_steps == 1:
-        output_columns = [columns - 1]
+        boxes.append(Box(columns - 1, 2, "ŷ", "", COLORS["y"]))
     else:
-        output_columns = list(range(columns - encoder, columns))
-    for column, label in zip(output_columns, steps if pattern.output_steps > 1 else ["ŷ"], strict=False):
-        _box(fig, column, 2, label if label == "ŷ" else f"ŷ<sub>{label}</sub>", COLORS["y"])
-        _arrow(fig, (column, 1.3), (column, 1.7))
-    fig.update_xaxes(visible=False, range=[-0.6, max(columns, 3) - 0.4])
-    fig.update_yaxes(visible=False, range=[-0.5, 2.5], scaleanchor="x")
-    fig.update_layout(height=230, margin=dict(l=0, r=0, t=10, b=0), plot_bgcolor="white")
-    return readable(fig)
+        boxes += [
+            Box(column, 2, "ŷ", label, COLORS["y"])
+            for column, label in zip(range(columns - encoder, columns), steps, strict=True)
+        ]
+    return columns, boxes
+
+
+def pattern_svg(pattern: SequencePattern, timesteps: int) -> str:
+    """The pattern as an SVG picture: boxes for time steps, arrows from input to cell to output and along the cells.
+
+    SVG rather than a chart: it is drawn at once, scales with the page, and needs no chart library.
+    """
+    columns, boxes = pattern_boxes(pattern, timesteps)
+    pitch, width, height = 72, 56, 40  # column spacing and box size, in SVG units
+    top = {2: 10, 1: 90, 0: 170}  # each row's top edge
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {max(columns, 3) * pitch} 220" '
+        'font-family="sans-serif" font-size="17">',
+        '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
+        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+    ]
+
+    def arrow(x0: float, y0: float, x1: float, y1: float) -> str:
+        return f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="#555" stroke-width="2" marker-end="url(#head)"/>'
+
+    for column in range(1, columns):  # the state passed along the cells
+        y = top[1] + height / 2
+        parts.append(arrow(column * pitch - pitch + (pitch + width) / 2, y, column * pitch + (pitch - width) / 2, y))
+    for box in boxes:
+        left = box.column * pitch + (pitch - width) / 2
+        centre = left + width / 2
+        if box.row != 1:  # inputs point up into their cell, cells up into their output
+            y0, y1 = (top[0], top[1] + height) if box.row == 0 else (top[1], top[2] + height)
+            parts.append(arrow(centre, y0, centre, y1 + 2))
+        parts.append(
+            f'<rect x="{left}" y="{top[box.row]}" width="{width}" height="{height}" rx="4" fill="{box.color}"/>'
+        )
+        subscript = f'<tspan dy="5" font-size="12">{escape(box.subscript)}</tspan>' if box.subscript else ""
+        parts.append(
+            f'<text x="{centre}" y="{top[box.row] + 26}" fill="white" text-anchor="middle">'
+            f"{escape(box.label)}{subscript}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def tensor_figure(value: np.ndarray, title: str) -> go.Figure:

@@ -110,11 +110,18 @@ def test_sequence_pattern_shapes_match_keras():
 
 def test_pattern_diagrams_feed_every_step_that_reads_an_input():
     """Test that RepeatVector's x and the decoder's repeated h are drawn under every step that reads them."""
-    from core.lstm_plots import pattern_figure
+    from core.lstm_plots import pattern_boxes, pattern_svg
 
     patterns = {pattern.name: pattern for pattern in sequence_patterns(2, 4, 3, 5)}
-    texts = lambda name: [a.text for a in pattern_figure(patterns[name], 4).layout.annotations]  # noqa: E731
-    assert texts("Vector to sequence").count("x") == 4  # the same vector at each of the 4 steps
-    decoder = texts("Delayed sequence to sequence (encoder–decoder)")
-    assert decoder.count("h<sub>4</sub>") == 4 and decoder.count("dec") == 4 and decoder.count("enc") == 4
-    assert "# decoder" in patterns["Delayed sequence to sequence (encoder–decoder)"].code
+
+    def labels(name: str, row: int) -> list[str]:
+        return [box.label + box.subscript for box in pattern_boxes(patterns[name], 4)[1] if box.row == row]
+
+    assert labels("Vector to sequence", 0) == ["x"] * 4  # the same vector at each of the 4 steps
+    assert labels("Sequence to vector", 2) == ["ŷ"]
+    encoder_decoder = "Delayed sequence to sequence (encoder–decoder)"
+    assert labels(encoder_decoder, 0) == ["x1", "x2", "x3", "x4"] + ["h4"] * 4
+    assert labels(encoder_decoder, 1) == ["enc"] * 4 + ["dec"] * 4
+    assert "# decoder" in patterns[encoder_decoder].code
+    svg = pattern_svg(patterns[encoder_decoder], 4)
+    assert svg.startswith("<svg") and svg.count("<rect") == 8 + 8 + 4

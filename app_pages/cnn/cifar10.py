@@ -14,7 +14,7 @@ from app_pages.common.training_place import training_place
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
-from core.images import UPLOAD_TYPES, ImageRejected, load_image, square_thumbnail
+from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
 from core.summary import layer_table
 from core.training import History
 from core.training_plots import curves_figure
@@ -150,24 +150,38 @@ def picture_probabilities(key: str, _model, view: np.ndarray) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner=False)
-def class_sample_grids() -> list[np.ndarray]:
-    """For each class, its first eight test images side by side (drawn once per server)."""
+def class_sample_grids() -> list[bytes]:
+    """For each class, its first eight test images side by side, as PNG files made once per server.
+
+    Encoded once: an array given to st.image is encoded again on every run of every session.
+    """
     data = cifar_data()
     return [
-        cifar_inspect.picture_grid(data.x_test[np.flatnonzero(data.y_test == label)[:8]], columns=8, scale=3, gap=6)
+        png_bytes(
+            cifar_inspect.picture_grid(data.x_test[np.flatnonzero(data.y_test == label)[:8]], columns=8, scale=3, gap=6)
+        )
         for label in range(len(CIFAR10_CLASSES))
     ]
 
 
 @st.fragment
 def show_data(data: Cifar10) -> None:
-    st.markdown(
-        f"{len(data.x_train):,} training and {len(data.x_test):,} test images of 32 × 32 pixels, from {data.source}."
+    train_per_class = np.bincount(data.y_train, minlength=len(CIFAR10_CLASSES))
+    test_per_class = np.bincount(data.y_test, minlength=len(CIFAR10_CLASSES))
+    balance = (
+        f"{train_per_class[0]:,} and {test_per_class[0]:,} of each class"
+        if len(set(train_per_class)) == 1 and len(set(test_per_class)) == 1
+        else "the classes' counts in the chart below"
     )
-    left, right = st.columns(2)
-    train_counts, test_counts = class_count_charts()
-    left.plotly_chart(train_counts, key="cifar_train_counts")
-    right.plotly_chart(test_counts, key="cifar_test_counts")
+    st.markdown(
+        f"{len(data.x_train):,} training and {len(data.x_test):,} test images of 32 × 32 pixels ({balance}), "
+        f"from {data.source}."
+    )
+    with st.expander("Images per class"):
+        left, right = st.columns(2)
+        train_counts, test_counts = class_count_charts()
+        left.plotly_chart(train_counts, key="cifar_train_counts")
+        right.plotly_chart(test_counts, key="cifar_test_counts")
     st.markdown("**Eight samples of each class** (test images)")
     for name, grid in zip(CIFAR10_CLASSES, class_sample_grids(), strict=True):
         columns = st.columns([1, 8], vertical_alignment="center")

@@ -16,7 +16,7 @@ from core.lstm import (
     sequence_patterns,
     stack_shapes,
 )
-from core.lstm_plots import gates_over_time_figure, pattern_figure, step_bars_figure, tensor_figure
+from core.lstm_plots import gates_over_time_figure, pattern_svg, step_bars_figure, tensor_figure
 
 COMBINATION_TEXT = {
     (
@@ -88,27 +88,18 @@ def read_sizes() -> tuple[int, int, int, int, int]:
     return int(batch), int(timesteps), int(features), int(units), int(seed)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def pattern_figures(batch: int, timesteps: int, features: int, units: int) -> list:
-    """The four patterns and their diagrams, drawn once per size (a diagram is about 60 plotly shapes)."""
-    return [
-        (pattern, pattern_figure(pattern, timesteps))
-        for pattern in sequence_patterns(batch, timesteps, features, units)
-    ]
-
-
 def show_patterns(batch: int, timesteps: int, features: int, units: int) -> None:
     st.markdown(
         "Recurrent networks read and write sequences in four ways. Boxes are time steps; the same LSTM cell is used "
         "at every step, passing its state to the right."
     )
-    for pattern, figure in pattern_figures(batch, timesteps, features, units):
+    for pattern in sequence_patterns(batch, timesteps, features, units):
         with st.container(border=True):
             st.markdown(f"**{pattern.name}**: {pattern.description}")
             # Diagram and code side by side where there is room, one under the other on a split screen.
             with st.container(horizontal=True, wrap=True):
                 with st.container(width=520):
-                    st.plotly_chart(figure, key=f"lstm_pattern_{pattern.name}", config={"staticPlot": True})
+                    st.image(pattern_svg(pattern, timesteps), width="stretch")
                 with st.container(width=400):
                     st.code(pattern.code, language="python")
                     st.markdown(" → ".join(f"`{shape}`" for _, shape in pattern.shapes))
