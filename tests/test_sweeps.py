@@ -140,6 +140,15 @@ def test_forecasting_series_and_windows_at_their_extremes(length, split, look_ba
 CIFAR = "app_pages/cnn/cifar10.py"
 
 
+@pytest.fixture
+def cifar_on_the_page(cifar10_dir, monkeypatch):
+    """The app reads CIFAR-10 from the offline copy (its shared caches forget any earlier answer)."""
+    import streamlit as st
+
+    monkeypatch.setenv("CIFAR10_DIR", str(cifar10_dir))
+    st.cache_resource.clear()
+
+
 @pytest.mark.parametrize(
     ("filters", "valid"),
     [
@@ -175,7 +184,7 @@ def test_cifar_model_settings_give_a_table_or_a_sentence(preset, filters, valid)
         ("the slides' three layers", {"cifar_augment_rotation": 0.5, "cifar_augment_zoom": 0.5}),
     ],
 )
-def test_cifar_augmentation_at_its_extremes(cifar10_dir, recipe, settings):
+def test_cifar_augmentation_at_its_extremes(cifar_on_the_page, recipe, settings):
     """Test that each augmentation recipe draws its copies with every slider at its minimum and maximum."""
     app = open_page(CIFAR, "Augmentation", "cifar_tab")
     app.radio(key="cifar_augment_recipe").set_value(recipe)
@@ -189,7 +198,7 @@ def test_cifar_augmentation_at_its_extremes(cifar10_dir, recipe, settings):
 
 
 @pytest.mark.parametrize("image", [0, 4999])
-def test_cifar_inspect_first_and_last_test_image(cifar10_dir, image):
+def test_cifar_inspect_first_and_last_test_image(cifar_on_the_page, image):
     """Test that Inspect opens instantly on a pretrained model and looks inside the first and the last test image."""
     app = open_page(CIFAR, "Inspect", "cifar_tab")
     app.radio(key="cifar_inspect_model").set_value("pretrained improved")
