@@ -86,6 +86,18 @@ def scaled_seconds(measured_seconds: float, measured_work: float, work: float) -
     return measured_seconds * work / measured_work
 
 
+def waiting_notice(slots: int, position: int) -> str:
+    """What a student waiting at `position` (1 = next) in a queue of `slots` training places is told.
+
+    Example:
+        >>> waiting_notice(1, 1)
+        'The server trains 1 model at a time and it is busy: 1 training must end before yours, which then starts by itself.'
+    """
+    places = "1 model" if slots == 1 else f"{slots} models"
+    ahead = "1 training must end" if position == 1 else f"{position} trainings must end"
+    return f"The server trains {places} at a time and it is busy: {ahead} before yours, which then starts by itself."
+
+
 @functools.cache
 def server_training_queue() -> TrainingQueue:
     """The one queue of this server process: `CNN_RNN_LAB_TRAINING_SLOTS` trainings at once (default 1)."""

@@ -279,3 +279,16 @@ def test_translation_stays_uncompiled_on_tensorflow():
     ]
     assert len(translation) == 1 and translation[0].supports_jit is False
     assert cifar.build_model(cifar.CifarConfig.improved()).jit_compile is False
+
+
+def test_the_waiting_notice_counts_the_trainings_ahead():
+    """Test that a student next in line is told one training is ahead, matching the queue's own count."""
+    from core.training import waiting_notice
+
+    queue = TrainingQueue(slots=1)
+    running, waiting = queue.join(), queue.join()
+    assert queue.running == 1 and queue.waiting == 1 and queue.position(waiting) == 1
+    assert "1 training must end before yours" in waiting_notice(queue.slots, queue.position(waiting))
+    assert "2 trainings must end" in waiting_notice(1, 2) and "2 models at a time" in waiting_notice(2, 1)
+    queue.leave(running)
+    assert queue.position(waiting) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from apptest import open_page
+from streamlit.testing.v1 import AppTest
 
 
 @pytest.fixture
@@ -49,3 +50,61 @@ def test_a_missing_data_set_is_said_once(no_data_sets, page, tab_key, tabs):
         assert "not where this app was told to find them" in app.warning[0].value
         assert "_DIR" not in app.warning[0].value  # the set-up details are in the expander
         assert any("see the note at the top" in i.value for i in app.info), f"tab {tab} does not say why it is empty"
+
+
+def test_grad_cam_class_follows_the_image():
+    """Test that choosing another image starts Grad-CAM at that image's predicted class, not at the last choice."""
+    app = open_page("app_pages/cnn/cifar10.py", "Inspect", "cifar_tab")
+    first = app.number_input(key="cifar_inspect_image").value
+    cam = next(s for s in app.selectbox if s.key.startswith("cifar_cam_class_"))
+    other = next(name for name in cam.options if name != cam.value)
+    cam.set_value(other)
+    app.run()
+    assert any(f"where it looked for '{other}'" in c for c in captions_of_images(app))
+    app.number_input(key="cifar_inspect_image").set_value(first + 1)
+    app.run()
+    cam = next(s for s in app.selectbox if s.key.startswith("cifar_cam_class_"))
+    predicted = next(c for c in captions_of_images(app) if c.startswith("true:")).split("predicted: ")[1]
+    assert cam.value == predicted
+    assert any(f"where it looked for '{predicted}': yellow most" in c for c in captions_of_images(app))
+
+
+def captions_of_images(app: AppTest) -> list[str]:
+    """The captions under the page's pictures."""
+    return [caption for image in app.get("image") for caption in image.captions if caption]
+
+
+def test_feature_maps_say_how_many_are_shown():
+    """Test that a layer with more maps than are drawn says 'the first 64 of 256'."""
+    app = open_page("app_pages/cnn/cifar10.py", "Inspect", "cifar_tab")
+    app.radio(key="cifar_inspect_model").set_value("pretrained improved")
+    app.run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "the first 64 of 256 feature maps" in text and "all 64 feature maps" in text
+
+
+def test_no_paths_or_commands_outside_expanders():
+    """Test that what a student reads names no file, script or command: those sit in expanders for the teacher."""
+    for page, tab_key, tabs in (
+        ("app_pages/cnn/convolution.py", None, [None]),
+        ("app_pages/cnn/cifar10.py", "cifar_tab", ["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"]),
+        ("app_pages/rnn/lstm.py", "lstm_tab", ["Sequence patterns", "The cell"]),
+        ("app_pages/rnn/forecasting.py", None, [None]),
+        ("app_pages/rnn/captcha.py", None, [None]),
+    ):
+        for tab in tabs:
+            app = open_page(page, tab, tab_key)
+            texts = [e.value for e in (*app.markdown, *app.caption, *app.info, *app.warning)]
+            for text in texts:
+                for marker in ("python -m", "benchmarks/", "core/", "README", ".py`"):
+                    assert marker not in text, f"{page} {tab}: {text[:100]!r}"
+
+
+@pytest.mark.parametrize(
+    ("page", "tab_key", "tab"),
+    [("app_pages/cnn/cifar10.py", "cifar_tab", "Train"), ("app_pages/rnn/captcha.py", None, None)],
+)
+def test_train_says_what_it_will_cost(page, tab_key, tab):
+    """Test that before Train the page says about how long the chosen settings take on this server."""
+    app = open_page(page, tab, tab_key)
+    assert any("takes about" in c.value for c in app.caption)

@@ -101,10 +101,16 @@ def test_forecasting_trains_a_session_model_for_new_settings():
     app.number_input(key="forecast_epochs").set_value(2)
     app.run()
     assert any("press **Train**" in i.value for i in app.info)
+    assert any("Training takes about" in m.value for m in app.markdown), "no word on what Train costs"
     app.button(key="forecast_train").click()
     app.run()
     assert not app.exception
     assert any("your model (2 epochs" in c.value for c in app.caption)
+    app.slider(key="forecast_noise").set_value(
+        0.7
+    )  # another series: the model is kept, and the page says why it is not shown
+    app.run()
+    assert any("noise σ 0.5 → 0.7" in i.value for i in app.info)
 
 
 def test_a_rerun_keeps_keras_state():

@@ -194,7 +194,12 @@ def test_cifar_augmentation_at_its_extremes(cifar_on_the_page, recipe, settings)
     app.number_input(key="cifar_augment_image").set_value(4999)
     app.run()
     assert_no_exception(app, f"{recipe}: {settings}")
-    assert any("new random draw" in c.value for c in app.caption)
+    caption = next(c.value for c in app.caption if "new random draw" in c.value)
+    shown = {"shifts": settings.get("cifar_augment_shift"), "cutout": settings.get("cifar_augment_erasing")}
+    shown |= {"rotations": settings.get("cifar_augment_rotation"), "zooms": settings.get("cifar_augment_zoom")}
+    for word, value in shown.items():  # the caption names exactly the transformations in use
+        if value is not None:
+            assert (word in caption) == bool(value), caption
 
 
 @pytest.mark.parametrize("image", [0, 4999])

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from core.training import server_training_queue
+from core.training import server_training_queue, waiting_notice
 
 
 @contextmanager
@@ -21,11 +21,7 @@ def training_place() -> Iterator[None]:
     try:
         status = st.empty()
         while (position := queue.position(ticket)) > 0:
-            ahead = "1 training" if position == 1 else f"{position} trainings"
-            status.info(
-                f"The server trains {queue.slots} model(s) at a time and one is running now: {ahead} must end "
-                "before yours, which then starts by itself."
-            )
+            status.info(waiting_notice(queue.slots, position))
             time.sleep(0.5)
         status.empty()
         yield

@@ -115,7 +115,13 @@ def show_model() -> None:
     st.markdown(
         f"**{total:,} parameters.** The last layer gives 20 probabilities at each of 50 time steps: 19 characters and the CTC blank."
     )
-    st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)  # every layer, no scrolling
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(rows) + 1) + 3,  # every layer, no scrolling
+        column_config={"parameters": st.column_config.NumberColumn(format="localized")},
+    )
     st.caption("The loss is `keras.ops.ctc_loss`, which sums over every alignment of the 5 characters to the 50 steps.")
 
 

@@ -131,6 +131,7 @@ def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url)
     upload.set_input_files(files=[{"name": "sky.png", "mimeType": "image/png", "buffer": _png((90, 140, 230))}])
     wait_for_app(page)
     page.get_by_text("what the network sees: 32 × 32 (from 120 × 80)").wait_for()
+    assert page.get_by_text("…or pick a sample").count() == 0  # an upload replaces the samples' choice
     for variant in ("basic", "improved"):  # the two shipped models side by side
         page.get_by_text(re.compile(rf"pretrained {variant}: (" + "|".join(CIFAR10_CLASSES) + ")")).wait_for()
     upload.set_input_files(files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all"}])
