@@ -41,5 +41,5 @@ def keep_in_range(key: str, low: float, high: float) -> None:
     When other settings shrink a slider's range (a smaller output, a shorter series), the
     value chosen before would lie outside it, which Streamlit refuses with an error.
     """
-    if key in st.session_state:
+    if key in st.session_state and not low <= st.session_state[key] <= high:
         st.session_state[key] = min(max(st.session_state[key], low), high)
