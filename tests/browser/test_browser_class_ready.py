@@ -9,16 +9,7 @@ from conftest import SCREENSHOTS, server_environment
 from streamlit_browser import wait_for_app
 
 from benchmarks.app_server import served_app
-
-# Every page's address and its title.
-PAGES = {
-    "": "CNN & RNN Lab",
-    "convolution": "Convolution layer",
-    "cifar10": "CIFAR-10: a CNN that recognises pictures",
-    "lstm": "LSTM",
-    "forecasting": "Forecasting a series with an LSTM",
-    "captcha": "Reading captchas: CNN + BiLSTM + CTC",
-}
+from benchmarks.first_paint import PAGES  # every page's address and its title
 
 
 def test_first_visit_to_a_deep_link_on_a_fresh_server(browser, tmp_path):
