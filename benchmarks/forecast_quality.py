@@ -30,6 +30,7 @@ from core.forecast import (  # noqa: E402
     SeriesConfig,
     build_forecaster,
     evaluate,
+    fit_linear,
     make_series,
     score,
     split_windows,
@@ -96,9 +97,7 @@ def linear_run(seed: int, look_back: int) -> dict[str, float]:
     """The best linear predictor from the same windows: least squares on the training windows."""
     series = make_series(SeriesConfig(seed=seed))
     windows = split_windows(series, look_back)
-    design = np.c_[windows.x_train[..., 0], np.ones(len(windows.x_train))]
-    coefficients = np.linalg.lstsq(design, windows.y_train, rcond=None)[0]
-    forecast = series.denormalise(np.c_[windows.x_test[..., 0], np.ones(len(windows.x_test))] @ coefficients)
+    forecast = series.denormalise(fit_linear(windows).predict(windows.x_test))
     truth = series.noisy[windows.test_index]
     floor = score(truth, series.clean[windows.test_index]).rmse
     return {

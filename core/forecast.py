@@ -225,6 +225,31 @@ class Evaluation:
     forecast: np.ndarray  # (n_test,) model forecasts, series units
 
 
+@dataclass(frozen=True)
+class LinearPredictor:
+    """The least-squares linear forecast from a window: an autoregressive (AR) model of order look_back."""
+
+    coefficients: np.ndarray  # (look_back,) the weight of each value of the window, oldest first
+    intercept: float
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Normalised one-step forecasts for windows x (n, look_back, 1)."""
+        return x[..., 0] @ self.coefficients + self.intercept
+
+
+def fit_linear(windows: Windows) -> LinearPredictor:
+    """The linear predictor with the least squared error on the training windows (`numpy.linalg.lstsq`).
+
+    Example:
+        >>> x = np.arange(12, dtype=np.float32).reshape(4, 3, 1)  # windows of a straight line
+        >>> fit_linear(Windows(x, x[:, -1, 0] + 1, x, x[:, -1, 0] + 1, np.arange(4), np.arange(4))).predict(x)
+        array([ 3.,  6.,  9., 12.])
+    """
+    design = np.c_[windows.x_train[..., 0], np.ones(len(windows.x_train))]
+    solution = np.linalg.lstsq(design, windows.y_train, rcond=None)[0]
+    return LinearPredictor(solution[:-1], float(solution[-1]))
+
+
 def evaluate(model, series: Series, windows: Windows) -> Evaluation:
     truth = series.noisy[windows.test_index]
     forecast = series.denormalise(predict(model, windows.x_test))
@@ -260,11 +285,19 @@ class Results:
     evaluation: Evaluation
     train_forecast: np.ndarray  # (n_train,) one-step forecasts of the training targets, series units
     recursive: np.ndarray  # (n_test,) the recursive forecast of the test part, series units
+    linear: LinearPredictor  # the least-squares reference from the same windows
+    linear_scores: Scores  # its error on the same test points
+    linear_forecast: np.ndarray  # (n_test,) its forecasts, series units
 
 
 def results(model, series: Series, windows: Windows, look_back: int) -> Results:
+    linear = fit_linear(windows)
+    linear_forecast = series.denormalise(linear.predict(windows.x_test))
     return Results(
         evaluate(model, series, windows),
         series.denormalise(predict(model, windows.x_train)),
         recursive_forecast(model, series, look_back, len(windows.y_test)),
+        linear,
+        score(series.noisy[windows.test_index], linear_forecast),
+        linear_forecast,
     )

@@ -9,6 +9,7 @@ from core.forecast import Series
 from core.plot_style import readable
 
 NOISY, CLEAN, MODEL, TRAIN_SHADE = "#90A4AE", "#2E7D32", "#C2185B", "rgba(25,118,210,0.07)"
+LINEAR = "#1976D2"
 
 
 def series_figure(series: Series) -> go.Figure:
@@ -66,21 +67,43 @@ def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
 
 
 def prediction_figure(
-    t: np.ndarray, truth: np.ndarray, forecast: np.ndarray, clean: np.ndarray, title: str
+    t: np.ndarray,
+    truth: np.ndarray,
+    forecast: np.ndarray,
+    clean: np.ndarray,
+    title: str,
+    linear: np.ndarray | None = None,
 ) -> go.Figure:
-    """True against predicted, with the noiseless curve for reference."""
+    """True against predicted, with the noiseless curve (and the linear predictor's forecast) for reference."""
     fig = go.Figure()
     fig.add_scatter(
         x=t, y=truth, name="true (noisy)", mode="lines+markers", line=dict(color=NOISY, width=1), marker=dict(size=3)
     )
     fig.add_scatter(x=t, y=clean, name="noiseless curve", line=dict(color=CLEAN, dash="dot"))
-    fig.add_scatter(x=t, y=forecast, name="predicted", line=dict(color=MODEL, width=2))
+    if linear is not None:
+        fig.add_scatter(x=t, y=linear, name="linear predictor", line=dict(color=LINEAR, width=2, dash="dash"))
+    fig.add_scatter(x=t, y=forecast, name="LSTM", line=dict(color=MODEL, width=2))
     fig.update_layout(
         title=title,
         height=320,
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis_title="t",
         legend=dict(orientation="h", y=-0.25),
+    )
+    return readable(fig)
+
+
+def coefficients_figure(coefficients: np.ndarray, intercept: float) -> go.Figure:
+    """The linear predictor's weight on each value of the window, oldest (t − look_back) to newest (t − 1)."""
+    look_back = len(coefficients)
+    labels = [f"t−{look_back - index}" for index in range(look_back)]
+    fig = go.Figure(go.Bar(x=labels, y=coefficients, marker_color=LINEAR, text=[f"{c:.2f}" for c in coefficients]))
+    fig.update_layout(
+        height=280,
+        margin=dict(l=10, r=10, t=40, b=10),
+        title=f"next value ≈ Σ weight × value + {intercept:.3f}",
+        xaxis_title="value of the window",
+        yaxis_title="weight",
     )
     return readable(fig)
 

@@ -99,3 +99,17 @@ def test_results_are_computed_once_and_match_their_parts():
     bundle = results(_LastPlusOne(), series, windows, look_back=5)
     assert bundle.evaluation.model == evaluate(_LastPlusOne(), series, windows).model
     assert bundle.train_forecast.shape == windows.y_train.shape and bundle.recursive.shape == windows.y_test.shape
+
+
+def test_linear_predictor_is_numpy_least_squares_on_a_tiny_case():
+    """Test that the linear reference's weights are those of numpy.linalg.lstsq, and it predicts with them."""
+    from core.forecast import Windows, fit_linear
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((20, 3, 1)).astype(np.float32)
+    y = (x[:, :, 0] @ np.array([0.5, -0.25, 2.0]) + 0.1 + 0.01 * rng.standard_normal(20)).astype(np.float32)
+    linear = fit_linear(Windows(x, y, x, y, np.arange(20), np.arange(20)))
+    expected = np.linalg.lstsq(np.c_[x[:, :, 0], np.ones(20)], y, rcond=None)[0]
+    np.testing.assert_allclose(linear.coefficients, expected[:-1], rtol=1e-5)
+    np.testing.assert_allclose(linear.intercept, expected[-1], atol=1e-5)
+    np.testing.assert_allclose(linear.predict(x), np.c_[x[:, :, 0], np.ones(20)] @ expected, atol=1e-5)

@@ -91,6 +91,8 @@ def test_forecasting_opens_with_the_pretrained_result():
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
     assert any("the LSTM's error is" in m.value for m in app.markdown)
+    # The linear reference from the same 10 values: 11 numbers against the LSTM's 40,901.
+    assert any("11 numbers, where the LSTM has 40,901" in m.value for m in app.markdown)
 
 
 def test_forecasting_trains_a_session_model_for_new_settings():

@@ -11,6 +11,7 @@ from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.training_place import training_place
 from core import forecast
 from core.forecast_plots import (
+    coefficients_figure,
     horizon_figure,
     look_back_figure,
     prediction_figure,
@@ -67,12 +68,19 @@ def pretrained_results(settings: forecast.ModelSettings) -> tuple[forecast.Resul
 
 
 def result_figures(results: forecast.Results, series: forecast.Series, windows: forecast.Windows) -> list:
-    """The four charts of the results: test part, training part, error by steps ahead, recursive forecast."""
+    """The results' charts: test part, training part, error by steps ahead, recursive forecast, linear weights."""
     truth = series.noisy[windows.test_index]
     test_t = series.t[windows.test_index]
     k = np.arange(1, len(truth) + 1)
     return [
-        prediction_figure(test_t, truth, results.evaluation.forecast, series.clean[windows.test_index], "Test part"),
+        prediction_figure(
+            test_t,
+            truth,
+            results.evaluation.forecast,
+            series.clean[windows.test_index],
+            "Test part",
+            linear=results.linear_forecast,
+        ),
         prediction_figure(
             series.t[windows.train_index],
             series.noisy[windows.train_index],
@@ -84,6 +92,7 @@ def result_figures(results: forecast.Results, series: forecast.Series, windows: 
         prediction_figure(
             test_t, truth, results.recursive, series.clean[windows.test_index], "Recursive forecast of the test part"
         ),
+        coefficients_figure(results.linear.coefficients, results.linear.intercept),
     ]
 
 
@@ -185,14 +194,25 @@ def current_results(
     return None
 
 
-def show_results(results: forecast.Results, figures: list, look_back: int) -> None:
+def show_results(results: forecast.Results, figures: list, look_back: int, parameters: int) -> None:
     evaluation = results.evaluation
     floor = evaluation.noise_floor.rmse
+    linear = results.linear_scores
     table = {
-        "forecast": ["LSTM", "persistence (tomorrow = today)", "noise floor (noiseless curve)"],
-        "RMSE": [evaluation.model.rmse, evaluation.persistence.rmse, floor],
-        "MAE": [evaluation.model.mae, evaluation.persistence.mae, evaluation.noise_floor.mae],
-        "RMSE ÷ noise floor": [evaluation.model.rmse / floor, evaluation.persistence.rmse / floor, 1.0],
+        "forecast": [
+            "LSTM",
+            f"linear predictor ({look_back + 1} numbers)",
+            "persistence (tomorrow = today)",
+            "noise floor (noiseless curve)",
+        ],
+        "RMSE": [evaluation.model.rmse, linear.rmse, evaluation.persistence.rmse, floor],
+        "MAE": [evaluation.model.mae, linear.mae, evaluation.persistence.mae, evaluation.noise_floor.mae],
+        "RMSE ÷ noise floor": [
+            evaluation.model.rmse / floor,
+            linear.rmse / floor,
+            evaluation.persistence.rmse / floor,
+            1.0,
+        ],
     }
     st.dataframe(
         table,
@@ -208,8 +228,9 @@ def show_results(results: forecast.Results, figures: list, look_back: int) -> No
         f"the model gets wrong about the curve; with only {look_back} noisy values to look at, part of that gap cannot be "
         "closed (see the look-back chart below)."
     )
-    test_chart, train_chart, horizon_chart, recursive_chart = figures
+    test_chart, train_chart, horizon_chart, recursive_chart, coefficients_chart = figures
     st.plotly_chart(test_chart, key="forecast_test_plot")
+    show_linear_reference(results, look_back, parameters, coefficients_chart)
     st.plotly_chart(train_chart, key="forecast_train_plot")
     st.subheader("Several steps ahead")
     st.plotly_chart(horizon_chart, key="forecast_horizon")
@@ -218,6 +239,23 @@ def show_results(results: forecast.Results, figures: list, look_back: int) -> No
         "steps the model is forecasting from its own guesses, while the one-step forecast always gets the true last values."
     )
     st.plotly_chart(recursive_chart, key="forecast_recursive_plot")
+
+
+def show_linear_reference(results: forecast.Results, look_back: int, parameters: int, chart) -> None:
+    lstm, linear = results.evaluation.model.rmse, results.linear_scores.rmse
+    st.markdown(
+        f"**An honest reference: the linear predictor.** The next value as a weighted sum of the same {look_back} "
+        f"values plus a constant, the weights fitted by least squares on the training windows: {look_back + 1} "
+        f"numbers, where the LSTM has {parameters:,}. Its test RMSE is {linear:.3f} against the LSTM's {lstm:.3f} "
+        f"(the LSTM's is {lstm / linear:.2f} × the linear predictor's)."
+    )
+    st.plotly_chart(chart, key="forecast_linear_weights")
+    st.caption(
+        "Here the series is a sum of sines plus noise, and the next value of a sine is a linear function of the "
+        "values before it, so a linear predictor already does about as well as the data allow from this window: "
+        "the LSTM has little left to find. An LSTM pays off when the next value is not a linear function of the past "
+        "ones: a threshold, a regime that switches, a product of two signals."
+    )
 
 
 def show_look_back_gap() -> None:
@@ -310,5 +348,5 @@ if shown is None:
 else:
     results, figures, source, _ = shown
     st.caption(f"Showing {source}.")
-    show_results(results, figures, look_back)
+    show_results(results, figures, look_back, parameters)
 show_look_back_gap()
