@@ -66,6 +66,27 @@ def train_forecast(args: argparse.Namespace) -> None:
     )
 
 
+def evaluate_forecast(args: argparse.Namespace) -> None:
+    """Score a saved forecaster on the test part of a series made with another noise seed, against the references."""
+    import keras
+
+    model = keras.models.load_model(args.model)
+    look_back = model.input_shape[1]
+    series = forecast.make_series(forecast.SeriesConfig(length=args.length, noise=args.noise, seed=args.seed))
+    windows = forecast.split_windows(series, look_back)
+    evaluation = forecast.evaluate(model, series, windows)
+    linear = forecast.fit_linear(windows)
+    linear_rmse = forecast.score(
+        series.noisy[windows.test_index], series.denormalise(linear.predict(windows.x_test))
+    ).rmse
+    floor = evaluation.noise_floor.rmse
+    print(f"look_back={look_back} test points={len(windows.y_test)} noise floor RMSE={floor:.4f}")
+    print(
+        f"rmse_over_noise_floor={evaluation.model.rmse / floor:.3f} linear={linear_rmse / floor:.3f} "
+        f"persistence={evaluation.persistence.rmse / floor:.3f}"
+    )
+
+
 def train_cifar10(args: argparse.Namespace) -> None:
     # Batches are read from the cache file: this process needs the 150 MB of training images only a batch at a time.
     data = load_cifar10(train_images_in_memory=False)
@@ -330,6 +351,12 @@ def main() -> None:
     captcha_eval.add_argument("--model", type=Path, required=True)
     captcha_eval.add_argument("--data", type=Path, required=True)
     captcha_eval.set_defaults(run=evaluate_captcha)
+    forecast_eval = evaluated.add_parser("forecast", help="a forecaster on the test part of a series it never saw")
+    forecast_eval.add_argument("--model", type=Path, required=True)
+    forecast_eval.add_argument("--seed", type=int, required=True, help="the noise seed of the series to score on")
+    forecast_eval.add_argument("--noise", type=float, default=forecast.SeriesConfig.noise)
+    forecast_eval.add_argument("--length", type=int, default=forecast.SeriesConfig.length)
+    forecast_eval.set_defaults(run=evaluate_forecast)
 
     args = parser.parse_args()
     if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:

@@ -113,3 +113,36 @@ def test_linear_predictor_is_numpy_least_squares_on_a_tiny_case():
     np.testing.assert_allclose(linear.coefficients, expected[:-1], rtol=1e-5)
     np.testing.assert_allclose(linear.intercept, expected[-1], atol=1e-5)
     np.testing.assert_allclose(linear.predict(x), np.c_[x[:, :, 0], np.ones(20)] @ expected, atol=1e-5)
+
+
+def test_evaluate_command_scores_the_shipped_forecaster_on_an_unseen_series():
+    """Test that `python -m core evaluate forecast` ends with the three ratios to the noise floor."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "evaluate",
+            "forecast",
+            "--model",
+            "assets/models/forecast_lstm.keras",
+            "--seed",
+            "3",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(r"rmse_over_noise_floor=(\d\.\d{3}) linear=(\d\.\d{3}) persistence=(\d\.\d{3})", last)
+    assert match, last
+    model, linear, persistence = map(float, match.groups())
+    assert 1.0 < model < persistence and 1.0 < linear < persistence
