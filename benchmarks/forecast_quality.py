@@ -50,6 +50,7 @@ def project_run(seed: int, look_back: int) -> dict[str, float]:
         "seconds": seconds,
         "model_over_floor": result.model.rmse / result.noise_floor.rmse,
         "persistence_over_floor": result.persistence.rmse / result.noise_floor.rmse,
+        "linear_over_floor": linear_run(seed, look_back)["model_over_floor"],
     }
 
 
@@ -114,8 +115,9 @@ def report(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
         )
     mean = {key: statistics.mean(run[key] for run in runs) for key in runs[0]}
     beats = all(run["model_over_floor"] < run["persistence_over_floor"] for run in runs)
+    linear = f" linear/floor={mean['linear_over_floor']:.3f}" if "linear_over_floor" in mean else ""
     print(
-        f"{name} mean over {len(runs)} seeds: RMSE/floor={mean['model_over_floor']:.3f} "
+        f"{name} mean over {len(runs)} seeds: RMSE/floor={mean['model_over_floor']:.3f}{linear} "
         f"persistence/floor={mean['persistence_over_floor']:.3f} train={mean['seconds']:.1f}s "
         f"(max {max(run['seconds'] for run in runs):.1f}s) beats persistence every seed: {beats}"
     )
@@ -157,6 +159,7 @@ def main() -> None:
             "look_backs": look_backs,
             "model_over_floor": [mean["model_over_floor"] for mean in means],
             "persistence_over_floor": [mean["persistence_over_floor"] for mean in means],
+            "linear_over_floor": [mean["linear_over_floor"] for mean in means],
             "train_seconds": [mean["seconds"] for mean in means],
         }
         SAVED.write_text(json.dumps(result, indent=2) + "\n")

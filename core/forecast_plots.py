@@ -128,18 +128,43 @@ def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_ste
     return readable(fig)
 
 
-def look_back_figure(look_backs: list[int], model_ratio: list[float], persistence_ratio: list[float]) -> go.Figure:
-    """Test RMSE divided by the noise floor, against look_back (1.0 is the best possible)."""
+def look_back_figure(
+    look_backs: list[int],
+    model_ratio: list[float],
+    persistence_ratio: list[float],
+    linear_ratio: list[float] | None = None,
+    marked: tuple[int, float] | None = None,
+) -> go.Figure:
+    """Test RMSE divided by the noise floor, against look_back (1.0 is the best possible).
+
+    `marked` is the (look_back, ratio) of the model on the page, drawn as a star.
+    """
     fig = go.Figure()
     fig.add_scatter(x=look_backs, y=model_ratio, name="LSTM", mode="lines+markers", line=dict(color=MODEL, width=2))
+    if linear_ratio:
+        fig.add_scatter(
+            x=look_backs,
+            y=linear_ratio,
+            name="linear predictor",
+            mode="lines+markers",
+            line=dict(color=LINEAR, width=2, dash="dash"),
+        )
     fig.add_scatter(
         x=look_backs, y=persistence_ratio, name="persistence", mode="lines+markers", line=dict(color=NOISY, dash="dash")
     )
+    if marked:
+        fig.add_scatter(
+            x=[marked[0]],
+            y=[marked[1]],
+            name="the model on this page",
+            mode="markers",
+            marker=dict(symbol="star", size=16, color=MODEL, line=dict(color="white", width=1)),
+        )
     fig.add_hline(y=1.0, line=dict(color=CLEAN, dash="dot"), annotation_text="noise floor")
     fig.update_layout(
-        height=300,
+        height=320,
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis_title="look_back",
+        xaxis=dict(title="look_back", type="log", tickvals=look_backs),
         yaxis_title="test RMSE ÷ noise floor",
         legend=dict(orientation="h", y=-0.3),
     )

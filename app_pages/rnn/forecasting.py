@@ -258,14 +258,20 @@ def show_linear_reference(results: forecast.Results, look_back: int, parameters:
     )
 
 
-def show_look_back_gap() -> None:
+def show_look_back_gap(marked: tuple[int, float] | None) -> None:
     st.subheader("A longer look-back closes the gap")
     if not LOOK_BACK_RESULTS.exists():
         st.info("This chart appears once the look-back benchmark has been run.")
         return
     data = json.loads(LOOK_BACK_RESULTS.read_text())
     st.plotly_chart(
-        look_back_figure(data["look_backs"], data["model_over_floor"], data["persistence_over_floor"]),
+        look_back_figure(
+            data["look_backs"],
+            data["model_over_floor"],
+            data["persistence_over_floor"],
+            data.get("linear_over_floor"),
+            marked,
+        ),
         key="forecast_look_back_chart",
     )
     st.caption(f"Mean over {data['seeds']} noise seeds of the material's series, each trained anew.")
@@ -297,7 +303,7 @@ show_series(series)
 
 st.subheader("Windows")
 look_back = int(
-    st.number_input("look_back", 2, 60, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH)
+    st.number_input("look_back", 2, 80, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH)
 )
 try:
     windows = forecast.split_windows(series, look_back)
@@ -349,4 +355,6 @@ else:
     results, figures, source, _ = shown
     st.caption(f"Showing {source}.")
     show_results(results, figures, look_back, parameters)
-show_look_back_gap()
+show_look_back_gap(
+    (look_back, shown[0].evaluation.model.rmse / shown[0].evaluation.noise_floor.rmse) if shown else None
+)
