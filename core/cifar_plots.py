@@ -24,11 +24,12 @@ def class_counts_figure(labels: np.ndarray, title: str) -> go.Figure:
     return readable(fig)
 
 
-def confusion_figure(matrix: np.ndarray, selected: tuple[int, int] | None = None) -> go.Figure:
+def confusion_figure(matrix: np.ndarray) -> go.Figure:
     """Counts with the true class down and the predicted class across, one clickable square per cell.
 
     Drawn as a scatter of squares, not a heatmap: Streamlit reports a click on a scatter
-    point (point_index = true class × 10 + predicted class), not on a heatmap cell.
+    point (point_index = true class × 10 + predicted class), not on a heatmap cell; plotly
+    dims the other squares, which marks the one picked.
     """
     names = list(CIFAR10_CLASSES)
     true, predicted = np.divmod(np.arange(matrix.size), matrix.shape[1])
@@ -51,15 +52,6 @@ def confusion_figure(matrix: np.ndarray, selected: tuple[int, int] | None = None
             hovertemplate="true %{y}, predicted %{x}: %{text} images<extra></extra>",
         )
     )
-    if selected is not None:
-        fig.add_scatter(
-            x=[names[selected[1]]],
-            y=[names[selected[0]]],
-            mode="markers",
-            marker=dict(symbol="square-open", size=40, color="#C2185B", line=dict(width=3)),
-            hoverinfo="skip",
-            showlegend=False,
-        )
     fig.update_layout(
         height=560,
         margin=dict(l=10, r=10, t=10, b=10),
