@@ -36,3 +36,21 @@ def cifar10_dir() -> Path:
 @pytest.fixture
 def captcha_dir() -> Path:
     return dataset_folder("CAPTCHA_DIR", SHARED_DATASETS / "captcha_images_v2")
+
+
+@pytest.fixture
+def cifar_on_the_page(cifar10_dir, monkeypatch):
+    """The app reads CIFAR-10 from the offline copy (its shared caches forget any earlier answer)."""
+    import streamlit as st
+
+    monkeypatch.setenv("CIFAR10_DIR", str(cifar10_dir))
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def captcha_on_the_page(captcha_dir, monkeypatch):
+    """The app reads the captchas from the offline copy (its shared caches forget any earlier answer)."""
+    import streamlit as st
+
+    monkeypatch.setenv("CAPTCHA_DIR", str(captcha_dir))
+    st.cache_resource.clear()

@@ -52,7 +52,7 @@ def test_a_missing_data_set_is_said_once(no_data_sets, page, tab_key, tabs):
         assert any("see the note at the top" in i.value for i in app.info), f"tab {tab} does not say why it is empty"
 
 
-def test_grad_cam_class_follows_the_image():
+def test_grad_cam_class_follows_the_image(cifar_on_the_page):
     """Test that choosing another image starts Grad-CAM at that image's predicted class, not at the last choice."""
     app = open_page("app_pages/cnn/cifar10.py", "Inspect", "cifar_tab")
     first = app.number_input(key="cifar_inspect_image").value
@@ -74,7 +74,7 @@ def captions_of_images(app: AppTest) -> list[str]:
     return [caption for image in app.get("image") for caption in image.captions if caption]
 
 
-def test_feature_maps_say_how_many_are_shown():
+def test_feature_maps_say_how_many_are_shown(cifar_on_the_page):
     """Test that a layer with more maps than are drawn says 'the first 64 of 256'."""
     app = open_page("app_pages/cnn/cifar10.py", "Inspect", "cifar_tab")
     app.radio(key="cifar_inspect_model").set_value("pretrained improved")
@@ -104,7 +104,7 @@ def test_no_paths_or_commands_outside_expanders():
     ("page", "tab_key", "tab"),
     [("app_pages/cnn/cifar10.py", "cifar_tab", "Train"), ("app_pages/rnn/captcha.py", None, None)],
 )
-def test_train_says_what_it_will_cost(page, tab_key, tab):
+def test_train_says_what_it_will_cost(cifar_on_the_page, captcha_on_the_page, page, tab_key, tab):
     """Test that before Train the page says about how long the chosen settings take on this server."""
     app = open_page(page, tab, tab_key)
     assert any("takes about" in c.value for c in app.caption)

@@ -106,6 +106,8 @@ def test_forecasting_trains_a_session_model_for_new_settings():
     assert any("Training takes about" in m.value for m in app.markdown), "no word on what Train costs"
     app.button(key="forecast_train").click()
     app.run()
+    app.session_state["forecast_model"]["job"].join(timeout=120)  # the training runs in its own thread
+    app.run()
     assert not app.exception
     assert any("your model (2 epochs" in c.value for c in app.caption)
     app.slider(key="forecast_noise").set_value(

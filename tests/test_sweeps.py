@@ -140,15 +140,6 @@ def test_forecasting_series_and_windows_at_their_extremes(length, split, look_ba
 CIFAR = "app_pages/cnn/cifar10.py"
 
 
-@pytest.fixture
-def cifar_on_the_page(cifar10_dir, monkeypatch):
-    """The app reads CIFAR-10 from the offline copy (its shared caches forget any earlier answer)."""
-    import streamlit as st
-
-    monkeypatch.setenv("CIFAR10_DIR", str(cifar10_dir))
-    st.cache_resource.clear()
-
-
 @pytest.mark.parametrize(
     ("filters", "valid"),
     [

@@ -1,7 +1,6 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
 import json
-import time
 import uuid
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import streamlit as st
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import keep_widget_values, page_tabs
-from app_pages.common.training_place import training_place
+from app_pages.common.training_panel import show_training as show_job
+from app_pages.common.training_panel import start_training
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
@@ -78,7 +78,8 @@ def available_models() -> dict[str, object]:
     """Models a student can inspect or try: their own first, then the shipped ones."""
     models = {}
     trained = st.session_state.get("cifar_model")
-    if trained and trained["history"].epochs:
+    # Offered once its training has ended: its weights change under a running one.
+    if trained and trained["history"].epochs and not trained["job"].active:
         models["my model"] = trained["model"]
     for variant in MODELS:
         model = pretrained_model(variant)
@@ -307,35 +308,15 @@ def read_training_settings() -> tuple[int, int, int, float]:
     return int(epochs), int(batch_size), int(subset), float(validation)
 
 
-def train_in_session(
+def start_cifar_training(
     config: cifar.CifarConfig, data: Cifar10, epochs: int, batch_size: int, subset: int, validation: float
 ) -> None:
-    with training_place():
-        model = cifar.build_model(config)
-        history = History()
-        # Stored before training: Stop interrupts this run, and the next one finds the model as trained so far.
-        st.session_state.cifar_model = {
-            "model": model,
-            "config": config,
-            "history": history,
-            "probabilities": None,
-            "id": uuid.uuid4().hex,
-        }
-        progress = st.progress(0.0, text="Compiling…")
-        curves = st.empty()
-        last_update = [0.0]
+    """Build this session's model and train it in a job; the model is the session's from the first batch."""
+    model = cifar.build_model(config)
 
+    def run(history: History, stop, report) -> None:
         def on_batch(epoch: int, batch: int, batches: int) -> None:
-            now = time.perf_counter()
-            if now - last_update[0] > 0.3 or batch == batches:  # a few updates a second are enough to see
-                last_update[0] = now
-                progress.progress(
-                    min((epoch + batch / max(batches, 1)) / epochs, 1.0),
-                    text=f"Epoch {epoch + 1}/{epochs}, batch {batch}/{batches}",
-                )
-
-        def on_epoch(history: History) -> None:
-            curves.plotly_chart(curves_figure({"my model": history.metrics}), key=f"cifar_live_{history.epochs}")
+            report((epoch + batch / max(batches, 1)) / epochs, f"Epoch {epoch + 1}/{epochs}, batch {batch}/{batches}")
 
         cifar.train(
             model,
@@ -344,12 +325,26 @@ def train_in_session(
             epochs,
             batch_size,
             validation,
-            on_epoch=on_epoch,
             on_batch=on_batch,
             history=history,
+            stop=stop,
         )
-        progress.empty()
-        curves.empty()
+
+    job = start_training(run)
+    st.session_state.cifar_model = {
+        "model": model,
+        "config": config,
+        "history": job.history,
+        "probabilities": None,
+        "id": uuid.uuid4().hex,
+        "job": job,
+    }
+
+
+def training_summary(history: History) -> str:
+    per_epoch = ", ".join(f"{s:.1f}" for s in history.seconds)
+    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
+    return f"{history.epochs} epoch(s); seconds per epoch: {per_epoch}.{stopped} It belongs to this browser tab only."
 
 
 def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable) -> None:
@@ -361,27 +356,28 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
         if minutes >= 1
         else f"On this server, when nobody else is training, that takes about {minutes * 60:.0f} s."
     )
+    trained = st.session_state.get("cifar_model")
+    job = trained["job"] if trained else None
     left, right = st.columns(2)
-    train = left.button("Train", type="primary", key="cifar_train", disabled=isinstance(data, DatasetUnavailable))
-    # Pressing Stop reruns the page, which interrupts the training at its next progress report (after a batch).
-    if right.button(
-        "Stop", key="cifar_stop", help="Stops after the current batch and keeps the model trained so far."
-    ) and st.session_state.get("cifar_model"):
-        st.session_state.cifar_model["history"].stopped_early = True
+    train = left.button(
+        "Train",
+        type="primary",
+        key="cifar_train",
+        disabled=isinstance(data, DatasetUnavailable) or bool(job and job.active),
+        help="One training at a time per browser tab: stop this one first." if job and job.active else None,
+    )
+    if right.button("Stop", key="cifar_stop", help="Stops after the current batch and keeps the model trained so far."):
+        if job:
+            job.stop()
     if isinstance(data, DatasetUnavailable):
         needs_data("the CIFAR-10 images")
         return
     if train:
-        train_in_session(config, data, epochs, batch_size, subset, validation)
-    trained = st.session_state.get("cifar_model")
-    if trained and trained["history"].epochs:
-        history = trained["history"]
-        st.plotly_chart(curves_figure({"my model": history.metrics}), key="cifar_curves")
-        per_epoch = ", ".join(f"{s:.1f}" for s in history.seconds)
-        stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
-        st.caption(
-            f"{history.epochs} epoch(s); seconds per epoch: {per_epoch}.{stopped} It belongs to this browser tab only."
-        )
+        start_cifar_training(config, data, epochs, batch_size, subset, validation)
+        job = st.session_state.cifar_model["job"]
+    if job:
+        st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
+        show_job(job, "cifar_training", training_summary)
 
 
 def show_comparison() -> None:

@@ -11,14 +11,14 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.training_place import training_place
+from app_pages.common.training_panel import show_training as show_job
+from app_pages.common.training_panel import start_training
 from core import captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
 from core.training import History, scaled_seconds
-from core.training_plots import curves_figure
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
@@ -125,23 +125,23 @@ def show_model() -> None:
     st.caption("The loss is `keras.ops.ctc_loss`, which sums over every alignment of the 5 characters to the 50 steps.")
 
 
-def train_in_session(data: captcha.CaptchaData, epochs: int, patience: int) -> None:
-    with training_place():
-        model = captcha.build_model()
-        history = History()
-        st.session_state.captcha_model = {"model": model, "history": history, "id": uuid.uuid4().hex}
-        progress = st.progress(0.0, text="Compiling…")
-        curves = st.empty()
+def start_captcha_training(data: captcha.CaptchaData, epochs: int, patience: int) -> None:
+    """Build this session's reader and train it in a job that clicks elsewhere do not stop."""
+    model = captcha.build_model()
 
+    def run(history: History, stop, report) -> None:
         def on_epoch(history: History) -> None:
-            progress.progress(
-                history.epochs / epochs, text=f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.1f} s"
-            )
-            curves.plotly_chart(curves_figure({"my model": history.metrics}), key=f"captcha_live_{history.epochs}")
+            report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.1f} s")
 
-        captcha.train(model, data, epochs=epochs, patience=patience, on_epoch=on_epoch, history=history)
-        progress.empty()
-        curves.empty()
+        captcha.train(model, data, epochs=epochs, patience=patience, on_epoch=on_epoch, stop=stop, history=history)
+
+    job = start_training(run)
+    st.session_state.captcha_model = {"model": model, "history": job.history, "id": uuid.uuid4().hex, "job": job}
+
+
+def training_summary(history: History) -> str:
+    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
+    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
 
 
 def expected_minutes(epochs: int) -> str | None:
@@ -161,17 +161,19 @@ def show_training() -> None:
     if estimate := expected_minutes(int(epochs)):
         st.caption(f"Training takes {estimate}; early stopping may end it sooner.")
     st.caption(PLATEAU_NOTE)
+    trained = st.session_state.get("captcha_model")
+    job = trained["job"] if trained else None
     left, right = st.columns(2)
-    train = left.button("Train", type="primary", key="captcha_train")
-    if right.button("Stop", key="captcha_stop") and st.session_state.get("captcha_model"):
-        st.session_state.captcha_model["history"].stopped_early = True
+    train = left.button("Train", type="primary", key="captcha_train", disabled=bool(job and job.active))
+    if right.button("Stop", key="captcha_stop", help="Stops after the current batch and keeps the model.") and job:
+        job.stop()
     if train:
         # Decoded on the first Train press, not on every visit: reading a captcha does not need it.
-        train_in_session(captcha_split(), int(epochs), int(patience))
-        st.rerun()  # the Read tab, drawn before this one, then offers the new model
-    trained = st.session_state.get("captcha_model")
-    if trained and trained["history"].epochs:
-        st.plotly_chart(curves_figure({"my model": trained["history"].metrics}), key="captcha_curves")
+        start_captcha_training(captcha_split(), int(epochs), int(patience))
+        job = st.session_state.captcha_model["job"]
+    if job:
+        st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")
+        show_job(job, "captcha_training", training_summary)
     for label, path in PRETRAINED.items():
         if path.with_suffix(".json").exists():
             st.markdown(
@@ -327,7 +329,8 @@ tabs = st.tabs(["Read a captcha", "Data", "Model", "Train"])
 with tabs[0]:
     models = {}
     trained = st.session_state.get("captcha_model")
-    if trained and trained["history"].epochs:
+    # Offered once its training has ended: its weights change under a running one.
+    if trained and trained["history"].epochs and not trained["job"].active:
         models["my model"] = trained["model"]
     for label, path in PRETRAINED.items():
         if (model := pretrained_model(path)) is not None:

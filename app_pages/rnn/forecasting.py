@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
-from app_pages.common.training_place import training_place
+from app_pages.common.training_panel import show_training as show_job
+from app_pages.common.training_panel import start_training
 from core import forecast
 from core.forecast_plots import (
     coefficients_figure,
@@ -19,7 +20,6 @@ from core.forecast_plots import (
     window_figure,
 )
 from core.training import scaled_seconds
-from core.training_plots import curves_figure
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = ASSETS / "models" / "forecast_lstm.keras"
@@ -148,26 +148,38 @@ def read_model_settings() -> tuple[int, int, int, int]:
     return int(units), int(second), int(epochs), int(batch_size)
 
 
-def train_in_session(settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int) -> None:
-    """Train a model for this session with a live loss curve; Stop (or any change) ends it after a batch."""
+def start_forecast_training(
+    settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int
+) -> None:
+    """Build this session's model and train it in a job that clicks elsewhere do not stop."""
     model = forecast.build_forecaster(
         settings.look_back, settings.units, settings.second_layer_units, seed=settings.series.seed
     )
-    history = forecast.History()
-    # Stored before training starts: when Stop interrupts this run, the next run finds the partly trained model.
-    st.session_state.forecast_model = {"model": model, "settings": settings, "history": history, "results": None}
-    progress = st.progress(0.0, text="Starting…")
-    chart = st.empty()
 
-    def on_epoch(history: forecast.History) -> None:
-        progress.progress(
-            history.epochs / epochs, text=f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.2f} s per epoch"
+    def run(history: forecast.History, stop, report) -> None:
+        def on_epoch(history: forecast.History) -> None:
+            report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.2f} s per epoch")
+
+        forecast.train_forecaster(
+            model, windows, epochs=epochs, batch_size=batch_size, on_epoch=on_epoch, stop=stop, history=history
         )
-        chart.plotly_chart(curves_figure({"my model": history.metrics}), key=f"forecast_live_loss_{history.epochs}")
 
-    forecast.train_forecaster(model, windows, epochs=epochs, batch_size=batch_size, on_epoch=on_epoch, history=history)
-    progress.empty()
-    chart.empty()
+    job = start_training(run)
+    st.session_state.forecast_model = {
+        "model": model,
+        "settings": settings,
+        "history": job.history,
+        "results": None,
+        "job": job,
+    }
+
+
+def training_summary(history: forecast.History) -> str:
+    return (
+        f"{history.epochs} epochs in {sum(history.seconds):.1f} s"
+        + (", stopped early" if history.stopped_early else "")
+        + ". Validation here is the test part, only watched: nothing in the training looks at it."
+    )
 
 
 def changed_settings(old: forecast.ModelSettings, new: forecast.ModelSettings) -> list[str]:
@@ -179,18 +191,18 @@ def changed_settings(old: forecast.ModelSettings, new: forecast.ModelSettings) -
 
 def current_results(
     settings: forecast.ModelSettings, series: forecast.Series, windows: forecast.Windows
-) -> tuple[forecast.Results, list, str, forecast.History | None] | None:
+) -> tuple[forecast.Results, list, str] | None:
     """The results to show: the session's model if it was trained for these settings, else the pretrained one."""
     trained = st.session_state.get("forecast_model")
-    if trained and trained["settings"] == settings and trained["history"].epochs:
+    if trained and trained["settings"] == settings and trained["history"].epochs and not trained["job"].active:
         history = trained["history"]
         if trained["results"] is None:  # once per trained model, not on every rerun
             results = forecast.results(trained["model"], series, windows, settings.look_back)
             trained["results"] = (results, result_figures(results, series, windows))
         stopped = ", stopped early" if history.stopped_early else ""
-        return *trained["results"], f"your model ({history.epochs} epochs{stopped})", history
+        return *trained["results"], f"your model ({history.epochs} epochs{stopped})"
     if settings == MATERIAL and PRETRAINED.exists():
-        return *pretrained_results(settings), "the pretrained model (the material's settings)", None
+        return *pretrained_results(settings), "the pretrained model (the material's settings)"
     return None
 
 
@@ -321,25 +333,18 @@ st.markdown(
     f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
     + expected_training(epochs)
 )
+trained = st.session_state.get("forecast_model")
+job = trained["job"] if trained else None
 left, right = st.columns(2)
-train = left.button("Train", type="primary", key="forecast_train")
-# Pressing Stop reruns the page, which interrupts the training at its next progress report.
-if right.button(
-    "Stop", key="forecast_stop", help="Ends the training and keeps the model trained so far."
-) and st.session_state.get("forecast_model"):
-    st.session_state.forecast_model["history"].stopped_early = True
+train = left.button("Train", type="primary", key="forecast_train", disabled=bool(job and job.active))
+if right.button("Stop", key="forecast_stop", help="Ends the training and keeps the model trained so far.") and job:
+    job.stop()
 if train:
-    with training_place():
-        train_in_session(settings, windows, epochs, batch_size)
-
+    start_forecast_training(settings, windows, epochs, batch_size)
+    job = st.session_state.forecast_model["job"]
+if job:
+    show_job(job, "forecast_training", training_summary)
 shown = current_results(settings, series, windows)
-if shown and shown[3] is not None:
-    history = shown[3]
-    st.plotly_chart(curves_figure({"my model": history.metrics}), key="forecast_loss")
-    st.caption(
-        f"{history.epochs} epochs in {sum(history.seconds):.1f} s. Validation here is the test part, only watched: "
-        "nothing in the training looks at it."
-    )
 
 st.subheader("Results")
 trained = st.session_state.get("forecast_model")
@@ -349,10 +354,12 @@ if trained and trained["history"].epochs and trained["settings"] != settings:
         + ", ".join(changed_settings(trained["settings"], settings))
         + "). Set them back to see it again, or press **Train** for these."
     )
-if shown is None:
+if shown is None and job and job.active:
+    st.info("The results appear here when the training ends.")
+elif shown is None:
     st.info("These settings differ from the material's, so there is no ready model: press **Train**.")
 else:
-    results, figures, source, _ = shown
+    results, figures, source = shown
     st.caption(f"Showing {source}.")
     show_results(results, figures, look_back, parameters)
 show_look_back_gap(

@@ -92,3 +92,36 @@ def test_clicking_a_confusion_matrix_square_shows_its_images(page, app_url):
     wait_for_app(page)
     page.get_by_text(re.compile(r"True cat, predicted dog: \d+ images")).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_training_goes_on_while_the_student_explores(page, app_url):
+    """Test that a CIFAR training keeps going through a widget change in another tab and a visit to another page."""
+    page.goto(f"{app_url}/cifar10?cifar_tab=Train")
+    wait_for_app(page)
+    _set_epochs(page, 30)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text(re.compile(r"Epoch 1/30, batch")).wait_for(timeout=120_000)
+    page.get_by_role("tab", name="Augmentation").click()
+    wait_for_app(page)
+    shift = page.get_by_role("slider", name="RandomTranslation: shift")
+    shift.focus()
+    shift.press("ArrowLeft")  # a widget change: a rerun, which used to end the training
+    wait_for_app(page)
+    page.get_by_role("link", name="LSTM").click()  # another page, as a student goes: by the sidebar
+    wait_for_app(page)
+    page.get_by_role("heading", name="LSTM").wait_for()
+    page.get_by_role("link", name="CIFAR-10 CNN").click()
+    wait_for_app(page)
+    page.get_by_role("tab", name="Train").click()
+    wait_for_app(page)
+    page.get_by_text(re.compile(r"Epoch ([3-9]|\d\d)/30, batch")).wait_for(timeout=180_000)  # still advancing
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped early").wait_for(timeout=120_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _set_epochs(page, epochs: int) -> None:
+    field = page.get_by_label("Epochs", exact=True)
+    field.fill(str(epochs))
+    field.press("Enter")
+    wait_for_app(page)

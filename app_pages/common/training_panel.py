@@ -1,0 +1,53 @@
+"""One training panel for every page: Train starts a job that outlives the script run; the panel follows it.
+
+The job trains in its own thread (`core.jobs.TrainingJob`), so moving a slider, switching tabs
+or visiting another page does not stop it; Stop does, after the current batch, and so does
+closing the browser tab. The panel refreshes itself once a second while the job runs.
+"""
+
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from core.jobs import TrainingJob, TrainingRun
+from core.training import History, server_training_queue, waiting_notice
+from core.training_plots import curves_figure
+
+
+def start_training(run: TrainingRun) -> TrainingJob:
+    """Start `run` as this browser session's job, through the server's training queue."""
+    session_id = get_script_run_ctx().session_id
+
+    def alive() -> bool:
+        return runtime.exists() and runtime.get_instance().is_active_session(session_id)
+
+    job = TrainingJob(run, server_training_queue(), alive)
+    job.start()
+    return job
+
+
+def show_training(job: TrainingJob, key: str, summary: Callable[[History], str]) -> None:
+    """Progress, queue place, live curves and the summary line of `job`, refreshed while it runs."""
+
+    def panel() -> None:
+        if job.status == "waiting":
+            st.info(waiting_notice(server_training_queue().slots, job.queue_position))
+        elif job.status == "running":
+            st.progress(min(job.progress, 1.0), text=job.progress_text)
+        if job.history.epochs:
+            st.plotly_chart(curves_figure({"my model": job.history.metrics}), key=f"{key}_curves")
+        if job.status == "failed":
+            st.error(f"The training failed: {job.error}")
+        elif not job.active and job.history.epochs:
+            st.caption(summary(job.history))
+        if not job.active and st.session_state.get(f"{key}_followed") is job:
+            # Just ended: one run of the whole page, so that the other tabs offer the new model
+            # and this panel stops refreshing itself.
+            st.session_state[f"{key}_followed"] = None
+            st.rerun(scope="app")
+
+    if job.active:
+        st.session_state[f"{key}_followed"] = job
+    st.fragment(panel, run_every=1.0 if job.active else None)()

@@ -1,0 +1,78 @@
+"""Trainings as jobs: they run in their own thread, wait their turn, stop when asked or when their tab closes."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from core.jobs import TrainingJob
+from core.training import TrainingQueue
+
+
+def counting_run(batches: int, started: threading.Event | None = None):
+    """A stand-in training: one 'epoch' per batch, 10 ms each, stopping after the current batch when asked."""
+
+    def run(history, stop, report):
+        if started:
+            started.set()
+        for batch in range(batches):
+            if stop.is_set():
+                return
+            time.sleep(0.01)
+            history.seconds.append(0.01)
+            report((batch + 1) / batches, f"batch {batch + 1}")
+
+    return run
+
+
+def test_two_sessions_with_one_slot_take_turns():
+    """Test that with one training place the second job waits, then runs once the first has finished."""
+    queue = TrainingQueue(slots=1)
+    first_started = threading.Event()
+    first = TrainingJob(counting_run(30, first_started), queue)
+    second = TrainingJob(counting_run(5), queue)
+    first.start()
+    first_started.wait(5)
+    second.start()
+    time.sleep(0.1)
+    assert first.status == "running" and second.status == "waiting" and second.queue_position == 1
+    first.join(5)
+    second.join(5)
+    assert (first.status, second.status) == ("finished", "finished")
+    assert second.history.epochs == 5 and queue.running == 0
+
+
+def test_stop_ends_after_the_current_batch_and_keeps_what_was_done():
+    """Test that Stop ends a running job early, marked as stopped, with its epochs so far."""
+    job = TrainingJob(counting_run(1000), TrainingQueue(slots=1))
+    job.start()
+    time.sleep(0.1)
+    job.stop()
+    job.join(5)
+    assert job.status == "stopped" and job.history.stopped_early and 0 < job.history.epochs < 1000
+
+
+def test_a_closed_tab_stops_its_job_and_frees_the_place():
+    """Test that a job whose session has ended stops at its next report and leaves the queue."""
+    queue = TrainingQueue(slots=1)
+    alive = threading.Event()
+    alive.set()
+    job = TrainingJob(counting_run(1000), queue, alive=alive.is_set)
+    job.start()
+    time.sleep(0.1)
+    alive.clear()  # the browser tab closed
+    job.join(5)
+    assert job.status == "stopped" and queue.running == 0 and queue.waiting == 0
+
+
+def test_a_failing_training_says_why():
+    """Test that an error in the training is kept for the page, and the place is freed."""
+    queue = TrainingQueue(slots=1)
+
+    def broken(history, stop, report):
+        raise ValueError("no data")
+
+    job = TrainingJob(broken, queue)
+    job.start()
+    job.join(5)
+    assert job.status == "failed" and job.error == "ValueError: no data" and queue.running == 0
