@@ -49,7 +49,11 @@ def served_app(
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a server busy in TensorFlow can take longer to wind down
+            server.kill()
+            server.wait(timeout=20)
         if log:
             output.close()
 
