@@ -9,8 +9,7 @@ import streamlit as st
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import keep_widget_values, page_tabs
-from app_pages.common.training_panel import show_training as show_job
-from app_pages.common.training_panel import start_training
+from app_pages.common.training_panel import show_job, start_training
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10

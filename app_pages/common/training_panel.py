@@ -28,7 +28,7 @@ def start_training(run: TrainingRun) -> TrainingJob:
     return job
 
 
-def show_training(job: TrainingJob, key: str, summary: Callable[[History], str]) -> None:
+def show_job(job: TrainingJob, key: str, summary: Callable[[History], str]) -> None:
     """Progress, queue place, live curves and the summary line of `job`, refreshed while it runs."""
 
     def panel() -> None:

@@ -11,8 +11,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.training_panel import show_training as show_job
-from app_pages.common.training_panel import start_training
+from app_pages.common.training_panel import show_job, start_training
 from core import captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files

@@ -8,8 +8,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
-from app_pages.common.training_panel import show_training as show_job
-from app_pages.common.training_panel import start_training
+from app_pages.common.training_panel import show_job, start_training
 from core import forecast
 from core.forecast_plots import (
     coefficients_figure,
