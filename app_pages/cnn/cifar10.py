@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import keep_widget_values, page_tabs
-from app_pages.common.training_panel import show_job, start_training
+from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
@@ -357,17 +357,7 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
     )
     trained = st.session_state.get("cifar_model")
     job = trained["job"] if trained else None
-    left, right = st.columns(2)
-    train = left.button(
-        "Train",
-        type="primary",
-        key="cifar_train",
-        disabled=isinstance(data, DatasetUnavailable) or bool(job and job.active),
-        help="One training at a time per browser tab: stop this one first." if job and job.active else None,
-    )
-    if right.button("Stop", key="cifar_stop", help="Stops after the current batch and keeps the model trained so far."):
-        if job:
-            job.stop()
+    train = training_buttons("cifar", job, unavailable=isinstance(data, DatasetUnavailable))
     if isinstance(data, DatasetUnavailable):
         needs_data("the CIFAR-10 images")
         return

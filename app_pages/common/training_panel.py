@@ -51,3 +51,26 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str]) -> N
     if job.active:
         st.session_state[f"{key}_followed"] = job
     st.fragment(panel, run_every=1.0 if job.active else None)()
+
+
+def training_buttons(page: str, job: TrainingJob | None, unavailable: bool = False) -> bool:
+    """Train and Stop side by side, keyed `<page>_train` and `<page>_stop`; Stop ends `job` after its batch.
+
+    Train is off while `job` runs (one training per browser tab) or when the data is `unavailable`.
+    Returns whether Train was pressed.
+    """
+    running = bool(job and job.active)
+    left, right = st.columns(2)
+    train = left.button(
+        "Train",
+        type="primary",
+        key=f"{page}_train",
+        disabled=unavailable or running,
+        help="One training at a time per browser tab: stop this one first." if running else None,
+    )
+    if right.button(
+        "Stop", key=f"{page}_stop", help="Stops after the current batch and keeps the model trained so far."
+    ):
+        if job:
+            job.stop()
+    return train

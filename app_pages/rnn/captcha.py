@@ -11,7 +11,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.training_panel import show_job, start_training
+from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
@@ -162,10 +162,7 @@ def show_training() -> None:
     st.caption(PLATEAU_NOTE)
     trained = st.session_state.get("captcha_model")
     job = trained["job"] if trained else None
-    left, right = st.columns(2)
-    train = left.button("Train", type="primary", key="captcha_train", disabled=bool(job and job.active))
-    if right.button("Stop", key="captcha_stop", help="Stops after the current batch and keeps the model.") and job:
-        job.stop()
+    train = training_buttons("captcha", job)
     if train:
         # Decoded on the first Train press, not on every visit: reading a captcha does not need it.
         start_captcha_training(captcha_split(), int(epochs), int(patience))

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
-from app_pages.common.training_panel import show_job, start_training
+from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import forecast
 from core.forecast_plots import (
     coefficients_figure,
@@ -334,10 +334,7 @@ st.markdown(
 )
 trained = st.session_state.get("forecast_model")
 job = trained["job"] if trained else None
-left, right = st.columns(2)
-train = left.button("Train", type="primary", key="forecast_train", disabled=bool(job and job.active))
-if right.button("Stop", key="forecast_stop", help="Ends the training and keeps the model trained so far.") and job:
-    job.stop()
+train = training_buttons("forecast", job)
 if train:
     start_forecast_training(settings, windows, epochs, batch_size)
     job = st.session_state.forecast_model["job"]
