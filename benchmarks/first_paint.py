@@ -20,17 +20,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.app_server import served_app, wait_for_app  # noqa: E402
+from devtools.served_app import PAGES, launch_chromium, served_app, wait_for_app  # noqa: E402
 
-PAGES = {  # address: the page's title
-    "": "CNN & RNN Lab",
-    "convolution": "Convolution layer",
-    "cifar10": "CIFAR-10: a CNN that recognises pictures",
-    "lstm": "LSTM",
-    "forecasting": "Forecasting a series with an LSTM",
-    "captcha": "Reading captchas: CNN + BiLSTM + CTC",
-}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Every chart that is on screen (in the open tab) has drawn its plot.
 CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
   .filter(chart => chart.offsetParent !== null)
@@ -61,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     addresses = args.pages.split(",") if args.pages is not None else list(PAGES)
     with served_app() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = launch_chromium(playwright)
         warm = browser.new_page()
         for address in PAGES:  # load the shared data and models once, as the first students of a class do
             warm.goto(f"{url}/{address}")

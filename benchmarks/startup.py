@@ -18,8 +18,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.app_server import served_app  # noqa: E402
 from core.datasets import load_cifar10  # noqa: E402
+from devtools.served_app import launch_chromium, served_app  # noqa: E402
 
 
 def cifar10_cached_load_seconds(repeats: int = 5) -> tuple[float, float]:
@@ -48,10 +48,7 @@ def page_first_numbers_seconds(port: int = 8611, repeats: int = 5) -> dict[str, 
         "convolution page output shape (sidebar click from home)": [],
     }
     with served_app(port) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         for _ in range(repeats):
             page = browser.new_page()
             start = time.perf_counter()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.drawn_text import MOUSE_GLYPHS, mouse_strokes
 from core import captcha, handwriting
 from core.batches import CaptchaAndDrawingBatches
+from devtools.canvas_drawing import MOUSE_GLYPHS, mouse_strokes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

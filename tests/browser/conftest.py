@@ -1,7 +1,7 @@
 """A real Streamlit server and a real Chromium for the browser tests.
 
 The server is started once per test session with `streamlit run app.py` on a free port
-(`benchmarks/app_server.py`, which the benchmarks use too); each test gets a fresh page. Chromium is Debian's (`apt-get install chromium`): Playwright's
+(`devtools/served_app.py`, which the benchmarks use too); each test gets a fresh page. Chromium is Debian's (`apt-get install chromium`): Playwright's
 own browser download is not needed.
 """
 
@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.app_server import served_app
+from devtools.served_app import CHROMIUM, launch_chromium, served_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts"
 
 
@@ -42,7 +40,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -8,19 +8,12 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit_browser import wait_for_app
 
-from benchmarks.drawn_text import draw_strokes, mouse_strokes, settled_reading
 from core.datasets import CIFAR10_CLASSES
+from devtools.canvas_drawing import draw_strokes, mouse_strokes, settled_reading
+from devtools.served_app import PAGES, wait_for_app
 
-PAGES = {
-    "": "CNN & RNN Lab",
-    "convolution": "Convolution layer",
-    "lstm": "LSTM",
-    "cifar10": "CIFAR-10: a CNN that recognises pictures",
-    "forecasting": "Forecasting a series with an LSTM",
-}
-DRAWN_TEXT = "b3dx7"  # letter shapes of benchmarks/drawn_text.py, not the training ones
+DRAWN_TEXT = "b3dx7"  # letter shapes of devtools/canvas_drawing.py, not the training ones
 
 
 @pytest.mark.parametrize("path", PAGES)

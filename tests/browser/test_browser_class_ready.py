@@ -6,10 +6,8 @@ import re
 
 import pytest
 from conftest import SCREENSHOTS, server_environment
-from streamlit_browser import wait_for_app
 
-from benchmarks.app_server import served_app
-from benchmarks.first_paint import PAGES  # every page's address and its title
+from devtools.served_app import PAGES, served_app, wait_for_app
 
 
 def test_first_visit_to_a_deep_link_on_a_fresh_server(browser, tmp_path):

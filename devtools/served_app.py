@@ -1,7 +1,8 @@
-"""The app in a real server and browser, for the benchmarks and the browser tests that drive it."""
+"""The app in a real server and a real Chromium: shared by the browser tests and the benchmarks that drive it."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -12,6 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PAGES = {  # address: the page's title
+    "": "CNN & RNN Lab",
+    "convolution": "Convolution layer",
+    "cifar10": "CIFAR-10: a CNN that recognises pictures",
+    "lstm": "LSTM",
+    "forecasting": "Forecasting a series with an LSTM",
+    "captcha": "Reading captchas: CNN + BiLSTM + CTC",
+}
 
 
 def free_port() -> int:
@@ -62,3 +71,12 @@ def wait_for_app(page) -> None:
     """Wait until the script run has finished (Streamlit marks the app element when it has)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_timeout(300)
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def launch_chromium(playwright, extra_flags: list[str] | None = None):
+    """Debian's Chromium (not a Playwright download), with the flags this machine needs."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + (extra_flags or []))
