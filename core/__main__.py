@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import captcha, cifar, forecast, handwriting
+from core import captcha, captcha_with_drawings, cifar, forecast, handwriting
 from core.datasets import CIFAR10_CLASSES, load_captcha_files, load_cifar10, load_image_folder
 from core.training import History
 
@@ -220,7 +220,7 @@ def train_captcha(args: argparse.Namespace) -> None:
 
     start = time.perf_counter()
     if args.drawings:
-        history = handwriting.train_with_drawings(
+        history = captcha_with_drawings.train_with_drawings(
             model,
             data,
             epochs=args.epochs,

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import keras
 import numpy as np
 
 from core.datasets import CIFAR10_CLASSES, ImagesOnDisk
@@ -80,7 +81,6 @@ class CifarConfig:
 
 def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
     """The random transformations of `config` (a factor of 0 leaves its layer out), active only in training."""
-    import keras
     from keras import layers
 
     stack: list = [layers.RandomFlip("horizontal", seed=seed, name="random_flip")]
@@ -110,7 +110,6 @@ def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
 
 def build_model(config: CifarConfig, seed: int = 0):
     """A compiled Sequential CNN for uint8 CIFAR-10 images: Adam, categorical cross-entropy."""
-    import keras
     from keras import layers
 
     keras.utils.set_random_seed(seed)
@@ -249,7 +248,6 @@ def use_mixed_bfloat16() -> None:
     Faster on CPUs with AMX units and on GPUs (README: step times); the weights and the
     loss stay float32, so training is as stable as in float32.
     """
-    import keras
 
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
 
@@ -259,7 +257,6 @@ def float32_copy(model, config: CifarConfig):
 
     The global policy is put back afterwards, so models built later are as before.
     """
-    import keras
 
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy("float32")
@@ -277,7 +274,6 @@ def one_cycle_schedule(steps: int, peak_learning_rate: float):
     A large rate early explores, a small one at the end settles into a minimum; a built-in
     Keras schedule, so a saved model loads without custom objects.
     """
-    import keras
 
     warmup = max(1, steps // 5)
     return keras.optimizers.schedules.CosineDecay(
@@ -292,7 +288,6 @@ def compile_for_a_short_run(model, steps: int, peak_learning_rate: float = 0.2) 
     0.82 / 0.02 instead of 1 / 0, so the network is not pushed to ever more confident
     outputs), and weight decay on the kernels only.
     """
-    import keras
 
     schedule = one_cycle_schedule(steps, peak_learning_rate)
     # Keras's weight decay is decoupled (w -= lr·wd·w); 5e-3 here is about PyTorch's coupled 5e-4 under momentum 0.9.
@@ -305,6 +300,33 @@ def compile_for_a_short_run(model, steps: int, peak_learning_rate: float = 0.2) 
 def one_hot(labels: np.ndarray) -> np.ndarray:
     """Class indices (N,) → one-hot float32 (N, 10), as `keras.utils.to_categorical` makes them."""
     return np.eye(NUM_CLASSES, dtype=np.float32)[labels]
+
+
+class UInt8Batches(keras.utils.PyDataset):
+    """(images, one-hot labels) batches taken from uint8 arrays by index, reshuffled every epoch.
+
+    Given NumPy arrays, `model.fit` first copies them whole into a tensor (150 MB more for
+    CIFAR-10's training set); this hands Keras one batch of 32 images at a time instead.
+    `images` may also be an `ImagesOnDisk`: each batch is then read from the cache file.
+    """
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int = 0) -> None:
+        super().__init__()
+        self.images, self.labels = images, labels
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.rng = np.random.default_rng(seed)
+        self.order = self.rng.permutation(len(images)) if shuffle else np.arange(len(images))
+
+    def __len__(self) -> int:
+        return int(np.ceil(len(self.images) / self.batch_size))
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        chosen = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        return self.images[chosen], one_hot(self.labels[chosen])
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self.order = self.rng.permutation(len(self.images))
 
 
 def train(
@@ -329,9 +351,7 @@ def train(
     overfits after a few epochs: its training accuracy keeps climbing, its validation
     accuracy does not).
     """
-    import keras
 
-    from core.batches import UInt8Batches
     from core.keras_callbacks import ProgressCallback
 
     history = history if history is not None else History()

@@ -18,8 +18,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from core import captcha
-from core.captcha import ALPHABET, CaptchaData, encode_label, preprocess
+from core.captcha import ALPHABET, encode_label, preprocess
 
 CANVAS_WIDTH, CANVAS_HEIGHT = 600, 150  # the page's canvas: the captchas' 200 × 50, three times larger
 MAX_LABEL_LENGTH = 6  # drawn texts have 3 to 6 characters; captchas 5
@@ -153,32 +152,3 @@ def synthetic_batch(count: int, rng: np.random.Generator) -> tuple[np.ndarray, n
     images = np.stack([preprocess(render_text(text, rng)) for text in texts])
     labels = np.stack([pad_labels(encode_label(text)[np.newaxis])[0] for text in texts])
     return images, labels, texts
-
-
-def train_with_drawings(
-    model,
-    data: CaptchaData,
-    epochs: int = 40,
-    steps_per_epoch: int = 150,
-    batch_size: int = 32,
-    patience: int = 6,
-    validation_drawings: int = 300,
-    seed: int = 0,
-    on_epoch=None,
-    on_batch=None,
-    stop=None,
-    history=None,
-):
-    """Fit on captchas and synthetic drawings together; validate on held-out captchas plus fixed drawings.
-
-    Returns:
-        The `History` filled epoch by epoch.
-    """
-    from core.batches import CaptchaAndDrawingBatches
-
-    drawn_x, drawn_y, _ = synthetic_batch(validation_drawings, np.random.default_rng((seed, 10_000)))
-    validation = (np.concatenate([data.x_valid, drawn_x]), np.concatenate([pad_labels(data.y_valid), drawn_y]))
-    batches = CaptchaAndDrawingBatches(data.x_train, data.y_train, batch_size, steps_per_epoch, seed)
-    return captcha.fit(
-        model, batches, validation, epochs, patience, on_epoch=on_epoch, on_batch=on_batch, stop=stop, history=history
-    )

@@ -37,6 +37,15 @@ def served_app(
 
     `env` replaces the server's environment (default: this process's); `log` receives its output.
     """
+    with served_app_process(port, timeout, env, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def served_app_process(
+    port: int | None = None, timeout: float = 60, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As `served_app`, also yielding the server's process (to read its memory)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
@@ -55,7 +64,7 @@ def served_app(
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         try:
@@ -80,3 +89,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 def launch_chromium(playwright, extra_flags: list[str] | None = None):
     """Debian's Chromium (not a Playwright download), with the flags this machine needs."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + (extra_flags or []))
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident memory (VmRSS) in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024

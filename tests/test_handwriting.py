@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from core import captcha, handwriting
-from core.batches import CaptchaAndDrawingBatches
+from core.captcha_with_drawings import CaptchaAndDrawingBatches
 from devtools.canvas_drawing import MOUSE_GLYPHS, mouse_strokes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
