@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core import captcha  # noqa: E402
+from core.assets import CAPTCHA_MODEL, load_model  # noqa: E402
 from core.datasets import load_captcha_files  # noqa: E402
 
 
@@ -44,13 +45,12 @@ def timings(model, picture: Image.Image, repeats: int) -> list[float]:
 
 
 def main() -> None:
-    import keras
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=Path("assets/models/captcha_ocr.keras"))
+    parser.add_argument("--model", type=Path, default=CAPTCHA_MODEL)
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
-    model = keras.models.load_model(args.model, custom_objects={"ctc_loss": captcha.ctc_loss})
+    model = load_model(args.model)
     with Image.open(load_captcha_files().paths[0]) as image:
         sample = image.convert("RGB")
     drawing = Image.new("RGB", (600, 150), "white")

@@ -25,11 +25,10 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from core.assets import DRAWN_TEXT_RESULTS  # noqa: E402
 from core.captcha import ALPHABET, character_error_rate  # noqa: E402
 from devtools.canvas_drawing import clear_canvas, draw_strokes, mouse_strokes, set_pen_width, settled_reading  # noqa: E402
 from devtools.served_app import launch_chromium, served_app, wait_for_app  # noqa: E402
-
-RESULTS = PROJECT_ROOT / "assets" / "benchmarks" / "drawn_text.json"
 
 
 def measure(url: str, model_label: str, texts: list[str], pens: list[int], seed: int) -> dict:
@@ -85,7 +84,7 @@ def main() -> None:
                 f"{label}: exact_match={results[label]['exact_match']:.4f} cer={results[label]['cer']:.4f} n={len(texts)}"
             )
     if args.save:
-        RESULTS.write_text(
+        DRAWN_TEXT_RESULTS.write_text(
             json.dumps(
                 {
                     "command": f"python benchmarks/drawn_text.py --samples {args.samples} --seed {args.seed} --pens {args.pens} --save",

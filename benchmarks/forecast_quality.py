@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAVED = PROJECT_ROOT / "assets" / "benchmarks" / "forecast_look_back.json"
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from core.assets import FORECAST_LOOK_BACK_RESULTS  # noqa: E402
 from core.forecast import (  # noqa: E402
     MATERIAL_LOOK_BACK,
     SeriesConfig,
@@ -138,7 +138,7 @@ def main() -> None:
     parser.add_argument(
         "--save",
         action="store_true",
-        help=f"write the look-back results to {SAVED.relative_to(PROJECT_ROOT)} for the page",
+        help=f"write the look-back results to {FORECAST_LOOK_BACK_RESULTS.relative_to(PROJECT_ROOT)} for the page",
     )
     args = parser.parse_args()
     look_backs = [int(value) for value in args.look_backs.split(",")]
@@ -152,7 +152,7 @@ def main() -> None:
         for look_back in look_backs
     ]
     if args.save and means:
-        SAVED.parent.mkdir(parents=True, exist_ok=True)
+        FORECAST_LOOK_BACK_RESULTS.parent.mkdir(parents=True, exist_ok=True)
         result = {
             "command": "python benchmarks/forecast_quality.py " + " ".join(sys.argv[1:]),
             "seeds": args.seeds,
@@ -162,7 +162,7 @@ def main() -> None:
             "linear_over_floor": [mean["linear_over_floor"] for mean in means],
             "train_seconds": [mean["seconds"] for mean in means],
         }
-        SAVED.write_text(json.dumps(result, indent=2) + "\n")
+        FORECAST_LOOK_BACK_RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     if args.plain:
         report("plain script", [plain_run(seed) for seed in range(args.seeds)])
 

@@ -8,17 +8,25 @@ python -m core evaluate cifar10 --model assets/models/cifar10_basic.keras --data
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shlex
-import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from core import captcha, captcha_with_drawings, cifar, forecast, handwriting
+from core.assets import (
+    CAPTCHA_MODEL,
+    CIFAR10_MODELS,
+    FORECAST_MODEL,
+    ModelSummary,
+    load_model,
+    read_summary,
+    this_command,
+    training_machine,
+    write_summary,
+)
 from core.datasets import CIFAR10_CLASSES, load_captcha_files, load_cifar10, load_image_folder
 from core.training import History
 
@@ -48,18 +56,12 @@ def train_forecast(args: argparse.Namespace) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     # What the page quotes: how long the material's model takes to train here, and how good it is.
-    summary = {
-        "command": shlex.join(["python", "-m", "core", *sys.argv[1:]]),
-        "parameters": model.count_params(),
-        "epochs": history.epochs,
-        "train_seconds": round(seconds, 1),
-        "trained_on": training_machine(),
+    figures = {
         "test_rmse": round(result.model.rmse, 4),
         "persistence_rmse": round(result.persistence.rmse, 4),
         "noise_floor_rmse": round(result.noise_floor.rmse, 4),
-        "history": history.metrics,
     }
-    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
+    write_summary(args.out, trained_summary(model, history, seconds, figures))
     print(
         f"trained in {seconds:.1f}s; test RMSE={result.model.rmse:.4f} "
         f"persistence={result.persistence.rmse:.4f} noise floor={result.noise_floor.rmse:.4f}; saved {args.out}"
@@ -68,9 +70,7 @@ def train_forecast(args: argparse.Namespace) -> None:
 
 def evaluate_forecast(args: argparse.Namespace) -> None:
     """Score a saved forecaster on the test part of a series made with another noise seed, against the references."""
-    import keras
-
-    model = keras.models.load_model(args.model)
+    model = load_model(args.model)
     look_back = model.input_shape[1]
     series = forecast.make_series(forecast.SeriesConfig(length=args.length, noise=args.noise, seed=args.seed))
     windows = forecast.split_windows(series, look_back)
@@ -119,43 +119,23 @@ def train_cifar10(args: argparse.Namespace) -> None:
     # A fresh, unbuilt optimizer is saved without the training one's slots: half the file, and the app only predicts.
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     model.save(args.out)
-    summary = {
-        "variant": args.variant,
-        "command": f"python -m core train cifar10 --variant {args.variant} --epochs {args.epochs} --batch-size {args.batch_size} "
-        f"--validation-split {args.validation_split} --patience {args.patience}"
-        + (" --mixed-bfloat16" if args.mixed_bfloat16 else ""),
-        "parameters": model.count_params(),
-        "epochs": history.epochs,
-        "train_seconds": round(seconds, 1),
-        "trained_on": training_machine(),
-        **figures,
-        "history": history.metrics,
-    }
-    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
+    write_summary(args.out, trained_summary(model, history, seconds, figures))
     print(
         f"trained in {seconds:.0f}s; test accuracy={figures['test_accuracy']:.4f} on {len(data.y_test)} images; saved {args.out}"
     )
 
 
-def training_machine() -> str:
-    """Where this process trains, for a summary: the GPU Keras's backend sees, else the machine's CPU cores."""
-    import keras
-
-    backend = keras.backend.backend()
-    if backend == "jax":
-        import jax
-
-        device = jax.devices()[0]
-        if device.platform == "gpu":
-            return f"{device.device_kind} GPU, JAX backend"
-    elif backend == "tensorflow":
-        import tensorflow as tf
-
-        gpus = tf.config.list_physical_devices("GPU")
-        if gpus:
-            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "a")
-            return f"{name} GPU, tensorflow backend"
-    return f"{os.cpu_count()} CPU cores, {backend} backend"
+def trained_summary(model, history: History, seconds: float, figures: dict) -> ModelSummary:
+    """The summary a train command writes beside its model: this very command, its time, curves and figures."""
+    return ModelSummary(
+        command=this_command(),
+        parameters=model.count_params(),
+        epochs=history.epochs,
+        train_seconds=round(seconds, 1),
+        trained_on=training_machine(),
+        figures=figures,
+        history=history.metrics,
+    )
 
 
 def test_figures(averaged: np.ndarray, as_is: np.ndarray, labels: np.ndarray) -> dict:
@@ -168,9 +148,7 @@ def test_figures(averaged: np.ndarray, as_is: np.ndarray, labels: np.ndarray) ->
 
 
 def evaluate_cifar10(args: argparse.Namespace) -> None:
-    import keras
-
-    model = keras.models.load_model(args.model, compile=False)
+    model = load_model(args.model, compile=False)
     data = load_image_folder(args.data, CIFAR10_CLASSES)
     averaged, as_is = cifar.predict_with_and_without_mirror(model, data.images)
     figures = test_figures(averaged, as_is, data.labels)
@@ -182,27 +160,24 @@ def evaluate_cifar10(args: argparse.Namespace) -> None:
     # What the mirror averaging adds: the same images, one view each.
     print(f"without mirror averaging: {figures['test_accuracy_single_view']:.4f}")
     if args.update_summary:
-        update_summary(args.model.with_suffix(".json"), figures)
+        update_summary(args.model, figures)
         # The pages read these instead of classifying the test images on a server shared by a class.
         cifar.save_test_probabilities(cifar.test_probabilities_path(args.model), averaged, as_is, data.images)
     print(f"accuracy={figures['test_accuracy']:.4f} n={figures['test_images']}")
 
 
-def update_summary(summary_path: Path, figures: dict) -> None:
+def update_summary(model_path: Path, figures: dict) -> None:
     """Put freshly measured test figures into the summary `train cifar10` wrote, which the CIFAR page quotes."""
-    if not summary_path.exists():
+    summary = read_summary(model_path)
+    if summary is None:
         raise SystemExit(
-            f"{summary_path} not found: --update-summary updates what `python -m core train cifar10` wrote"
+            f"no summary beside {model_path}: --update-summary updates what `python -m core train cifar10` wrote"
         )
-    summary = json.loads(summary_path.read_text())
-    summary.update(figures)
-    summary_path.write_text(json.dumps(summary, indent=1) + "\n")
-    print(f"updated {summary_path}")
+    write_summary(model_path, replace(summary, figures={**summary.figures, **figures}))
+    print(f"updated the summary of {model_path}")
 
 
 def train_captcha(args: argparse.Namespace) -> None:
-    import keras
-
     files = load_captcha_files()
     data = captcha.load_split(
         files.paths, files.labels, validation_fraction=args.validation_split, seed=args.split_seed
@@ -213,7 +188,7 @@ def train_captcha(args: argparse.Namespace) -> None:
         flush=True,
     )
     if args.init:
-        model = keras.models.load_model(args.init, custom_objects={"ctc_loss": captcha.ctc_loss})
+        model = load_model(args.init)
         print(f"starting from the weights of {args.init}", flush=True)
     else:
         model = captcha.build_model(seed=args.seed)
@@ -243,33 +218,20 @@ def train_captcha(args: argparse.Namespace) -> None:
     exact, cer = reading_scores(model, data.x_valid, list(data.valid_labels))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
-    command = (
-        f"python -m core train captcha --epochs {args.epochs} --batch-size {args.batch_size} "
-        f"--validation-split {args.validation_split} --patience {args.patience}"
-    )
-    if args.drawings:
-        command += f" --drawings --steps-per-epoch {args.steps_per_epoch}"
-    if args.init:
-        command += f" --init {args.init}"
-    summary = {
-        "command": command + f" --out {args.out}",
-        "parameters": model.count_params(),
-        "epochs": history.epochs,
-        "train_seconds": round(seconds, 1),
+    figures = {
         "validation": f"{len(data.valid_labels)} captchas ({args.validation_split:.0%} of the folder, drawn by a seeded shuffle, seed {args.split_seed}), never trained on",
         "validation_labels": list(data.valid_labels),
         "exact_match": round(exact, 4),
         "cer": round(cer, 4),
-        "history": history.metrics,
     }
     report = f"validation captchas exact_match={exact:.4f} cer={cer:.4f}"
     if args.drawings:
         # Fresh drawings from a seed the training never used.
         drawn_x, _, drawn_texts = handwriting.synthetic_batch(500, np.random.default_rng((args.seed, 20_000)))
         drawn_exact, drawn_cer = reading_scores(model, drawn_x, drawn_texts)
-        summary["synthetic_drawings"] = {"n": 500, "exact_match": round(drawn_exact, 4), "cer": round(drawn_cer, 4)}
+        figures["synthetic_drawings"] = {"n": 500, "exact_match": round(drawn_exact, 4), "cer": round(drawn_cer, 4)}
         report += f"; fresh synthetic drawings exact_match={drawn_exact:.4f} cer={drawn_cer:.4f}"
-    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=1) + "\n")
+    write_summary(args.out, trained_summary(model, history, seconds, figures))
     print(f"trained in {seconds:.0f}s; {report}; saved {args.out}")
 
 
@@ -281,9 +243,7 @@ def reading_scores(model, images: np.ndarray, texts: list[str]) -> tuple[float, 
 
 
 def evaluate_captcha(args: argparse.Namespace) -> None:
-    import keras
-
-    model = keras.models.load_model(args.model, custom_objects={"ctc_loss": captcha.ctc_loss})
+    model = load_model(args.model)
     files = load_captcha_files(args.data)
     data = captcha.load_split(files.paths, files.labels, validation_fraction=0.0)
     for note in data.skipped:
@@ -300,7 +260,7 @@ def main() -> None:
     targets = train.add_subparsers(dest="target", required=True)
 
     forecaster = targets.add_parser("forecast", help="LSTM forecaster of the synthetic series (material's settings)")
-    forecaster.add_argument("--out", type=Path, default=Path("assets/models/forecast_lstm.keras"))
+    forecaster.add_argument("--out", type=Path, default=FORECAST_MODEL)
     forecaster.add_argument("--seed", type=int, default=0, help="seed of the series' noise and of the weights")
     forecaster.add_argument("--look-back", type=int, default=forecast.MATERIAL_LOOK_BACK)
     forecaster.add_argument("--units", type=int, default=forecast.MATERIAL_UNITS)
@@ -310,7 +270,7 @@ def main() -> None:
 
     cifar10 = targets.add_parser("cifar10", help="CIFAR-10 CNN, basic (the slides') or improved")
     cifar10.add_argument("--variant", choices=("basic", "improved"), default="basic")
-    cifar10.add_argument("--out", type=Path, help="default: assets/models/cifar10_<variant>.keras")
+    cifar10.add_argument("--out", type=Path, help="default: the shipped model of that variant, in assets/models/")
     cifar10.add_argument("--epochs", type=int, default=15)
     cifar10.add_argument("--batch-size", type=int, default=32)
     cifar10.add_argument("--validation-split", type=float, default=0.1)
@@ -324,7 +284,7 @@ def main() -> None:
     cifar10.set_defaults(run=train_cifar10)
 
     ocr = targets.add_parser("captcha", help="CNN + BiLSTM + CTC captcha reader")
-    ocr.add_argument("--out", type=Path, default=Path("assets/models/captcha_ocr.keras"))
+    ocr.add_argument("--out", type=Path, default=CAPTCHA_MODEL)
     ocr.add_argument("--epochs", type=int, default=100)
     ocr.add_argument("--batch-size", type=int, default=16)
     ocr.add_argument("--patience", type=int, default=10, help="early stopping on the validation loss")
@@ -360,7 +320,7 @@ def main() -> None:
 
     args = parser.parse_args()
     if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:
-        args.out = Path(f"assets/models/cifar10_{args.variant}.keras")
+        args.out = CIFAR10_MODELS[args.variant]
     args.run(args)
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core.assets import CARDS, SAMPLES
 from core.conv import ConvSpec, conv_geometry, convolve_by_hand, random_layer
 
-CARDS_DIR = Path(__file__).resolve().parent.parent / "assets" / "cards"
 CARD_SIZE = (480, 270)
 
 
@@ -80,7 +78,7 @@ def forecasting_card() -> Image.Image:
 
 def cifar10_card() -> Image.Image:
     """The ten shipped CIFAR-10 samples, one per class, in two rows."""
-    samples = sorted((CARDS_DIR.parent / "samples" / "cifar10").glob("*.png"))
+    samples = sorted((SAMPLES / "cifar10").glob("*.png"))
     image = Image.new("RGB", CARD_SIZE, "white")
     for index, path in enumerate(samples[:10]):
         row, column = divmod(index, 5)
@@ -95,7 +93,7 @@ def captcha_card() -> Image.Image:
     """A shipped captcha, enlarged, over the 50 per-step guesses CTC collapses into its text."""
     image = Image.new("RGB", CARD_SIZE, "white")
     draw = ImageDraw.Draw(image)
-    with Image.open(CARDS_DIR.parent / "samples" / "captcha" / "226md.png") as sample:
+    with Image.open(SAMPLES / "captcha" / "226md.png") as sample:
         image.paste(sample.convert("RGB").resize((400, 100)), (40, 30))
     path = "··22···2··6···m··d····"  # the shape of a best path: blanks, repeats, characters
     for index, symbol in enumerate(path):
@@ -108,7 +106,7 @@ def captcha_card() -> Image.Image:
     return image
 
 
-CARDS = {
+CARD_DRAWERS = {
     "convolution": convolution_card,
     "cifar10": cifar10_card,
     "lstm": lstm_card,
@@ -118,10 +116,10 @@ CARDS = {
 
 
 def main() -> None:
-    CARDS_DIR.mkdir(parents=True, exist_ok=True)
-    for name, draw_card in CARDS.items():
-        draw_card().save(CARDS_DIR / f"{name}.png", optimize=True)
-        print(CARDS_DIR / f"{name}.png")
+    CARDS.mkdir(parents=True, exist_ok=True)
+    for name, draw_card in CARD_DRAWERS.items():
+        draw_card().save(CARDS / f"{name}.png", optimize=True)
+        print(CARDS / f"{name}.png")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from PIL import Image
 
 from core import cifar, cifar_inspect
+from core.assets import CIFAR10_MODELS, ModelSummary, read_summary, write_summary
 from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_image_folder
 from core.training import TrainingQueue
 
@@ -173,7 +173,9 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
     model = cifar.build_model(cifar.CifarConfig.basic())
     model_path = tmp_path / "model.keras"
     model.save(model_path)
-    model_path.with_suffix(".json").write_text('{"variant": "basic", "test_accuracy": 0.5}')
+    write_summary(
+        model_path, ModelSummary("python -m core train cifar10", 553_514, 1, 1.0, "here", {"test_accuracy": 0.5})
+    )
     for index, name in enumerate(CIFAR10_CLASSES[:4]):
         (tmp_path / "data" / name).mkdir(parents=True)
         Image.fromarray(tiny_data[0][index]).save(tmp_path / "data" / name / "0.png")
@@ -200,9 +202,9 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
     *_, single_view_line, updated_line, last_line = result.stdout.strip().splitlines()
     assert single_view_line.startswith("without mirror averaging: ") and updated_line.startswith("updated ")
     assert last_line.startswith("accuracy=") and last_line.endswith(" n=8")
-    summary = json.loads(model_path.with_suffix(".json").read_text())
-    assert summary["variant"] == "basic" and summary["test_images"] == 8
-    assert f"accuracy={summary['test_accuracy']:.4f}" in last_line
+    summary = read_summary(model_path)
+    assert summary.command == "python -m core train cifar10" and summary.figures["test_images"] == 8
+    assert f"accuracy={summary.figures['test_accuracy']:.4f}" in last_line
     images = load_image_folder(tmp_path / "data", CIFAR10_CLASSES).images
     stored = cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), images)
     assert stored is not None and stored[0].shape == (8, 10)
@@ -217,14 +219,14 @@ def test_shipped_model_reaches_its_target_on_the_real_test_split(cifar10_dir, va
     import core.__main__ as cli  # a module attribute: `test_figures` imported by name would be collected as a test
     from core.datasets import load_image_folder
 
-    model_path = PROJECT_ROOT / "assets" / "models" / f"cifar10_{variant}.keras"
-    summary = json.loads(model_path.with_suffix(".json").read_text())
+    model_path = CIFAR10_MODELS[variant]
+    summary = read_summary(model_path)
     test = load_image_folder(cifar10_dir / "test", CIFAR10_CLASSES)
     model = keras.models.load_model(model_path, compile=False)
     averaged, as_is = cifar.predict_with_and_without_mirror(model, test.images)
     figures = cli.test_figures(averaged, as_is, test.labels)
     assert figures["test_accuracy"] >= target
-    assert figures == pytest.approx({name: summary[name] for name in figures}, abs=2e-4)
+    assert figures == pytest.approx({name: summary.figures[name] for name in figures}, abs=2e-4)
     assert figures["test_images"] == 5000
     # The probabilities shipped for the Inspect tab are this model's on these images.
     shipped = cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), test.images)
@@ -267,7 +269,7 @@ def test_float32_copy_of_a_mixed_precision_model_predicts_the_same(tiny_data):
 
 def test_a_summary_says_where_the_model_was_trained():
     """Test that `train cifar10` records the machine (the page shows it beside the training time): here, CPU cores on TensorFlow."""
-    from core.__main__ import training_machine
+    from core.assets import training_machine
 
     assert training_machine() == f"{os.cpu_count()} CPU cores, tensorflow backend"
 

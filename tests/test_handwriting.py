@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core import captcha, handwriting
+from core.assets import read_summary
 from core.captcha_with_drawings import CaptchaAndDrawingBatches
 from devtools.canvas_drawing import MOUSE_GLYPHS, mouse_strokes
 
@@ -102,6 +102,6 @@ def test_train_command_with_drawings(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "fresh synthetic drawings exact_match=" in result.stdout
-    summary = json.loads(out.with_suffix(".json").read_text())
-    assert summary["epochs"] == 1 and summary["synthetic_drawings"]["n"] == 500
-    assert "--drawings" in summary["command"]
+    summary = read_summary(out)
+    assert summary.epochs == 1 and summary.figures["synthetic_drawings"]["n"] == 500
+    assert "--drawings" in summary.command and summary.command.endswith(f"--out {out}")

@@ -1,8 +1,6 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
-import json
 import uuid
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -10,7 +8,7 @@ import streamlit as st
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import keep_widget_values, page_tabs
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import cifar, cifar_inspect
+from core import assets, cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
@@ -18,9 +16,8 @@ from core.summary import layer_table
 from core.training import History
 from core.training_plots import curves_figure
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-MODELS = {"basic": ASSETS / "models" / "cifar10_basic.keras", "improved": ASSETS / "models" / "cifar10_improved.keras"}
-SAMPLES = ASSETS / "samples" / "cifar10"
+MODELS = assets.CIFAR10_MODELS
+SAMPLES = assets.SAMPLES / "cifar10"
 MIRROR_NOTE = (
     "Every prediction of a pretrained model here averages the probabilities for the picture and for its mirror "
     "image (test-time augmentation): a mirrored cat is still a cat, and the two guesses' mistakes partly cancel."
@@ -49,11 +46,9 @@ def cifar_data() -> Cifar10 | DatasetUnavailable:
 @st.cache_resource(show_spinner="Loading a pretrained model…")
 def pretrained_model(variant: str):
     """A shipped model, loaded once per server; None if it has not been trained yet."""
-    import keras
-
     if not MODELS[variant].exists():
         return None
-    model = keras.models.load_model(MODELS[variant], compile=False)  # only predicts: no loss, no optimizer
+    model = assets.load_model(MODELS[variant], compile=False)  # only predicts: no loss, no optimizer
     model(np.zeros((1, 32, 32, 3), dtype=np.float32), training=False)  # build once, before sessions share it
     return model
 
@@ -68,9 +63,8 @@ def pretrained_test_probabilities(variant: str) -> np.ndarray:
     return cifar.predict_probabilities(pretrained_model(variant), data.x_test)
 
 
-def pretrained_summary(variant: str) -> dict | None:
-    path = MODELS[variant].with_suffix(".json")
-    return json.loads(path.read_text()) if path.exists() else None
+def pretrained_summary(variant: str) -> assets.ModelSummary | None:
+    return assets.read_summary(MODELS[variant])
 
 
 def available_models() -> dict[str, object]:
@@ -128,7 +122,7 @@ def class_count_charts() -> tuple:
 @st.cache_resource(show_spinner=False)
 def comparison_chart(variants: tuple[str, ...]):
     return curves_figure(
-        {variant: pretrained_summary(variant)["history"] for variant in variants},
+        {variant: pretrained_summary(variant).history for variant in variants},
         metrics=("accuracy",),
         by_fraction=True,
     )
@@ -380,20 +374,20 @@ def show_comparison() -> None:
     table = [
         {
             "model": variant,
-            "parameters": f"{summary['parameters']:,}",
-            "epochs": summary["epochs"],
-            "test accuracy": f"{summary['test_accuracy']:.1%}",
-            "from one view (no mirror)": f"{summary['test_accuracy_single_view']:.1%}",
-            "test images": f"{summary['test_images']:,}",
-            "training time": f"{summary['train_seconds'] / 60:.1f} min",
-            "trained on": summary["trained_on"],
+            "parameters": f"{summary.parameters:,}",
+            "epochs": summary.epochs,
+            "test accuracy": f"{summary.figures['test_accuracy']:.1%}",
+            "from one view (no mirror)": f"{summary.figures['test_accuracy_single_view']:.1%}",
+            "test images": f"{summary.figures['test_images']:,}",
+            "training time": f"{summary.train_seconds / 60:.1f} min",
+            "trained on": summary.trained_on,
         }
         for variant, summary in present.items()
     ]
     st.dataframe(table, hide_index=True)
     with st.expander("How they were made (for the teacher)"):
         for variant, summary in present.items():
-            st.code(f"# {variant}\n{summary['command']}", language="bash")
+            st.code(f"# {variant}\n{summary.command}", language="bash")
         missing = [variant for variant in MODELS if variant not in present]
         if missing:
             st.markdown(f"Not trained yet: {', '.join(missing)}.")
@@ -616,7 +610,11 @@ def show_try_it() -> None:
 
 
 st.title("CIFAR-10: a CNN that recognises pictures")
-scores = [f"{variant} {summary['test_accuracy']:.1%}" for variant in MODELS if (summary := pretrained_summary(variant))]
+scores = [
+    f"{variant} {summary.figures['test_accuracy']:.1%}"
+    for variant in MODELS
+    if (summary := pretrained_summary(variant))
+]
 st.markdown(
     "Ten classes of tiny 32 × 32 photos. The slides' basic CNN reaches about 70 % test accuracy; with batch "
     "normalisation, dropout and data augmentation an improved one gets much further"

@@ -12,20 +12,18 @@ from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import captcha, handwriting
+from core import assets, captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
 from core.training import History, scaled_seconds
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
-    "pretrained: captchas + drawings": ASSETS / "models" / "captcha_ocr_drawings.keras",
-    "pretrained: captchas only": ASSETS / "models" / "captcha_ocr.keras",
+    "pretrained: captchas + drawings": assets.CAPTCHA_DRAWINGS_MODEL,
+    "pretrained: captchas only": assets.CAPTCHA_MODEL,
 }
-DRAWN_TEXT_RESULTS = ASSETS / "benchmarks" / "drawn_text.json"
-SAMPLES = ASSETS / "samples" / "captcha"  # used when the data set cannot be had
+SAMPLES = assets.SAMPLES / "captcha"  # used when the data set cannot be had
 # The captchas' 200 × 50 proportions at a size that fits a split screen's column (about 470 pixels
 # at an 800-pixel-wide window), so the canvas and its toolbar stay in sight. The reader sees 200 × 50.
 CANVAS_WIDTH, CANVAS_HEIGHT = 440, 110
@@ -56,11 +54,9 @@ def captcha_split() -> captcha.CaptchaData:
 
 @st.cache_resource(show_spinner="Loading a pretrained captcha reader…")
 def pretrained_model(path: Path):
-    import keras
-
     if not path.exists():
         return None
-    model = keras.models.load_model(path, custom_objects={"ctc_loss": captcha.ctc_loss})
+    model = assets.load_model(path)
     # Build the compiled predict step once, before sessions share the model.
     captcha.predict_probabilities(model, np.zeros((1, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32))
     return model
@@ -145,11 +141,10 @@ def training_summary(history: History) -> str:
 
 def expected_minutes(epochs: int) -> str | None:
     """About how long `epochs` epochs take here, from the shipped reader's own training time."""
-    path = PRETRAINED["pretrained: captchas only"].with_suffix(".json")
-    if not path.exists():
+    summary = assets.read_summary(PRETRAINED["pretrained: captchas only"])
+    if summary is None:
         return None
-    summary = json.loads(path.read_text())
-    minutes = scaled_seconds(summary["train_seconds"], summary["epochs"], epochs) / 60
+    minutes = scaled_seconds(summary.train_seconds, summary.epochs, epochs) / 60
     return f"about {minutes:.0f} min for {epochs} epochs on this server when nobody else trains"
 
 
@@ -170,27 +165,24 @@ def show_training() -> None:
     if job:
         st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")
         show_job(job, "captcha_training", training_summary)
-    for label, path in PRETRAINED.items():
-        if path.with_suffix(".json").exists():
-            st.markdown(
-                f"**{label.capitalize()}**: {pretrained_figures(json.loads(path.with_suffix('.json').read_text()))}"
-            )
+    summaries = {label: summary for label, path in PRETRAINED.items() if (summary := assets.read_summary(path))}
+    for label, summary in summaries.items():
+        st.markdown(f"**{label.capitalize()}**: {pretrained_figures(summary)}")
     with st.expander("How the pretrained readers were made (for the teacher)"):
-        for label, path in PRETRAINED.items():
-            if path.with_suffix(".json").exists():
-                st.markdown(f"*{label}*")
-                st.code(json.loads(path.with_suffix(".json").read_text())["command"], language="bash")
+        for label, summary in summaries.items():
+            st.markdown(f"*{label}*")
+            st.code(summary.command, language="bash")
 
 
-def pretrained_figures(summary: dict) -> str:
+def pretrained_figures(summary: assets.ModelSummary) -> str:
     """A pretrained reader's scores and how it was made, in one sentence."""
-    text = f"exact match {summary['exact_match']:.1%}, character error rate {summary['cer']:.2%} on {summary['validation']}"
-    if "synthetic_drawings" in summary:
-        drawn = summary["synthetic_drawings"]
+    figures = summary.figures
+    text = f"exact match {figures['exact_match']:.1%}, character error rate {figures['cer']:.2%} on {figures['validation']}"
+    if "synthetic_drawings" in figures:
+        drawn = figures["synthetic_drawings"]
         text += f"; {drawn['exact_match']:.1%} exact on {drawn['n']} fresh synthetic drawings"
     return (
-        text
-        + f"; trained for {summary['epochs']} epochs in {summary['train_seconds'] / 60:.0f} min on this kind of server."
+        text + f"; trained for {summary.epochs} epochs in {summary.train_seconds / 60:.0f} min on {summary.trained_on}."
     )
 
 
@@ -238,8 +230,8 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
         with Image.open(path) as image:
             background = image.convert("RGB").resize((CANVAS_WIDTH, CANVAS_HEIGHT))
     st.caption("Draw with the mouse (or a finger). Use the canvas's bin icon to start again.")
-    if source == "draw" and DRAWN_TEXT_RESULTS.exists():
-        st.caption(drawn_text_figures(json.loads(DRAWN_TEXT_RESULTS.read_text())))
+    if source == "draw" and assets.DRAWN_TEXT_RESULTS.exists():
+        st.caption(drawn_text_figures(json.loads(assets.DRAWN_TEXT_RESULTS.read_text())))
     result = st_canvas(
         stroke_width=pen,
         stroke_color="#000000",

@@ -2,14 +2,13 @@
 
 import json
 from dataclasses import fields
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import forecast
+from core import assets, forecast
 from core.forecast_plots import (
     coefficients_figure,
     horizon_figure,
@@ -20,9 +19,7 @@ from core.forecast_plots import (
 )
 from core.training import scaled_seconds
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
-PRETRAINED = ASSETS / "models" / "forecast_lstm.keras"
-LOOK_BACK_RESULTS = ASSETS / "benchmarks" / "forecast_look_back.json"
+PRETRAINED = assets.FORECAST_MODEL
 
 
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
@@ -42,19 +39,12 @@ SETTING_NAMES = {
 @st.cache_resource(show_spinner="Loading the pretrained forecaster…")
 def pretrained_model():
     """The shipped model (material's settings), loaded once per server and shared by every session."""
-    import keras
-
-    model = keras.models.load_model(PRETRAINED)
+    model = assets.load_model(PRETRAINED)
     x = np.zeros((1, MATERIAL.look_back, 1), dtype=np.float32)
     # Build it, and its compiled predict step, once, before sessions share it.
     model(x, training=False)
     model.predict_on_batch(x)
     return model
-
-
-def pretrained_summary() -> dict | None:
-    path = PRETRAINED.with_suffix(".json")
-    return json.loads(path.read_text()) if path.exists() else None
 
 
 @st.cache_resource(max_entries=4, show_spinner="Forecasting the test part…")
@@ -271,10 +261,10 @@ def show_linear_reference(results: forecast.Results, look_back: int, parameters:
 
 def show_look_back_gap(marked: tuple[int, float] | None) -> None:
     st.subheader("A longer look-back closes the gap")
-    if not LOOK_BACK_RESULTS.exists():
+    if not assets.FORECAST_LOOK_BACK_RESULTS.exists():
         st.info("This chart appears once the look-back benchmark has been run.")
         return
-    data = json.loads(LOOK_BACK_RESULTS.read_text())
+    data = json.loads(assets.FORECAST_LOOK_BACK_RESULTS.read_text())
     st.plotly_chart(
         look_back_figure(
             data["look_backs"],
@@ -292,10 +282,10 @@ def show_look_back_gap(marked: tuple[int, float] | None) -> None:
 
 def expected_training(epochs: int) -> str:
     """About how long training takes here, from the shipped model's own training time."""
-    summary = pretrained_summary()
+    summary = assets.read_summary(PRETRAINED)
     if summary is None:
         return ""
-    seconds = scaled_seconds(summary["train_seconds"], summary["epochs"], epochs)
+    seconds = scaled_seconds(summary.train_seconds, summary.epochs, epochs)
     return (
         f" Training takes about {seconds:.0f} s for {epochs} epochs on this server when nobody else trains "
         f"(measured with the material's LSTM({forecast.MATERIAL_UNITS}); fewer units train faster)."

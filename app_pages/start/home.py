@@ -1,11 +1,10 @@
 """Home: what the app teaches, in which order, and a card for each page."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
-CARDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "cards"
+from core import assets
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ st.markdown(
 columns = st.columns(3)
 for index, card in enumerate(CARDS):
     with columns[index % 3].container(border=True):
-        st.image(str(CARDS_DIR / card.picture))
+        st.image(str(assets.CARDS / card.picture))
         st.page_link(card.page, label=card.title)
         st.markdown(card.teaches)
         st.caption(card.runs)

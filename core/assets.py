@@ -1,0 +1,94 @@
+"""The files the project ships: where the pretrained models are, how they load, and the summary beside each.
+
+Every `python -m core train …` command writes its model and a `ModelSummary` (`<model>.json`:
+the exact command, its time, its curves and its figures); the pages read the same structure
+back with `read_summary`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+MODELS = ASSETS / "models"
+BENCHMARKS = ASSETS / "benchmarks"
+SAMPLES = ASSETS / "samples"
+CARDS = ASSETS / "cards"
+
+CIFAR10_MODELS = {"basic": MODELS / "cifar10_basic.keras", "improved": MODELS / "cifar10_improved.keras"}
+CAPTCHA_MODEL = MODELS / "captcha_ocr.keras"
+CAPTCHA_DRAWINGS_MODEL = MODELS / "captcha_ocr_drawings.keras"
+FORECAST_MODEL = MODELS / "forecast_lstm.keras"
+FORECAST_LONG_MEMORY_MODEL = MODELS / "forecast_long_memory.keras"
+
+# What benchmarks measured, for the pages to draw.
+FORECAST_LOOK_BACK_RESULTS = BENCHMARKS / "forecast_look_back.json"
+DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """What a training command records beside its model, and what the pages quote."""
+
+    command: str  # the command that trained it, as typed
+    parameters: int
+    epochs: int
+    train_seconds: float
+    trained_on: str  # the machine, e.g. "2 CPU cores, tensorflow backend"
+    figures: dict[str, Any] = field(default_factory=dict)  # how good it is, in this model's own terms
+    history: dict[str, list[float]] = field(default_factory=dict)  # each metric, epoch by epoch
+
+
+def summary_path(model_path: Path) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+def write_summary(model_path: Path, summary: ModelSummary) -> None:
+    summary_path(model_path).write_text(json.dumps(asdict(summary), indent=1) + "\n")
+
+
+def read_summary(model_path: Path) -> ModelSummary | None:
+    """The summary written beside `model_path`, or None when there is none."""
+    path = summary_path(model_path)
+    return ModelSummary(**json.loads(path.read_text())) if path.exists() else None
+
+
+def this_command() -> str:
+    """The command this process was started with, as `python -m core …` (for a summary)."""
+    return shlex.join(["python", "-m", "core", *sys.argv[1:]])
+
+
+def training_machine() -> str:
+    """Where this process trains: the GPU Keras's backend sees, else the machine's CPU cores."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        if device.platform == "gpu":
+            return f"{device.device_kind} GPU, JAX backend"
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "a")
+            return f"{name} GPU, tensorflow backend"
+    return f"{os.cpu_count()} CPU cores, {backend} backend"
+
+
+def load_model(path: Path, compile: bool = True):
+    """A saved model of this project: the captcha readers need their CTC loss to load compiled."""
+    import keras
+
+    from core.captcha import ctc_loss
+
+    return keras.models.load_model(path, custom_objects={"ctc_loss": ctc_loss}, compile=compile)
