@@ -19,6 +19,7 @@ from core import captcha, captcha_with_drawings, cifar, forecast, handwriting
 from core.assets import (
     CAPTCHA_MODEL,
     CIFAR10_MODELS,
+    FORECAST_LONG_MEMORY_MODEL,
     FORECAST_MODEL,
     ModelSummary,
     load_model,
@@ -44,27 +45,34 @@ def epoch_printer(epochs: int) -> Callable[[History], None]:
 def train_forecast(args: argparse.Namespace) -> None:
     config = forecast.SeriesConfig(seed=args.seed)
     series = forecast.make_series(config)
-    windows = forecast.split_windows(series, args.look_back)
-    model = forecast.build_forecaster(args.look_back, units=args.units, seed=args.seed)
+    if args.long_memory:
+        settings = forecast.ModelSettings(config, forecast.LONG_LOOK_BACK, args.units or forecast.LONG_UNITS, 0, True)
+        epochs, batch_size = args.epochs or forecast.LONG_EPOCHS, args.batch_size or forecast.LONG_BATCH_SIZE
+    else:
+        settings = forecast.ModelSettings(config, args.look_back, args.units or forecast.MATERIAL_UNITS, 0)
+        epochs, batch_size = args.epochs or forecast.MATERIAL_EPOCHS, args.batch_size or forecast.MATERIAL_BATCH_SIZE
+    out = args.out or (FORECAST_LONG_MEMORY_MODEL if args.long_memory else FORECAST_MODEL)
+    windows = forecast.split_windows(series, settings.look_back)
+    model = forecast.new_forecaster(settings, windows)
 
     start = time.perf_counter()
     history = forecast.train_forecaster(
-        model, windows, epochs=args.epochs, batch_size=args.batch_size, on_epoch=epoch_printer(args.epochs)
+        model, windows, epochs=epochs, batch_size=batch_size, on_epoch=epoch_printer(epochs)
     )
     seconds = time.perf_counter() - start
     result = forecast.evaluate(model, series, windows)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
     # What the page quotes: how long the material's model takes to train here, and how good it is.
     figures = {
         "test_rmse": round(result.model.rmse, 4),
         "persistence_rmse": round(result.persistence.rmse, 4),
         "noise_floor_rmse": round(result.noise_floor.rmse, 4),
     }
-    write_summary(args.out, trained_summary(model, history, seconds, figures))
+    write_summary(out, trained_summary(model, history, seconds, figures))
     print(
         f"trained in {seconds:.1f}s; test RMSE={result.model.rmse:.4f} "
-        f"persistence={result.persistence.rmse:.4f} noise floor={result.noise_floor.rmse:.4f}; saved {args.out}"
+        f"persistence={result.persistence.rmse:.4f} noise floor={result.noise_floor.rmse:.4f}; saved {out}"
     )
 
 
@@ -75,10 +83,10 @@ def evaluate_forecast(args: argparse.Namespace) -> None:
     series = forecast.make_series(forecast.SeriesConfig(length=args.length, noise=args.noise, seed=args.seed))
     windows = forecast.split_windows(series, look_back)
     evaluation = forecast.evaluate(model, series, windows)
-    linear = forecast.fit_linear(windows)
-    linear_rmse = forecast.score(
-        series.noisy[windows.test_index], series.denormalise(linear.predict(windows.x_test))
-    ).rmse
+    # The linear reference sees what the model sees: the window, or the long-memory model's 26 inputs.
+    linear = forecast.fit_linear(windows, model)
+    linear_forecast = series.denormalise(linear.predict(forecast.model_inputs(model, windows.x_test)))
+    linear_rmse = forecast.score(series.noisy[windows.test_index], linear_forecast).rmse
     floor = evaluation.noise_floor.rmse
     print(f"look_back={look_back} test points={len(windows.y_test)} noise floor RMSE={floor:.4f}")
     print(
@@ -260,12 +268,23 @@ def main() -> None:
     targets = train.add_subparsers(dest="target", required=True)
 
     forecaster = targets.add_parser("forecast", help="LSTM forecaster of the synthetic series (material's settings)")
-    forecaster.add_argument("--out", type=Path, default=FORECAST_MODEL)
+    forecaster.add_argument("--out", type=Path, help="default: the shipped model of that kind, in assets/models/")
     forecaster.add_argument("--seed", type=int, default=0, help="seed of the series' noise and of the weights")
-    forecaster.add_argument("--look-back", type=int, default=forecast.MATERIAL_LOOK_BACK)
-    forecaster.add_argument("--units", type=int, default=forecast.MATERIAL_UNITS)
-    forecaster.add_argument("--epochs", type=int, default=forecast.MATERIAL_EPOCHS)
-    forecaster.add_argument("--batch-size", type=int, default=forecast.MATERIAL_BATCH_SIZE)
+    forecaster.add_argument(
+        "--long-memory", action="store_true", help="the long-memory forecaster (10 values + 16 block averages)"
+    )
+    forecaster.add_argument(
+        "--look-back", type=int, default=forecast.MATERIAL_LOOK_BACK, help="the material's model only"
+    )
+    forecaster.add_argument(
+        "--units", type=int, help=f"default {forecast.MATERIAL_UNITS}, long memory {forecast.LONG_UNITS}"
+    )
+    forecaster.add_argument(
+        "--epochs", type=int, help=f"default {forecast.MATERIAL_EPOCHS}, long memory {forecast.LONG_EPOCHS}"
+    )
+    forecaster.add_argument(
+        "--batch-size", type=int, help=f"default {forecast.MATERIAL_BATCH_SIZE}, long memory {forecast.LONG_BATCH_SIZE}"
+    )
     forecaster.set_defaults(run=train_forecast)
 
     cifar10 = targets.add_parser("cifar10", help="CIFAR-10 CNN, basic (the slides') or improved")

@@ -29,6 +29,7 @@ FORECAST_LONG_MEMORY_MODEL = MODELS / "forecast_long_memory.keras"
 
 # What benchmarks measured, for the pages to draw.
 FORECAST_LOOK_BACK_RESULTS = BENCHMARKS / "forecast_look_back.json"
+FORECAST_LONG_MEMORY_RESULTS = BENCHMARKS / "forecast_long_memory.json"
 DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
 
 

@@ -25,6 +25,17 @@ MATERIAL_UNITS = 100
 MATERIAL_EPOCHS = 50
 MATERIAL_BATCH_SIZE = 20
 
+# The long-memory forecaster sees the material's 10 most recent values and, before them, 160 older
+# values averaged in 16 blocks of 10: a memory 17 times longer for 16 more inputs, and an average
+# of 10 noisy values carries a tenth of their noise variance.
+LONG_RECENT = 10
+LONG_BLOCKS = 16
+LONG_BLOCK = 10
+LONG_LOOK_BACK = LONG_RECENT + LONG_BLOCKS * LONG_BLOCK  # 170 values of the series reach the model
+LONG_UNITS = 32
+LONG_EPOCHS = 60
+LONG_BATCH_SIZE = 32
+
 
 @dataclass(frozen=True)
 class SeriesConfig:
@@ -73,6 +84,7 @@ class ModelSettings:
     look_back: int
     units: int
     second_layer_units: int  # 0 for a single LSTM layer
+    long_memory: bool = False  # the long-memory forecaster (look_back is then LONG_LOOK_BACK)
 
 
 def material_window_count(length: int, look_back: int) -> int:
@@ -156,6 +168,68 @@ def build_forecaster(look_back: int, units: int = MATERIAL_UNITS, second_layer_u
     return model
 
 
+def long_memory_param_count(units: int = LONG_UNITS) -> int:
+    """Parameters of `build_long_memory_forecaster`: the LSTM, its Dense(1) correction, the linear part.
+
+    Example:
+        >>> long_memory_param_count(32)
+        4412
+    """
+    steps = LONG_BLOCKS + LONG_RECENT
+    return 4 * (units * (units + 1) + units) + units + 1 + steps + 1
+
+
+def build_long_memory_forecaster(units: int = LONG_UNITS, seed: int = 0):
+    """LSTM over 16 block averages then the 10 latest values, plus a linear part over the same 26 inputs.
+
+    The model takes the raw window of LONG_LOOK_BACK values, like the material's takes 10, and
+    does the averaging itself, so a saved model needs nothing else to forecast. The forecast is
+    the linear part (an autoregressive model over the 26 inputs, fitted by least squares before
+    training: `start_from_least_squares`) plus the LSTM's correction, which starts at zero. That
+    is LSTNet's "highway" (Lai et al., 2018): a network's output does not follow the scale of
+    its inputs, a linear part does, and this series' swings grow beyond anything in training.
+    """
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(seed)
+    window = keras.Input(shape=(LONG_LOOK_BACK, 1), name="window")
+    older = layers.Cropping1D((0, LONG_RECENT), name="older_values")(window)
+    averages = layers.AveragePooling1D(LONG_BLOCK, name="block_averages")(older)
+    recent = layers.Cropping1D((LONG_BLOCKS * LONG_BLOCK, 0), name="recent_values")(window)
+    seen = layers.Concatenate(axis=1, name="what_it_sees")([averages, recent])
+    correction = layers.Dense(1, kernel_initializer="zeros", name="lstm_correction")(layers.LSTM(units)(seen))
+    linear = layers.Dense(1, name="linear_part")(layers.Flatten()(seen))
+    model = keras.Model(window, layers.Add(name="forecast")([linear, correction]), name="long_memory_forecaster")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-3), loss="mse")
+    return model
+
+
+def long_memory_inputs(model, x: np.ndarray) -> np.ndarray:
+    """What the long-memory model sees of windows x: (n, 26) block averages then recent values."""
+    import keras
+
+    seen = keras.Model(model.inputs, model.get_layer("what_it_sees").output)
+    return np.asarray(seen.predict_on_batch(x))[..., 0]
+
+
+def start_from_least_squares(model, windows: Windows) -> None:
+    """Set the long-memory model's linear part to the least-squares fit on the training windows."""
+    linear = fit_linear(windows, model)
+    model.get_layer("linear_part").set_weights(
+        [linear.coefficients[:, np.newaxis].astype(np.float32), np.array([linear.intercept], dtype=np.float32)]
+    )
+
+
+def new_forecaster(settings: ModelSettings, windows: Windows):
+    """The untrained model for `settings`, ready for `train_forecaster` (seeded with the series' seed)."""
+    if settings.long_memory:
+        model = build_long_memory_forecaster(settings.units, seed=settings.series.seed)
+        start_from_least_squares(model, windows)
+        return model
+    return build_forecaster(settings.look_back, settings.units, settings.second_layer_units, seed=settings.series.seed)
+
+
 def train_forecaster(
     model,
     windows: Windows,
@@ -227,27 +301,41 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class LinearPredictor:
-    """The least-squares linear forecast from a window: an autoregressive (AR) model of order look_back."""
+    """The least-squares linear forecast from a model's inputs: for a plain window, an autoregressive (AR) model."""
 
-    coefficients: np.ndarray  # (look_back,) the weight of each value of the window, oldest first
+    coefficients: np.ndarray  # (inputs,) the weight of each input, oldest first
     intercept: float
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """Normalised one-step forecasts for windows x (n, look_back, 1)."""
-        return x[..., 0] @ self.coefficients + self.intercept
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
+        """Normalised one-step forecasts from inputs (n, inputs) or windows (n, look_back, 1)."""
+        return inputs.reshape(len(inputs), -1) @ self.coefficients + self.intercept
 
 
-def fit_linear(windows: Windows) -> LinearPredictor:
-    """The linear predictor with the least squared error on the training windows (`numpy.linalg.lstsq`).
+def least_squares(inputs: np.ndarray, targets: np.ndarray) -> LinearPredictor:
+    """The linear predictor with the least squared error on (inputs, targets) (`numpy.linalg.lstsq`)."""
+    flat = inputs.reshape(len(inputs), -1)
+    solution = np.linalg.lstsq(np.c_[flat, np.ones(len(flat))], targets, rcond=None)[0]
+    return LinearPredictor(solution[:-1], float(solution[-1]))
+
+
+def is_long_memory(model) -> bool:
+    return any(layer.name == "what_it_sees" for layer in model.layers)
+
+
+def model_inputs(model, x: np.ndarray) -> np.ndarray:
+    """What a forecaster sees of windows x, a row per window: the window, or the long-memory model's 26 inputs."""
+    return long_memory_inputs(model, x) if model is not None and is_long_memory(model) else x.reshape(len(x), -1)
+
+
+def fit_linear(windows: Windows, model=None) -> LinearPredictor:
+    """The least-squares linear predictor over what `model` sees of the training windows (the window if None).
 
     Example:
         >>> x = np.arange(12, dtype=np.float32).reshape(4, 3, 1)  # windows of a straight line
         >>> fit_linear(Windows(x, x[:, -1, 0] + 1, x, x[:, -1, 0] + 1, np.arange(4), np.arange(4))).predict(x)
         array([ 3.,  6.,  9., 12.])
     """
-    design = np.c_[windows.x_train[..., 0], np.ones(len(windows.x_train))]
-    solution = np.linalg.lstsq(design, windows.y_train, rcond=None)[0]
-    return LinearPredictor(solution[:-1], float(solution[-1]))
+    return least_squares(model_inputs(model, windows.x_train), windows.y_train)
 
 
 def evaluate(model, series: Series, windows: Windows) -> Evaluation:
@@ -261,21 +349,41 @@ def evaluate(model, series: Series, windows: Windows) -> Evaluation:
     )
 
 
-def recursive_forecast(model, series: Series, look_back: int, steps: int) -> np.ndarray:
-    """Forecast `steps` values after the training part, feeding each prediction back as input.
+def recursive_forecasts(model, series: Series, look_back: int, origins: np.ndarray, steps: int) -> np.ndarray:
+    """From each origin, forecast `steps` values, feeding each prediction back as the next input.
 
-    Each step runs Keras's compiled predict step (`predict_on_batch`): about a millisecond,
-    where an eager call of the LSTM takes about 40.
+    All origins advance together, one batch per step through Keras's compiled predict step
+    (`predict_on_batch`: about a millisecond a call, where an eager call of the LSTM takes 40).
 
     Returns:
-        (steps,) forecasts in series units; forecast k uses k-1 of the model's own outputs.
+        (len(origins), steps) forecasts in series units: row i forecasts positions origins[i],
+        origins[i] + 1, …, using only the values before origins[i] and its own outputs.
     """
-    window = np.zeros(look_back + steps, dtype=np.float32)
-    window[:look_back] = series.normalise(series.noisy[series.train_size - look_back : series.train_size])
+    values = series.normalise(series.noisy).astype(np.float32)
+    windows = np.zeros((len(origins), look_back + steps), dtype=np.float32)
+    for row, origin in enumerate(origins):
+        windows[row, :look_back] = values[origin - look_back : origin]
     for step in range(steps):
-        x = window[step : step + look_back].reshape(1, look_back, 1)
-        window[look_back + step] = float(np.asarray(model.predict_on_batch(x)).reshape(-1)[0])
-    return series.denormalise(window[look_back:].astype(np.float64))
+        x = windows[:, step : step + look_back, np.newaxis]
+        windows[:, look_back + step] = np.asarray(model.predict_on_batch(x)).reshape(-1)
+    return series.denormalise(windows[:, look_back:].astype(np.float64))
+
+
+def recursive_forecast(model, series: Series, look_back: int, steps: int) -> np.ndarray:
+    """(steps,) forecasts after the training part, each from the model's own earlier outputs (series units)."""
+    return recursive_forecasts(model, series, look_back, np.array([series.train_size]), steps)[0]
+
+
+def horizon_rmse(model, series: Series, look_back: int, steps: int) -> np.ndarray:
+    """RMSE of recursive forecasts k = 1 … steps ahead, from every test origin that leaves `steps` test points.
+
+    Returns:
+        (steps,) RMSE by horizon, in series units.
+    """
+    origins = np.arange(series.train_size, len(series.noisy) - steps + 1)
+    forecasts = recursive_forecasts(model, series, look_back, origins, steps)
+    truth = np.stack([series.noisy[origin : origin + steps] for origin in origins])
+    return np.sqrt(np.mean((forecasts - truth) ** 2, axis=0))
 
 
 @dataclass(frozen=True)
@@ -285,14 +393,14 @@ class Results:
     evaluation: Evaluation
     train_forecast: np.ndarray  # (n_train,) one-step forecasts of the training targets, series units
     recursive: np.ndarray  # (n_test,) the recursive forecast of the test part, series units
-    linear: LinearPredictor  # the least-squares reference from the same windows
+    linear: LinearPredictor  # the least-squares reference from the same inputs
     linear_scores: Scores  # its error on the same test points
     linear_forecast: np.ndarray  # (n_test,) its forecasts, series units
 
 
 def results(model, series: Series, windows: Windows, look_back: int) -> Results:
-    linear = fit_linear(windows)
-    linear_forecast = series.denormalise(linear.predict(windows.x_test))
+    linear = fit_linear(windows, model)
+    linear_forecast = series.denormalise(linear.predict(model_inputs(model, windows.x_test)))
     return Results(
         evaluate(model, series, windows),
         series.denormalise(predict(model, windows.x_train)),

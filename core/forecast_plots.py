@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.forecast import Series
+from core.forecast import LONG_BLOCK, LONG_BLOCKS, LONG_LOOK_BACK, LONG_RECENT, Series
 from core.plot_style import readable
 
 NOISY, CLEAN, MODEL, TRAIN_SHADE = "#90A4AE", "#2E7D32", "#C2185B", "rgba(25,118,210,0.07)"
@@ -66,6 +66,46 @@ def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
     return readable(fig)
 
 
+def long_memory_window_figure(values: np.ndarray, start: int) -> go.Figure:
+    """One long-memory window: 160 older values seen as 16 block averages, then the 10 latest as they are."""
+    window = values[start : start + LONG_LOOK_BACK]
+    index = np.arange(start, start + LONG_LOOK_BACK)
+    fig = go.Figure()
+    fig.add_scatter(x=index, y=window, mode="markers", name="series", marker=dict(color=NOISY, size=4))
+    averages = window[: LONG_BLOCKS * LONG_BLOCK].reshape(LONG_BLOCKS, LONG_BLOCK).mean(axis=1)
+    for block, average in enumerate(averages):
+        left = start + block * LONG_BLOCK
+        fig.add_scatter(
+            x=[left - 0.4, left + LONG_BLOCK - 0.6],
+            y=[average, average],
+            mode="lines",
+            line=dict(color=LINEAR, width=5),
+            name=f"{LONG_BLOCKS} averages of {LONG_BLOCK} values",
+            legendgroup="averages",
+            showlegend=block == 0,
+        )
+    recent = index[-LONG_RECENT:]
+    fig.add_scatter(
+        x=recent,
+        y=values[recent],
+        mode="markers",
+        name=f"the {LONG_RECENT} latest values",
+        marker=dict(color=LINEAR, size=9),
+    )
+    target = start + LONG_LOOK_BACK
+    fig.add_scatter(
+        x=[target], y=[values[target]], mode="markers", name="target", marker=dict(color=MODEL, size=14, symbol="star")
+    )
+    fig.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis_title="sample index",
+        yaxis_title="normalised value",
+        legend=dict(orientation="h", y=-0.3),
+    )
+    return readable(fig)
+
+
 def prediction_figure(
     t: np.ndarray,
     truth: np.ndarray,
@@ -93,16 +133,24 @@ def prediction_figure(
     return readable(fig)
 
 
-def coefficients_figure(coefficients: np.ndarray, intercept: float) -> go.Figure:
-    """The linear predictor's weight on each value of the window, oldest (t − look_back) to newest (t − 1)."""
-    look_back = len(coefficients)
-    labels = [f"t−{look_back - index}" for index in range(look_back)]
+def coefficients_figure(coefficients: np.ndarray, intercept: float, long_memory: bool = False) -> go.Figure:
+    """The linear predictor's weight on each input, oldest (t − look_back) to newest (t − 1).
+
+    With `long_memory`, the first inputs are block averages, labelled by the values they average.
+    """
+    count = len(coefficients)
+    labels = [f"t−{count - index}" for index in range(count)]
+    if long_memory:
+        labels = [
+            f"avg t−{LONG_LOOK_BACK - block * LONG_BLOCK}…{LONG_LOOK_BACK - (block + 1) * LONG_BLOCK + 1}"
+            for block in range(LONG_BLOCKS)
+        ] + [f"t−{LONG_RECENT - index}" for index in range(LONG_RECENT)]
     fig = go.Figure(go.Bar(x=labels, y=coefficients, marker_color=LINEAR, text=[f"{c:.2f}" for c in coefficients]))
     fig.update_layout(
         height=280,
         margin=dict(l=10, r=10, t=40, b=10),
         title=f"next value ≈ Σ weight × value + {intercept:.3f}",
-        xaxis_title="value of the window",
+        xaxis_title="input (value of the window, or average of a block)" if long_memory else "value of the window",
         yaxis_title="weight",
     )
     return readable(fig)
@@ -134,10 +182,12 @@ def look_back_figure(
     persistence_ratio: list[float],
     linear_ratio: list[float] | None = None,
     marked: tuple[int, float] | None = None,
+    long_memory: float | None = None,
 ) -> go.Figure:
     """Test RMSE divided by the noise floor, against look_back (1.0 is the best possible).
 
-    `marked` is the (look_back, ratio) of the model on the page, drawn as a star.
+    `marked` is the (look_back, ratio) of the model on the page, drawn as a star; `long_memory`
+    the long-memory forecaster's ratio, drawn at the LONG_LOOK_BACK values it reaches back.
     """
     fig = go.Figure()
     fig.add_scatter(x=look_backs, y=model_ratio, name="LSTM", mode="lines+markers", line=dict(color=MODEL, width=2))
@@ -152,6 +202,14 @@ def look_back_figure(
     fig.add_scatter(
         x=look_backs, y=persistence_ratio, name="persistence", mode="lines+markers", line=dict(color=NOISY, dash="dash")
     )
+    if long_memory is not None:
+        fig.add_scatter(
+            x=[LONG_LOOK_BACK],
+            y=[long_memory],
+            name=f"long memory ({LONG_RECENT} values + {LONG_BLOCKS} averages)",
+            mode="markers",
+            marker=dict(symbol="diamond", size=13, color=MODEL),
+        )
     if marked:
         fig.add_scatter(
             x=[marked[0]],
@@ -164,7 +222,9 @@ def look_back_figure(
     fig.update_layout(
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title="look_back", type="log", tickvals=look_backs),
+        xaxis=dict(
+            title="look_back (values the model reaches back)", type="log", tickvals=[*look_backs, LONG_LOOK_BACK]
+        ),
         yaxis_title="test RMSE ÷ noise floor",
         legend=dict(orientation="h", y=-0.3),
     )

@@ -12,6 +12,7 @@ from core import assets, forecast
 from core.forecast_plots import (
     coefficients_figure,
     horizon_figure,
+    long_memory_window_figure,
     look_back_figure,
     prediction_figure,
     series_figure,
@@ -19,12 +20,17 @@ from core.forecast_plots import (
 )
 from core.training import scaled_seconds
 
-PRETRAINED = assets.FORECAST_MODEL
-
-
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
 # here would be a new class each time, never equal to the settings stored with a model.
 MATERIAL = forecast.ModelSettings(forecast.SeriesConfig(), forecast.MATERIAL_LOOK_BACK, forecast.MATERIAL_UNITS, 0)
+LONG_MEMORY = forecast.ModelSettings(
+    forecast.SeriesConfig(), forecast.LONG_LOOK_BACK, forecast.LONG_UNITS, 0, long_memory=True
+)
+PRETRAINED = {MATERIAL: assets.FORECAST_MODEL, LONG_MEMORY: assets.FORECAST_LONG_MEMORY_MODEL}
+KINDS = {  # what the model sees: the radio's options
+    False: "the last look_back values (the material's LSTM)",
+    True: f"{forecast.LONG_RECENT} values + {forecast.LONG_BLOCKS} averages of the {forecast.LONG_BLOCKS * forecast.LONG_BLOCK} before (long memory)",
+}
 SETTING_NAMES = {
     "length": "length N",
     "noise": "noise σ",
@@ -37,10 +43,10 @@ SETTING_NAMES = {
 
 
 @st.cache_resource(show_spinner="Loading the pretrained forecaster…")
-def pretrained_model():
-    """The shipped model (material's settings), loaded once per server and shared by every session."""
-    model = assets.load_model(PRETRAINED)
-    x = np.zeros((1, MATERIAL.look_back, 1), dtype=np.float32)
+def pretrained_model(settings: forecast.ModelSettings):
+    """A shipped model (the material's, or the long-memory one), loaded once per server and shared by every session."""
+    model = assets.load_model(PRETRAINED[settings])
+    x = np.zeros((1, settings.look_back, 1), dtype=np.float32)
     # Build it, and its compiled predict step, once, before sessions share it.
     model(x, training=False)
     model.predict_on_batch(x)
@@ -52,11 +58,13 @@ def pretrained_results(settings: forecast.ModelSettings) -> tuple[forecast.Resul
     """The pretrained model's results on the material's series and their charts: once per server."""
     series = forecast.make_series(settings.series)
     windows = forecast.split_windows(series, settings.look_back)
-    results = forecast.results(pretrained_model(), series, windows, settings.look_back)
-    return results, result_figures(results, series, windows)
+    results = forecast.results(pretrained_model(settings), series, windows, settings.look_back)
+    return results, result_figures(results, series, windows, settings.long_memory)
 
 
-def result_figures(results: forecast.Results, series: forecast.Series, windows: forecast.Windows) -> list:
+def result_figures(
+    results: forecast.Results, series: forecast.Series, windows: forecast.Windows, long_memory: bool
+) -> list:
     """The results' charts: test part, training part, error by steps ahead, recursive forecast, linear weights."""
     truth = series.noisy[windows.test_index]
     test_t = series.t[windows.test_index]
@@ -81,7 +89,7 @@ def result_figures(results: forecast.Results, series: forecast.Series, windows: 
         prediction_figure(
             test_t, truth, results.recursive, series.clean[windows.test_index], "Recursive forecast of the test part"
         ),
-        coefficients_figure(results.linear.coefficients, results.linear.intercept),
+        coefficients_figure(results.linear.coefficients, results.linear.intercept, long_memory),
     ]
 
 
@@ -122,17 +130,45 @@ def show_windows(series: forecast.Series, look_back: int) -> None:
     )
 
 
-def read_model_settings() -> tuple[int, int, int, int]:
+def show_long_memory_windows(series: forecast.Series) -> None:
+    values = series.normalise(series.noisy)
+    count = series.train_size - forecast.LONG_LOOK_BACK
+    last = max(count - 1, 1)
+    keep_in_range("forecast_long_window_start", 0, last)
+    start = st.slider("Window start", 0, last, min(100, last), key="forecast_long_window_start")
+    st.plotly_chart(long_memory_window_figure(values, start), key="forecast_long_window")
+    span = forecast.LONG_BLOCKS * forecast.LONG_BLOCK
+    st.markdown(
+        f"The material's model sees the last {forecast.MATERIAL_LOOK_BACK} values: about a third of one wiggle of "
+        f"`2·sin(5t)`, each with its full noise. This one also sees the {span} values before them, averaged in "
+        f"{forecast.LONG_BLOCKS} blocks of {forecast.LONG_BLOCK}: {forecast.LONG_LOOK_BACK} values in all, "
+        f"{forecast.LONG_BLOCKS + forecast.LONG_RECENT} inputs. An average of {forecast.LONG_BLOCK} noisy values has a "
+        f"tenth of their noise variance, so the older inputs show where the curve has been, and how fast its swings "
+        f"grow, almost without noise. The model does the averaging itself (an `AveragePooling1D` layer), so it takes "
+        f"raw windows of {forecast.LONG_LOOK_BACK} values: {count} of them in the training part."
+    )
+
+
+def read_model_settings(long_memory: bool) -> tuple[int, int, int, int]:
+    """Units, second layer, epochs and batch size, each kind of model with its own widgets and defaults."""
+    kind = "long" if long_memory else "material"
+    defaults = (
+        (forecast.LONG_UNITS, forecast.LONG_EPOCHS, forecast.LONG_BATCH_SIZE)
+        if long_memory
+        else (forecast.MATERIAL_UNITS, forecast.MATERIAL_EPOCHS, forecast.MATERIAL_BATCH_SIZE)
+    )
+    second = 0
     with settings_row():
         units = st.number_input(
-            "LSTM units", 4, 200, forecast.MATERIAL_UNITS, step=4, key="forecast_units", width=SETTING_WIDTH
+            "LSTM units", 4, 200, defaults[0], step=4, key=f"forecast_{kind}_units", width=SETTING_WIDTH
         )
-        second = st.number_input(
-            "Second LSTM units (0 = none)", 0, 100, 0, step=4, key="forecast_second", width=SETTING_WIDTH
-        )
-        epochs = st.number_input("Epochs", 1, 200, forecast.MATERIAL_EPOCHS, key="forecast_epochs", width=SETTING_WIDTH)
+        if not long_memory:
+            second = st.number_input(
+                "Second LSTM units (0 = none)", 0, 100, 0, step=4, key="forecast_second", width=SETTING_WIDTH
+            )
+        epochs = st.number_input("Epochs", 1, 200, defaults[1], key=f"forecast_{kind}_epochs", width=SETTING_WIDTH)
         batch_size = st.number_input(
-            "Batch size", 4, 256, forecast.MATERIAL_BATCH_SIZE, key="forecast_batch", width=SETTING_WIDTH
+            "Batch size", 4, 256, defaults[2], key=f"forecast_{kind}_batch", width=SETTING_WIDTH
         )
     return int(units), int(second), int(epochs), int(batch_size)
 
@@ -141,9 +177,7 @@ def start_forecast_training(
     settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int
 ) -> None:
     """Build this session's model and train it in a job that clicks elsewhere do not stop."""
-    model = forecast.build_forecaster(
-        settings.look_back, settings.units, settings.second_layer_units, seed=settings.series.seed
-    )
+    model = forecast.new_forecaster(settings, windows)
 
     def run(history: forecast.History, stop, report) -> None:
         def on_epoch(history: forecast.History) -> None:
@@ -174,6 +208,8 @@ def training_summary(history: forecast.History) -> str:
 def changed_settings(old: forecast.ModelSettings, new: forecast.ModelSettings) -> list[str]:
     """The settings that differ between two, in the page's words ('noise σ 0.5 → 0.7')."""
     pairs = [(f.name, getattr(old.series, f.name), getattr(new.series, f.name)) for f in fields(old.series)]
+    if old.long_memory != new.long_memory:
+        return [f"{KINDS[old.long_memory]} → {KINDS[new.long_memory]}"]
     pairs += [(name, getattr(old, name), getattr(new, name)) for name in ("look_back", "units", "second_layer_units")]
     return [f"{SETTING_NAMES.get(name, name)} {a:g} → {b:g}" for name, a, b in pairs if a != b]
 
@@ -187,22 +223,23 @@ def current_results(
         history = trained["history"]
         if trained["results"] is None:  # once per trained model, not on every rerun
             results = forecast.results(trained["model"], series, windows, settings.look_back)
-            trained["results"] = (results, result_figures(results, series, windows))
+            trained["results"] = (results, result_figures(results, series, windows, settings.long_memory))
         stopped = ", stopped early" if history.stopped_early else ""
         return *trained["results"], f"your model ({history.epochs} epochs{stopped})"
-    if settings == MATERIAL and PRETRAINED.exists():
-        return *pretrained_results(settings), "the pretrained model (the material's settings)"
+    if settings in PRETRAINED and PRETRAINED[settings].exists():
+        return *pretrained_results(settings), "the pretrained model (the default settings)"
     return None
 
 
-def show_results(results: forecast.Results, figures: list, look_back: int, parameters: int) -> None:
+def show_results(results: forecast.Results, figures: list, settings: forecast.ModelSettings, parameters: int) -> None:
     evaluation = results.evaluation
     floor = evaluation.noise_floor.rmse
     linear = results.linear_scores
+    inputs = len(results.linear.coefficients)
     table = {
         "forecast": [
-            "LSTM",
-            f"linear predictor ({look_back + 1} numbers)",
+            "long-memory LSTM" if settings.long_memory else "LSTM",
+            f"linear predictor on the same {inputs} inputs ({inputs + 1} numbers)",
             "persistence (tomorrow = today)",
             "noise floor (noiseless curve)",
         ],
@@ -222,16 +259,21 @@ def show_results(results: forecast.Results, figures: list, look_back: int, param
     )
     ratio = evaluation.model.rmse / floor
     verdict = "beats" if evaluation.model.rmse < evaluation.persistence.rmse else "does not beat"
+    seen = (
+        f"{forecast.LONG_LOOK_BACK} values, most of them averaged,"
+        if settings.long_memory
+        else f"only {settings.look_back} noisy values"
+    )
     st.markdown(
-        f"On these {len(evaluation.forecast)} test points the LSTM's error is **{ratio:.2f} ×** the noise floor and it "
+        f"On these {len(evaluation.forecast)} test points the model's error is **{ratio:.2f} ×** the noise floor and it "
         f"**{verdict}** persistence. The noise floor is the error of a forecaster that knows the noiseless curve: the noise "
         f"itself can never be predicted, so no model beats it on average. The gap between {ratio:.2f} and 1 is what "
-        f"the model gets wrong about the curve; with only {look_back} noisy values to look at, part of that gap cannot be "
-        "closed (see the look-back chart below)."
+        f"the model gets wrong about the curve; with {seen} to look at, part of that gap cannot be closed (see the "
+        "look-back chart below)."
     )
     test_chart, train_chart, horizon_chart, recursive_chart, coefficients_chart = figures
     st.plotly_chart(test_chart, key="forecast_test_plot")
-    show_linear_reference(results, look_back, parameters, coefficients_chart)
+    show_linear_reference(results, settings, parameters, coefficients_chart)
     st.plotly_chart(train_chart, key="forecast_train_plot")
     st.subheader("Several steps ahead")
     st.plotly_chart(horizon_chart, key="forecast_horizon")
@@ -242,21 +284,36 @@ def show_results(results: forecast.Results, figures: list, look_back: int, param
     st.plotly_chart(recursive_chart, key="forecast_recursive_plot")
 
 
-def show_linear_reference(results: forecast.Results, look_back: int, parameters: int, chart) -> None:
+def show_linear_reference(results: forecast.Results, settings: forecast.ModelSettings, parameters: int, chart) -> None:
     lstm, linear = results.evaluation.model.rmse, results.linear_scores.rmse
+    inputs = len(results.linear.coefficients)
+    what = (
+        f"the same {inputs} inputs the model sees ({forecast.LONG_BLOCKS} block averages and {forecast.LONG_RECENT} values)"
+        if settings.long_memory
+        else f"the same {inputs} values"
+    )
     st.markdown(
-        f"**An honest reference: the linear predictor.** The next value as a weighted sum of the same {look_back} "
-        f"values plus a constant, the weights fitted by least squares on the training windows: {look_back + 1} "
-        f"numbers, where the LSTM has {parameters:,}. Its test RMSE is {linear:.3f} against the LSTM's {lstm:.3f} "
-        f"(the LSTM's is {lstm / linear:.2f} × the linear predictor's)."
+        f"**An honest reference: the linear predictor.** The next value as a weighted sum of {what} plus a constant, "
+        f"the weights fitted by least squares on the training windows: {inputs + 1} numbers, where the model has "
+        f"{parameters:,}. Its test RMSE is {linear:.3f} against the model's {lstm:.3f} (the model's is "
+        f"{lstm / linear:.2f} × the linear predictor's)."
     )
     st.plotly_chart(chart, key="forecast_linear_weights")
-    st.caption(
-        "Here the series is a sum of sines plus noise, and the next value of a sine is a linear function of the "
-        "values before it, so a linear predictor already does about as well as the data allow from this window: "
-        "the LSTM has little left to find. An LSTM pays off when the next value is not a linear function of the past "
-        "ones: a threshold, a regime that switches, a product of two signals."
-    )
+    if settings.long_memory:
+        st.caption(
+            "The long-memory model *starts* as exactly this linear predictor: its forecast is a linear part, set by "
+            "least squares before training, plus the LSTM's correction, which starts at zero (the 'highway' of "
+            "LSTNet, a forecasting network of 2018). An LSTM alone squashes its inputs through tanh and cannot follow "
+            "swings larger than any it trained on; here they grow with t. Training then lets the LSTM correct what a "
+            "straight sum misses: on this series, little, because a sum of sines is itself linearly predictable."
+        )
+    else:
+        st.caption(
+            "Here the series is a sum of sines plus noise, and the next value of a sine is a linear function of the "
+            "values before it, so a linear predictor already does about as well as the data allow from this window: "
+            "the LSTM has little left to find. An LSTM pays off when the next value is not a linear function of the past "
+            "ones: a threshold, a regime that switches, a product of two signals."
+        )
 
 
 def show_look_back_gap(marked: tuple[int, float] | None) -> None:
@@ -265,6 +322,11 @@ def show_look_back_gap(marked: tuple[int, float] | None) -> None:
         st.info("This chart appears once the look-back benchmark has been run.")
         return
     data = json.loads(assets.FORECAST_LOOK_BACK_RESULTS.read_text())
+    long_memory = (
+        json.loads(assets.FORECAST_LONG_MEMORY_RESULTS.read_text())
+        if assets.FORECAST_LONG_MEMORY_RESULTS.exists()
+        else None
+    )
     st.plotly_chart(
         look_back_figure(
             data["look_backs"],
@@ -272,23 +334,71 @@ def show_look_back_gap(marked: tuple[int, float] | None) -> None:
             data["persistence_over_floor"],
             data.get("linear_over_floor"),
             marked,
+            long_memory["model_over_floor"] if long_memory else None,
         ),
         key="forecast_look_back_chart",
     )
     st.caption(f"Mean over {data['seeds']} noise seeds of the material's series, each trained anew.")
+    st.markdown(look_back_lesson(data, long_memory))
     with st.expander("How it was measured (for the teacher)"):
         st.code(data["command"], language="bash")
+        if long_memory:
+            st.code(long_memory["command"], language="bash")
 
 
-def expected_training(epochs: int) -> str:
-    """About how long training takes here, from the shipped model's own training time."""
-    summary = assets.read_summary(PRETRAINED)
+def look_back_lesson(data: dict, long_memory: dict | None) -> str:
+    """What the look-back chart shows, from the benchmark's own figures."""
+    pairs = list(zip(data["look_backs"], data["model_over_floor"], data["linear_over_floor"], strict=True))
+    behind = [(look_back, lstm / linear) for look_back, lstm, linear in pairs if lstm > 1.05 * linear]
+    text = (
+        "More values to look at let a forecaster average the noise away and see the curve: the linear predictor "
+        f"goes from {pairs[0][2]:.2f} at look_back {pairs[0][0]} to {pairs[-1][2]:.2f} at {pairs[-1][0]}."
+    )
+    if behind:
+        where = ", ".join(f"{look_back} ({ratio:.2f} ×)" for look_back, ratio in behind)
+        text += (
+            f" The LSTM keeps up with it up to a point, then falls behind: at look_back {where} the linear predictor's "
+            "error. " + behind_reason(data)
+        )
+    if long_memory:
+        text += (
+            f" The long-memory model (the diamond) reaches back {forecast.LONG_LOOK_BACK} values with only "
+            f"{forecast.LONG_BLOCKS + forecast.LONG_RECENT} inputs: **{long_memory['model_over_floor']:.3f} ×** the "
+            f"noise floor, better than any linear predictor on the chart, after {long_memory['seconds']:.0f} s of "
+            f"training. {long_memory['horizon']} steps ahead, fed its own forecasts, its error is "
+            f"{long_memory['horizon_over_floor']:.2f} × the noise floor."
+        )
+    return text
+
+
+def behind_reason(data: dict) -> str:
+    """Why the LSTM trails the linear predictor at long look-backs, from training errors the benchmark recorded."""
+    if "train_over_floor" not in data:
+        return ""
+    lstm, linear = data["train_over_floor"][-1], data["linear_train_over_floor"][-1]
+    if lstm > linear:
+        return (
+            f"It is not over-fitting: on the training part too its error ({lstm:.2f} × the noise floor at look_back "
+            f"{data['look_backs'][-1]}) stays above the linear predictor's ({linear:.2f} ×). Fifty epochs of gradient "
+            "descent do not find the best weights for many inputs through an LSTM's gates, where least squares solves "
+            "for them exactly."
+        )
+    return (
+        f"It fits the training part better than the linear predictor ({lstm:.2f} × the noise floor against "
+        f"{linear:.2f} × at look_back {data['look_backs'][-1]}) and the test part worse: with more inputs it learns "
+        "some of the training noise."
+    )
+
+
+def expected_training(settings: forecast.ModelSettings, epochs: int) -> str:
+    """About how long training takes here, from the shipped model of the same kind's own training time."""
+    summary = assets.read_summary(PRETRAINED[LONG_MEMORY if settings.long_memory else MATERIAL])
     if summary is None:
         return ""
     seconds = scaled_seconds(summary.train_seconds, summary.epochs, epochs)
     return (
         f" Training takes about {seconds:.0f} s for {epochs} epochs on this server when nobody else trains "
-        f"(measured with the material's LSTM({forecast.MATERIAL_UNITS}); fewer units train faster)."
+        f"(measured with {summary.parameters:,} parameters; fewer units train faster)."
     )
 
 
@@ -303,24 +413,35 @@ series = forecast.make_series(series_config)
 show_series(series)
 
 st.subheader("Windows")
-look_back = int(
-    st.number_input("look_back", 2, 80, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH)
-)
+long_memory = st.radio("What the model sees", list(KINDS), format_func=KINDS.get, key="forecast_kind")
+if long_memory:
+    look_back = forecast.LONG_LOOK_BACK
+else:
+    look_back = int(
+        st.number_input("look_back", 2, 80, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH)
+    )
 try:
     windows = forecast.split_windows(series, look_back)
 except ValueError as error:
-    st.error(str(error))
+    st.error(f"{error} Make the series longer or its training fraction larger.")
     st.stop()
-show_windows(series, look_back)
+if long_memory:
+    show_long_memory_windows(series)
+else:
+    show_windows(series, look_back)
 
 st.subheader("Model and training")
-units, second, epochs, batch_size = read_model_settings()
-settings = forecast.ModelSettings(series_config, look_back, units, second)
-layers = f"LSTM({units})" + (f" + LSTM({second})" if second else "") + " + Dense(1)"
-parameters = forecast.forecaster_param_count(units, second)
+units, second, epochs, batch_size = read_model_settings(long_memory)
+settings = forecast.ModelSettings(series_config, look_back, units, second, long_memory)
+if long_memory:
+    layers = f"a linear part + LSTM({units}) + Dense(1), over {forecast.LONG_BLOCKS + forecast.LONG_RECENT} inputs"
+    parameters = forecast.long_memory_param_count(units)
+else:
+    layers = f"LSTM({units})" + (f" + LSTM({second})" if second else "") + " + Dense(1)"
+    parameters = forecast.forecaster_param_count(units, second)
 st.markdown(
     f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
-    + expected_training(epochs)
+    + expected_training(settings, epochs)
 )
 trained = st.session_state.get("forecast_model")
 job = trained["job"] if trained else None
@@ -347,7 +468,9 @@ elif shown is None:
 else:
     results, figures, source = shown
     st.caption(f"Showing {source}.")
-    show_results(results, figures, look_back, parameters)
+    show_results(results, figures, settings, parameters)
 show_look_back_gap(
-    (look_back, shown[0].evaluation.model.rmse / shown[0].evaluation.noise_floor.rmse) if shown else None
+    (look_back, shown[0].evaluation.model.rmse / shown[0].evaluation.noise_floor.rmse)
+    if shown and not long_memory
+    else None
 )
