@@ -303,3 +303,18 @@ def fit(
         callbacks=callbacks,
     )
     return history
+
+
+def train_task(history, stop, report, epochs: int, patience: int) -> list[np.ndarray]:
+    """The page's training, for a worker process: a new reader on the captcha folder's training split."""
+    from core.datasets import load_captcha_files
+
+    files = load_captcha_files()
+    data = load_split(files.paths, files.labels)
+    model = build_model()
+
+    def on_epoch(history) -> None:
+        report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.1f} s")
+
+    train(model, data, epochs=epochs, patience=patience, on_epoch=on_epoch, stop=stop, history=history)
+    return model.get_weights()

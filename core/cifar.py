@@ -374,6 +374,32 @@ def train(
     return history
 
 
+def train_task(
+    history: History, stop, report, config: CifarConfig, subset: int, epochs: int, batch_size: int, validation: float
+) -> list[np.ndarray]:
+    """The page's training, for a worker process: the first `subset` training images, read from the data cache."""
+    from core.datasets import load_cifar10
+
+    data = load_cifar10(train_images_in_memory=False)
+    model = build_model(config)
+
+    def on_batch(epoch: int, batch: int, batches: int) -> None:
+        report((epoch + batch / max(batches, 1)) / epochs, f"Epoch {epoch + 1}/{epochs}, batch {batch}/{batches}")
+
+    train(
+        model,
+        data.x_train[:subset],
+        data.y_train[:subset],
+        epochs,
+        batch_size,
+        validation,
+        on_batch=on_batch,
+        history=history,
+        stop=stop,
+    )
+    return model.get_weights()
+
+
 def predict_probabilities(
     model, images: np.ndarray, batch_size: int = 100, mirror: bool = True, on_progress=None
 ) -> np.ndarray:

@@ -271,6 +271,20 @@ def train_forecaster(
     return history
 
 
+def train_task(history: History, stop, report, settings: ModelSettings, epochs: int, batch_size: int) -> list:
+    """The page's training, for a worker process: the model of `settings` on its series' training windows."""
+    windows = split_windows(make_series(settings.series), settings.look_back)
+    model = new_forecaster(settings, windows)
+
+    def on_epoch(history: History) -> None:
+        report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.2f} s per epoch")
+
+    train_forecaster(
+        model, windows, epochs=epochs, batch_size=batch_size, on_epoch=on_epoch, stop=stop, history=history
+    )
+    return model.get_weights()
+
+
 def predict(model, x: np.ndarray) -> np.ndarray:
     """Normalised one-step forecasts for windows x, as a flat array."""
     return np.asarray(model(x, training=False)).reshape(-1)

@@ -90,23 +90,23 @@ def test_forecasting_opens_with_the_pretrained_result():
     app = open_page("app_pages/rnn/forecasting.py")
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
-    assert any("the LSTM's error is" in m.value for m in app.markdown)
+    assert any("the model's error is" in m.value for m in app.markdown)
     # The linear reference from the same 10 values: 11 numbers against the LSTM's 40,901.
-    assert any("11 numbers, where the LSTM has 40,901" in m.value for m in app.markdown)
+    assert any("11 numbers, where the model has 40,901" in m.value for m in app.markdown)
 
 
 def test_forecasting_trains_a_session_model_for_new_settings():
     """Test that other settings ask for training, and Train gives this session its own model and results."""
     app = open_page("app_pages/rnn/forecasting.py")
     app.number_input(key="forecast_look_back").set_value(5)
-    app.number_input(key="forecast_units").set_value(8)
-    app.number_input(key="forecast_epochs").set_value(2)
+    app.number_input(key="forecast_material_units").set_value(8)
+    app.number_input(key="forecast_material_epochs").set_value(2)
     app.run()
     assert any("press **Train**" in i.value for i in app.info)
     assert any("Training takes about" in m.value for m in app.markdown), "no word on what Train costs"
     app.button(key="forecast_train").click()
     app.run()
-    app.session_state["forecast_model"]["job"].join(timeout=120)  # the training runs in its own thread
+    app.session_state["forecast_model"]["job"].join(timeout=120)  # the training runs in a worker process
     app.run()
     assert not app.exception
     assert any("your model (2 epochs" in c.value for c in app.caption)

@@ -15,6 +15,7 @@ from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, squa
 from core.summary import layer_table
 from core.training import History
 from core.training_plots import curves_figure
+from core.worker import TrainingTask, in_worker_process
 
 MODELS = assets.CIFAR10_MODELS
 SAMPLES = assets.SAMPLES / "cifar10"
@@ -302,28 +303,15 @@ def read_training_settings() -> tuple[int, int, int, float]:
 
 
 def start_cifar_training(
-    config: cifar.CifarConfig, data: Cifar10, epochs: int, batch_size: int, subset: int, validation: float
+    config: cifar.CifarConfig, epochs: int, batch_size: int, subset: int, validation: float
 ) -> None:
-    """Build this session's model and train it in a job; the model is the session's from the first batch."""
+    """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = cifar.build_model(config)
-
-    def run(history: History, stop, report) -> None:
-        def on_batch(epoch: int, batch: int, batches: int) -> None:
-            report((epoch + batch / max(batches, 1)) / epochs, f"Epoch {epoch + 1}/{epochs}, batch {batch}/{batches}")
-
-        cifar.train(
-            model,
-            data.x_train[:subset],
-            data.y_train[:subset],
-            epochs,
-            batch_size,
-            validation,
-            on_batch=on_batch,
-            history=history,
-            stop=stop,
-        )
-
-    job = start_training(run)
+    task = TrainingTask(
+        cifar.train_task,
+        {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
+    )
+    job = start_training(in_worker_process(task, model.set_weights))
     st.session_state.cifar_model = {
         "model": model,
         "config": config,
@@ -356,7 +344,7 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
         needs_data("the CIFAR-10 images")
         return
     if train:
-        start_cifar_training(config, data, epochs, batch_size, subset, validation)
+        start_cifar_training(config, epochs, batch_size, subset, validation)
         job = st.session_state.cifar_model["job"]
     if job:
         st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")

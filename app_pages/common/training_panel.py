@@ -21,7 +21,8 @@ def start_training(run: TrainingRun) -> TrainingJob:
     session_id = get_script_run_ctx().session_id
 
     def alive() -> bool:
-        return runtime.exists() and runtime.get_instance().is_active_session(session_id)
+        # Without a server (AppTest, bare mode) there is no browser tab to close.
+        return not runtime.exists() or runtime.get_instance().is_active_session(session_id)
 
     job = TrainingJob(run, server_training_queue(), alive)
     job.start()

@@ -18,6 +18,7 @@ from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
 from core.training import History, scaled_seconds
+from core.worker import TrainingTask, in_worker_process
 
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
     "pretrained: captchas + drawings": assets.CAPTCHA_DRAWINGS_MODEL,
@@ -43,13 +44,6 @@ def captcha_files() -> CaptchaFiles | DatasetUnavailable:
         return load_captcha_files()
     except DatasetUnavailable as error:
         return error
-
-
-@st.cache_resource(show_spinner="Preparing the captchas…")
-def captcha_split() -> captcha.CaptchaData:
-    """The preprocessed training / validation split; only called once the data set is known to be there."""
-    files = captcha_files()
-    return captcha.load_split(files.paths, files.labels)
 
 
 @st.cache_resource(show_spinner="Loading a pretrained captcha reader…")
@@ -120,17 +114,11 @@ def show_model() -> None:
     st.caption("The loss is `keras.ops.ctc_loss`, which sums over every alignment of the 5 characters to the 50 steps.")
 
 
-def start_captcha_training(data: captcha.CaptchaData, epochs: int, patience: int) -> None:
-    """Build this session's reader and train it in a job that clicks elsewhere do not stop."""
+def start_captcha_training(epochs: int, patience: int) -> None:
+    """Train this session's reader in a worker process; its weights come back to the session's model at the end."""
     model = captcha.build_model()
-
-    def run(history: History, stop, report) -> None:
-        def on_epoch(history: History) -> None:
-            report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.1f} s")
-
-        captcha.train(model, data, epochs=epochs, patience=patience, on_epoch=on_epoch, stop=stop, history=history)
-
-    job = start_training(run)
+    task = TrainingTask(captcha.train_task, {"epochs": epochs, "patience": patience})
+    job = start_training(in_worker_process(task, model.set_weights))
     st.session_state.captcha_model = {"model": model, "history": job.history, "id": uuid.uuid4().hex, "job": job}
 
 
@@ -159,8 +147,7 @@ def show_training() -> None:
     job = trained["job"] if trained else None
     train = training_buttons("captcha", job)
     if train:
-        # Decoded on the first Train press, not on every visit: reading a captcha does not need it.
-        start_captcha_training(captcha_split(), int(epochs), int(patience))
+        start_captcha_training(int(epochs), int(patience))
         job = st.session_state.captcha_model["job"]
     if job:
         st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")

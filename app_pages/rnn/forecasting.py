@@ -19,6 +19,7 @@ from core.forecast_plots import (
     window_figure,
 )
 from core.training import scaled_seconds
+from core.worker import TrainingTask, in_worker_process
 
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
 # here would be a new class each time, never equal to the settings stored with a model.
@@ -176,18 +177,10 @@ def read_model_settings(long_memory: bool) -> tuple[int, int, int, int]:
 def start_forecast_training(
     settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int
 ) -> None:
-    """Build this session's model and train it in a job that clicks elsewhere do not stop."""
+    """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = forecast.new_forecaster(settings, windows)
-
-    def run(history: forecast.History, stop, report) -> None:
-        def on_epoch(history: forecast.History) -> None:
-            report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.2f} s per epoch")
-
-        forecast.train_forecaster(
-            model, windows, epochs=epochs, batch_size=batch_size, on_epoch=on_epoch, stop=stop, history=history
-        )
-
-    job = start_training(run)
+    task = TrainingTask(forecast.train_task, {"settings": settings, "epochs": epochs, "batch_size": batch_size})
+    job = start_training(in_worker_process(task, model.set_weights))
     st.session_state.forecast_model = {
         "model": model,
         "settings": settings,
