@@ -79,6 +79,24 @@ class CifarConfig:
         return replace(self, **changes)
 
 
+MAX_FILTERS = 512
+MAX_BLOCKS = 5
+
+
+def parse_filters(text: str) -> tuple[int, ...] | None:
+    """A student's list of filters per block, or None unless it is 1 to 5 whole numbers from 1 to 512.
+
+    Example:
+        >>> parse_filters("16, 32,64"), parse_filters("16, x"), parse_filters("0")
+        ((16, 32, 64), None, None)
+    """
+    try:
+        filters = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        return None
+    return filters if 1 <= len(filters) <= MAX_BLOCKS and all(1 <= f <= MAX_FILTERS for f in filters) else None
+
+
 def augmentation_layers(config: CifarConfig, seed: int | None = None) -> list:
     """The random transformations of `config` (a factor of 0 leaves its layer out), active only in training."""
     from keras import layers

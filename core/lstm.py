@@ -53,14 +53,6 @@ def describe_outputs(return_sequences: bool, return_state: bool) -> list[tuple[s
     return [first, ("last hidden state", "final_hidden_state"), ("last cell state", "final_cell_state")]
 
 
-def output_shapes(
-    batch: int, timesteps: int, units: int, return_sequences: bool, return_state: bool
-) -> list[tuple[int, ...]]:
-    """Shapes of the returned tensors, without running anything."""
-    first = (batch, timesteps, units) if return_sequences else (batch, units)
-    return [first] if not return_state else [first, (batch, units), (batch, units)]
-
-
 def random_inputs(batch: int, timesteps: int, features: int, seed: int) -> np.ndarray:
     """A seeded standard-normal input of shape (B, T, F)."""
     return np.random.default_rng(seed).standard_normal((batch, timesteps, features)).astype(np.float32)

@@ -205,15 +205,6 @@ def show_data(data: Cifar10) -> None:
 # ---------------------------------------------------------------- Model
 
 
-def parse_filters(text: str) -> tuple[int, ...] | None:
-    """'16, 32, 64' → (16, 32, 64); None unless it is 1 to 5 whole numbers from 1 to 512."""
-    try:
-        filters = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
-        return None
-    return filters if 1 <= len(filters) <= 5 and all(1 <= f <= 512 for f in filters) else None
-
-
 def read_config() -> cifar.CifarConfig:
     preset = st.radio("Start from", ("basic (the slides')", "improved"), horizontal=True, key="cifar_preset")
     base = cifar.CifarConfig.basic() if preset.startswith("basic") else cifar.CifarConfig.improved()
@@ -237,10 +228,10 @@ def read_config() -> cifar.CifarConfig:
     left, right = st.columns(2)
     batch_norm = left.toggle("Batch normalisation", base.batch_norm, key=f"cifar_bn_{preset}")
     augment = right.toggle("Data augmentation", base.augment, key=f"cifar_augment_{preset}")
-    filters = parse_filters(filters_text)
+    filters = cifar.parse_filters(filters_text)
     if filters is None:
         st.error(
-            "Filters per block: give 1 to 5 whole numbers between 1 and 512, separated by commas (e.g. 16, 32, 64). "
+            f"Filters per block: give 1 to {cifar.MAX_BLOCKS} whole numbers between 1 and {cifar.MAX_FILTERS}, separated by commas (e.g. 16, 32, 64). "
             "The preset's filters are used meanwhile."
         )
         filters = base.filters
