@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.common.layout import keep_widget_values
 from app_pages.common.runtime import keep_keras_state_between_runs
 
 st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
@@ -22,4 +23,6 @@ pages = {
 }
 
 keep_keras_state_between_runs()
+# Every page's widgets start with its own prefix; their values outlive a visit to another page.
+keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_"))
 st.navigation(pages).run()

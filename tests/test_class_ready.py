@@ -108,3 +108,23 @@ def test_train_says_what_it_will_cost(cifar_on_the_page, captcha_on_the_page, pa
     """Test that before Train the page says about how long the chosen settings take on this server."""
     app = open_page(page, tab, tab_key)
     assert any("takes about" in c.value for c in app.caption)
+
+
+def test_settings_survive_a_visit_to_another_page():
+    """Test that a convolution setting and a forecasting choice are still there after the student visits the LSTM page."""
+    app = open_page("app_pages/cnn/convolution.py")
+    app.number_input(key="conv_k").set_value(7)
+    app.run()
+    app.switch_page("app_pages/rnn/forecasting.py")
+    app.run()
+    app.radio(key="forecast_kind").set_value(True)
+    app.run()
+    app.switch_page("app_pages/rnn/lstm.py")
+    app.run()
+    app.switch_page("app_pages/cnn/convolution.py")
+    app.run()
+    assert app.number_input(key="conv_k").value == 7
+    app.switch_page("app_pages/rnn/forecasting.py")
+    app.run()
+    assert app.radio(key="forecast_kind").value is True
+    assert not app.exception

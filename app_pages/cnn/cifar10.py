@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import keep_widget_values, page_tabs
+from app_pages.common.layout import page_tabs
 from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import assets, cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
@@ -600,7 +600,6 @@ st.markdown(
     + (f" (the pretrained models here: {', '.join(scores)})" if scores else "")
     + ". Train them, look inside, try your own picture."
 )
-keep_widget_values("cifar_")
 data = cifar_data()
 if isinstance(data, DatasetUnavailable):
     show_data_unavailable(data, "The pretrained models still classify your own pictures in the Try it tab.")

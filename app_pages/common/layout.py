@@ -24,14 +24,15 @@ def page_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, bind="query-params")
 
 
-def keep_widget_values(prefix: str) -> None:
-    """Keep the values of this page's widgets that sit in closed tabs.
+def keep_widget_values(prefixes: tuple[str, ...]) -> None:
+    """Keep the values of widgets that this run does not draw: in closed tabs, or on other pages.
 
     Streamlit forgets the value of a widget that a run does not draw; writing the value back
-    at the start of the run keeps it, so a setting survives a visit to another tab.
+    at the start of every run keeps it, so a setting survives a visit to another tab or page.
+    Called from `app.py`, which runs before every page, with every page's key prefix.
     """
     for key in list(st.session_state):
-        if isinstance(key, str) and key.startswith(prefix) and not any(part in key for part in UNSETTABLE):
+        if isinstance(key, str) and key.startswith(prefixes) and not any(part in key for part in UNSETTABLE):
             st.session_state[key] = st.session_state[key]
 
 

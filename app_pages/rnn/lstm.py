@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from app_pages.common.layout import keep_in_range, keep_widget_values, page_tabs
+from app_pages.common.layout import keep_in_range, page_tabs
 from core.lstm import (
     LstmRun,
     describe_outputs,
@@ -241,7 +241,6 @@ st.markdown(
     "What does `keras.layers.LSTM` give back, and what happens inside it? Choose the sizes once; every section "
     "below uses them."
 )
-keep_widget_values("lstm_")
 batch, timesteps, features, units, seed = read_sizes()
 patterns, explorer, stacking, cell = page_tabs(
     ["Sequence patterns", "return_sequences / return_state", "Stacking", "The cell"], key="lstm_tab"
