@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.common.layout import keep_widget_values
-from app_pages.common.runtime import keep_keras_state_between_runs
+from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas
 
 st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
 
@@ -19,10 +19,12 @@ pages = {
         st.Page("app_pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
         st.Page("app_pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
         st.Page("app_pages/rnn/captcha.py", title="Captcha OCR", icon=":material/password:"),
+        st.Page("app_pages/rnn/ctc.py", title="CTC", icon=":material/linear_scale:"),
     ],
 }
 
 keep_keras_state_between_runs()
+share_memory_arenas()
 # Every page's widgets start with its own prefix; their values outlive a visit to another page.
-keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_"))
+keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_", "ctc_"))
 st.navigation(pages).run()

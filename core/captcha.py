@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from core import ctc
+
 ALPHABET = "2345678bcdefgmnpwxy"  # the 19 characters of captcha_images_v2, sorted
-BLANK = 0  # CTC blank, Keras's mask_index
+BLANK = ctc.BLANK  # CTC blank, Keras's mask_index
 NUM_CLASSES = len(ALPHABET) + 1  # 20: the blank and the characters
 IMAGE_HEIGHT, IMAGE_WIDTH = 50, 200
 LABEL_LENGTH = 5
@@ -157,8 +159,7 @@ class CollapseSteps:
 def best_path_collapse(probabilities: np.ndarray) -> CollapseSteps:
     """Greedy CTC by hand: argmax per step, merge repeats, drop blanks."""
     path = [int(i) for i in probabilities.argmax(axis=1)]
-    merged = [label for index, label in enumerate(path) if index == 0 or label != path[index - 1]]
-    return CollapseSteps(path, merged, decode_label([label for label in merged if label != BLANK]))
+    return CollapseSteps(path, ctc.merge_repeats(path), decode_label(ctc.collapse(path)))
 
 
 def class_symbol(index: int) -> str:

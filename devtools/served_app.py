@@ -20,6 +20,7 @@ PAGES = {  # address: the page's title
     "lstm": "LSTM",
     "forecasting": "Forecasting a series with an LSTM",
     "captcha": "Reading captchas: CNN + BiLSTM + CTC",
+    "ctc": "CTC: lining a label up with time",
 }
 
 

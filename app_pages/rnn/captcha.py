@@ -3,7 +3,6 @@
 import json
 import time
 import uuid
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -11,6 +10,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.shipped_models import captcha_reader
 from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import assets, captcha, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
@@ -44,16 +44,6 @@ def captcha_files() -> CaptchaFiles | DatasetUnavailable:
         return load_captcha_files()
     except DatasetUnavailable as error:
         return error
-
-
-@st.cache_resource(show_spinner="Loading a pretrained captcha reader…")
-def pretrained_model(path: Path):
-    if not path.exists():
-        return None
-    model = assets.load_model(path)
-    # Build the compiled predict step once, before sessions share the model.
-    captcha.predict_probabilities(model, np.zeros((1, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32))
-    return model
 
 
 def show_data(files: CaptchaFiles) -> None:
@@ -308,7 +298,7 @@ with tabs[0]:
     if trained and trained["history"].epochs and not trained["job"].active:
         models["my model"] = trained["model"]
     for label, path in PRETRAINED.items():
-        if (model := pretrained_model(path)) is not None:
+        if (model := captcha_reader(path)) is not None:
             models[label] = model
     if not models:
         st.info("No model yet: train one in the Train tab.")

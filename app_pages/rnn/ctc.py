@@ -1,0 +1,257 @@
+"""CTC: how a reader lines a label up with time steps, the forward algorithm, and decoding."""
+
+import math
+import re
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from app_pages.common.layout import SETTING_WIDTH, page_tabs, settings_row
+from app_pages.common.shipped_models import captcha_reader
+from core import assets, captcha, ctc
+from core.ctc_plots import alignments_figure, alpha_figure, frames_figure, trellis_figure
+
+MAX_LABEL = 4
+MAX_STEPS = 12
+SHOWN_ALIGNMENTS = 40  # rows of the alignments chart
+CAPTCHA_SAMPLES = sorted((assets.SAMPLES / "captcha").glob("*.png"))
+CAPTCHA_ALPHABET = ctc.Alphabet(captcha.ALPHABET)
+SOURCES = {
+    "random": "random frames (seeded)",
+    "captcha": "the captcha reader's output",
+    "example": "an example where greedy decoding fails",
+}
+
+
+def read_label() -> str | None:
+    """The label and its checks; None (with a message) when it cannot be used."""
+    text = st.text_input(
+        f"Label (1 to {MAX_LABEL} letters or digits)", "aab", max_chars=MAX_LABEL, key="ctc_label", width=260
+    )
+    if not text:
+        st.info("Type a label to align, for example `ab` or `aa`.")
+        return None
+    if not re.fullmatch(r"[a-z0-9]+", text):
+        st.error(
+            "Use lowercase letters and digits only: CTC's blank is written ε here, and spaces would be hard to see."
+        )
+        return None
+    return text
+
+
+def label_alphabet(text: str) -> ctc.Alphabet:
+    """The label's own symbols plus one it does not use, so that the frames can also say something wrong."""
+    extra = next(char for char in "xyzqw0123456789" if char not in text)
+    return ctc.Alphabet("".join(sorted(set(text))) + extra)
+
+
+def show_states(label: list[int], alphabet: ctc.Alphabet) -> None:
+    states = ctc.with_blanks(label)
+    chips = " ".join(f"`{s}: {alphabet.symbol(c)}`" for s, c in enumerate(states))
+    st.markdown(
+        f"**The label with blanks** ({len(label)} symbols → 2·{len(label)} + 1 = {len(states)} states): {chips}. "
+        "A path may stay in a state, move to the next, or jump over a blank between two *different* symbols."
+    )
+
+
+def show_alignments(text: str, steps: int) -> None:
+    alphabet = label_alphabet(text)
+    label = alphabet.encode(text)
+    show_states(label, alphabet)
+    needed = ctc.min_steps(label)
+    count = ctc.count_alignments(label, steps)
+    if steps < needed:
+        repeats = needed - len(label)
+        why = (
+            f": {len(label)} symbols, plus {repeats} blank{'s' if repeats > 1 else ''} between equal neighbours "
+            "(without a blank, a a merges into one a)"
+            if repeats
+            else ": one step per symbol"
+        )
+        st.warning(f"T = {steps} is too short for '{text}'. It needs at least {needed} steps{why}.")
+        st.plotly_chart(trellis_figure(label, steps, alphabet, None), key="ctc_trellis_empty")
+        return
+    st.markdown(
+        f"**{count:,} alignments** of '{text}' to T = {steps} steps (counted by dynamic programming over the states; "
+        f"the fewest steps this label can take is {needed})."
+    )
+    paths = ctc.alignments(label, steps, limit=SHOWN_ALIGNMENTS)
+    left, right = st.columns([2, 3])
+    with left:
+        shown = f"the first {len(paths)}" if count > len(paths) else f"all {count}"
+        st.caption(f"Every path below collapses to '{text}' ({shown}). Grey: blank.")
+        st.plotly_chart(alignments_figure(paths, alphabet), key="ctc_alignments")
+    with right:
+        chosen = st.number_input("Alignment to follow", 1, len(paths), 1, key="ctc_alignment", width=SETTING_WIDTH)
+        path = paths[int(chosen) - 1]
+        merged = ctc.merge_repeats(path)
+        st.markdown(
+            f"Path: `{' '.join(alphabet.symbol(c) for c in path)}`  \n"
+            f"1. merge repeats: `{' '.join(alphabet.symbol(c) for c in merged)}`  \n"
+            f"2. drop blanks: **`{alphabet.decode(ctc.collapse(path))}`**"
+        )
+        st.plotly_chart(trellis_figure(label, steps, alphabet, path), key="ctc_trellis")
+    if len(label) >= 2 and any(a == b for a, b in zip(label, label[1:], strict=False)):
+        st.caption(
+            "Why the blank between the two equal symbols: a path a a would merge into a single a. Only a blank "
+            "between them (a ε a) keeps both, so the path may not jump over that blank."
+        )
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the captcha…")
+def captcha_frames(sample: str) -> np.ndarray:
+    """The shipped reader's (50, 20) probabilities for a shipped sample captcha."""
+    model = captcha_reader(assets.CAPTCHA_MODEL)
+    with Image.open(assets.SAMPLES / "captcha" / sample) as image:
+        return captcha.predict_probabilities(model, captcha.preprocess(image)[np.newaxis])[0]
+
+
+def read_frames(text: str | None, steps: int, key: str) -> tuple[np.ndarray, ctc.Alphabet, str] | None:
+    """Frame probabilities from the chosen source, their alphabet and the label to score (None if unusable)."""
+    source = st.radio("Frames", list(SOURCES), format_func=SOURCES.get, horizontal=True, key=f"ctc_{key}_source")
+    if source == "example":
+        alphabet, probs = ctc.GREEDY_DISAGREES
+        return probs, alphabet, "a"
+    if source == "captcha":
+        if not CAPTCHA_SAMPLES or not assets.CAPTCHA_MODEL.exists():
+            st.info("The captcha reader or its samples are not installed here.")
+            return None
+        sample = st.selectbox(
+            "Captcha", [p.name for p in CAPTCHA_SAMPLES], format_func=lambda n: n[:-4], key=f"ctc_{key}_sample"
+        )
+        st.image(str(assets.SAMPLES / "captcha" / sample), width=300)
+        return captcha_frames(sample), CAPTCHA_ALPHABET, sample[:-4]
+    if text is None:
+        return None
+    seed = st.number_input("Seed", 0, 9999, 0, key=f"ctc_{key}_seed", width=SETTING_WIDTH)
+    alphabet = label_alphabet(text)
+    return ctc.random_frames(steps, alphabet.classes, int(seed)), alphabet, text
+
+
+def show_forward(text: str | None, steps: int) -> None:
+    frames = read_frames(text, steps, "forward")
+    if frames is None:
+        return
+    probs, alphabet, truth = frames
+    label = alphabet.encode(truth)
+    if probs.shape[0] < ctc.min_steps(label):
+        st.warning(f"{probs.shape[0]} steps are too few for '{truth}': its probability is 0 (set T higher above).")
+        return
+    st.markdown(f"**The frames**: at each of the {probs.shape[0]} steps, a probability for the blank and each symbol.")
+    st.plotly_chart(frames_figure(probs, alphabet), key="ctc_forward_frames")
+    log_probs = np.log(np.clip(probs, 1e-30, 1.0))
+    result = ctc.forward(log_probs, label)
+    st.markdown(
+        f"**α, step by step** for '{truth}': α_t(s) is the probability of all path beginnings that are in state s "
+        "at step t. Each step adds the cells it may come from (the same state, the one above, and the one two above "
+        "when that skips a blank between different symbols) and multiplies by the frame's probability of the state's "
+        "class. It is computed with logarithms, so that 50 steps of small numbers do not round to 0."
+    )
+    st.plotly_chart(alpha_figure(result, alphabet), key="ctc_alpha")
+    keras_loss = ctc.keras_ctc_loss(log_probs, label)
+    difference = abs(result.loss - keras_loss)
+    columns = st.columns(3)
+    columns[0].metric(f"p('{truth}') = α in the last two states", f"{math.exp(result.log_likelihood):.4g}")
+    columns[1].metric("CTC loss −log p, this page", f"{result.loss:.6f}")
+    columns[2].metric("keras.ops.ctc_loss", f"{keras_loss:.6f}")
+    verdict = "the same to 1e-5" if difference < 1e-5 else "different"
+    st.markdown(f"The NumPy forward algorithm and Keras give {verdict} (difference {difference:.1e}).")
+    count = ctc.count_alignments(label, probs.shape[0])
+    if count <= 5000:
+        total = sum(
+            math.exp(ctc.path_log_probability(log_probs, p)) for p in ctc.alignments(label, probs.shape[0], count)
+        )
+        st.markdown(
+            f"Adding up the {count:,} alignments one by one gives {total:.6g}: the same number, which the forward "
+            f"algorithm finds in {probs.shape[0]} steps of {len(result.states)} cells instead of {count:,} products."
+        )
+    else:
+        st.markdown(
+            f"Here there are {count:,} alignments: adding them up one by one is out of the question, which is why "
+            "CTC uses the forward algorithm."
+        )
+
+
+def show_decoding(text: str | None, steps: int) -> None:
+    frames = read_frames(text, steps, "decode")
+    if frames is None:
+        return
+    probs, alphabet, _ = frames
+    st.plotly_chart(frames_figure(probs, alphabet), key="ctc_decode_frames")
+    path, greedy = ctc.best_path(probs)
+    log_probs = np.log(np.clip(probs, 1e-30, 1.0))
+    st.markdown(
+        f"**Best path (greedy)**: the most probable class at each step, `{' '.join(alphabet.symbol(c) for c in path)}` "
+        f"(that path alone: {math.exp(ctc.path_log_probability(log_probs, path)):.3g}), collapses to "
+        f"**{show(alphabet, greedy.label)}**, whose probability over all its alignments is "
+        f"{math.exp(greedy.log_probability):.4g}."
+    )
+    beam_width = st.slider("Beam width", 1, 16, 4, key="ctc_beam_width", width=300)
+    beams = ctc.beam_search(probs, beam_width, top_paths=min(3, beam_width))
+    exact = ctc.exact_best(probs)
+    rows = [
+        {
+            "decoder": "best path (greedy)",
+            "reading": show(alphabet, greedy.label),
+            "p(reading)": math.exp(greedy.log_probability),
+        }
+    ]
+    rows += [
+        {
+            "decoder": f"beam search, width {beam_width} (#{rank})",
+            "reading": show(alphabet, c.label),
+            "p(reading)": math.exp(c.log_probability),
+        }
+        for rank, c in enumerate(beams, 1)
+    ]
+    if exact is not None:
+        rows += [
+            {
+                "decoder": f"exact, every labelling tried (#{rank})",
+                "reading": show(alphabet, c.label),
+                "p(reading)": math.exp(c.log_probability),
+            }
+            for rank, c in enumerate(exact[:3], 1)
+        ]
+    st.dataframe(rows, hide_index=True, column_config={"p(reading)": st.column_config.NumberColumn(format="%.4f")})
+    if exact is None:
+        st.caption(
+            f"With {probs.shape[0]} steps and {alphabet.classes - 1} symbols there are "
+            f"{ctc.labelling_count(alphabet.classes - 1, probs.shape[0]):,} possible readings: too many to try them "
+            "all. That is why readers use beam search, which keeps only the best few prefixes at each step."
+        )
+    elif exact[0].label != greedy.label:
+        st.success(
+            f"Greedy reads {show(alphabet, greedy.label)}, but the most probable reading is "
+            f"{show(alphabet, exact[0].label)}: the best single path is not the best labelling, because a "
+            "labelling's probability is the sum over all its paths."
+        )
+    else:
+        st.caption("Here greedy decoding finds the most probable reading; the example above shows when it does not.")
+
+
+def show(alphabet: ctc.Alphabet, label: tuple[int, ...]) -> str:
+    return f"'{alphabet.decode(label)}'" if label else "'' (nothing)"
+
+
+st.title("CTC: lining a label up with time")
+st.markdown(
+    "A reader that looks at a captcha column by column, or at speech frame by frame, outputs at each time step a "
+    "probability for each symbol and for a **blank** (ε, 'nothing here'). Nobody tells it which step holds which "
+    "symbol: Connectionist Temporal Classification counts every way the label can be laid out along the steps."
+)
+with settings_row():
+    label_text = read_label()
+    steps = st.slider("Time steps T", 1, MAX_STEPS, 5, key="ctc_steps", width=300)
+tabs = page_tabs(["Alignments", "Forward algorithm", "Decoding"], key="ctc_tab")
+if tabs[0].open:
+    with tabs[0]:
+        if label_text is not None:
+            show_alignments(label_text, steps)
+if tabs[1].open:
+    with tabs[1]:
+        show_forward(label_text, steps)
+if tabs[2].open:
+    with tabs[2]:
+        show_decoding(label_text, steps)

@@ -1,0 +1,160 @@
+"""Plotly figures for the CTC page: alignments, the trellis of allowed moves, frame probabilities and α."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.ctc import BLANK, Alphabet, Forward, may_skip, with_blanks
+from core.plot_style import readable
+
+BLANK_COLOUR, SYMBOL_COLOUR, PATH_COLOUR, EDGE_COLOUR = "#CFD8DC", "#1976D2", "#C2185B", "#B0BEC5"
+
+
+def state_path(label: Sequence[int], path: Sequence[int]) -> list[int]:
+    """The states (of the label with blanks) an alignment passes through, one per step."""
+    states = with_blanks(label)
+    s = 0 if path[0] == BLANK else 1
+    visited = [s]
+    for c in path[1:]:
+        if c != states[s]:
+            s += 1 if c == states[s + 1] else 2
+        visited.append(s)
+    return visited
+
+
+def alignments_figure(paths: list[tuple[int, ...]], alphabet: Alphabet) -> go.Figure:
+    """Each alignment as a row of coloured cells (blanks grey), time across."""
+    steps = len(paths[0])
+    z = [[0 if c == BLANK else 1 for c in path] for path in paths]
+    text = [[alphabet.symbol(c) for c in path] for path in paths]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(range(1, steps + 1)),
+            y=[f"#{i + 1}" for i in range(len(paths))],
+            text=text,
+            texttemplate="%{text}",
+            textfont_size=16,
+            colorscale=[[0, BLANK_COLOUR], [1, SYMBOL_COLOUR]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=min(60 + 28 * len(paths), 900),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="time step", dtick=1, side="top"),
+        yaxis=dict(autorange="reversed", title="alignment"),
+    )
+    return readable(fig)
+
+
+def trellis_figure(label: Sequence[int], steps: int, alphabet: Alphabet, path: Sequence[int] | None) -> go.Figure:
+    """States (the label with blanks) down, time across; grey moves are allowed, `path` is drawn over them."""
+    states = with_blanks(label)
+    fig = go.Figure()
+    xs, ys = [], []
+    for t in range(steps - 1):
+        for s in range(len(states)):
+            for nxt in (s, s + 1, s + 2):
+                if nxt < len(states) and (nxt - s < 2 or may_skip(states, nxt)):
+                    xs += [t + 1, t + 2, None]
+                    ys += [s, nxt, None]
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=EDGE_COLOUR, width=1), name="allowed moves")
+    grid_t, grid_s = np.meshgrid(np.arange(1, steps + 1), np.arange(len(states)))
+    fig.add_scatter(
+        x=grid_t.ravel(),
+        y=grid_s.ravel(),
+        mode="markers",
+        marker=dict(size=9, color=[BLANK_COLOUR if states[s] == BLANK else SYMBOL_COLOUR for s in grid_s.ravel()]),
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    if path is not None:
+        visited = state_path(label, path)
+        fig.add_scatter(
+            x=list(range(1, steps + 1)),
+            y=visited,
+            mode="lines+markers",
+            line=dict(color=PATH_COLOUR, width=4),
+            marker=dict(size=13, color=PATH_COLOUR),
+            name="the chosen alignment",
+        )
+    fig.update_layout(
+        height=90 + 34 * len(states),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="time step", dtick=1),
+        yaxis=dict(
+            title="state",
+            tickvals=list(range(len(states))),
+            ticktext=[f"{s}: {alphabet.symbol(c)}" for s, c in enumerate(states)],
+            autorange="reversed",
+        ),
+        legend=dict(orientation="h", y=-0.25),
+    )
+    return readable(fig)
+
+
+def frames_figure(probs: np.ndarray, alphabet: Alphabet) -> go.Figure:
+    """(time, classes) probabilities: time across, the blank and the symbols down."""
+    symbols = [alphabet.symbol(c) for c in range(alphabet.classes)]
+    show_values = probs.shape[0] <= 12
+    fig = go.Figure(
+        go.Heatmap(
+            z=probs.T,
+            x=list(range(1, probs.shape[0] + 1)),
+            y=symbols,
+            colorscale="Viridis",
+            zmin=0,
+            zmax=1,
+            text=np.round(probs.T, 2) if show_values else None,
+            texttemplate="%{text}" if show_values else None,
+            hovertemplate="step %{x}, '%{y}': %{z:.3f}<extra></extra>",
+            showscale=not show_values,  # the cells carry their numbers
+        )
+    )
+    fig.update_layout(
+        height=90 + 26 * len(symbols),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="time step", dtick=1 if show_values else 5),
+        yaxis=dict(title="class", type="category", autorange="reversed"),
+    )
+    return readable(fig)
+
+
+def alpha_figure(result: Forward, alphabet: Alphabet) -> go.Figure:
+    """α over (state, time) on a log scale: where the probability of the label's prefixes sits at each step."""
+    log10_alpha = result.log_alpha.T / np.log(10)
+    steps = result.log_alpha.shape[0]
+    show_values = steps <= 12
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.maximum(log10_alpha, -12),
+            x=list(range(1, steps + 1)),
+            y=[f"{s}: {alphabet.symbol(c)}" for s, c in enumerate(result.states)],
+            colorscale="Magma",
+            zmin=-12,
+            zmax=0,
+            text=[[f"{np.exp(v):.2g}" if np.isfinite(v) else "–" for v in row] for row in result.log_alpha.T]
+            if show_values
+            else None,
+            texttemplate="%{text}" if show_values else None,
+            customdata=np.exp(result.log_alpha.T),
+            hovertemplate="step %{x}, state %{y}: α = %{customdata:.3g}<extra></extra>",
+            colorbar=dict(title="log₁₀ α", tickvals=[-12, -9, -6, -3, 0]),
+        )
+    )
+    fig.update_layout(
+        height=90 + 30 * len(result.states),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="time step", dtick=1 if show_values else 5),
+        yaxis=dict(title="state", type="category", autorange="reversed"),
+    )
+    return readable(fig)
