@@ -140,8 +140,9 @@ def show_long_memory_windows(series: forecast.Series) -> None:
     st.plotly_chart(long_memory_window_figure(values, start), key="forecast_long_window")
     span = forecast.LONG_BLOCKS * forecast.LONG_BLOCK
     st.markdown(
-        f"The material's model sees the last {forecast.MATERIAL_LOOK_BACK} values: about a third of one wiggle of "
-        f"`2·sin(5t)`, each with its full noise. This one also sees the {span} values before them, averaged in "
+        f"The material's model sees the last {forecast.MATERIAL_LOOK_BACK} values: about a quarter of one period of "
+        f"`2·sin(5t)`, each with its full noise. This one also sees the {span} values before them (almost four "
+        f"periods), averaged in "
         f"{forecast.LONG_BLOCKS} blocks of {forecast.LONG_BLOCK}: {forecast.LONG_LOOK_BACK} values in all, "
         f"{forecast.LONG_BLOCKS + forecast.LONG_RECENT} inputs. An average of {forecast.LONG_BLOCK} noisy values has a "
         f"tenth of their noise variance, so the older inputs show where the curve has been, and how fast its swings "
@@ -298,7 +299,8 @@ def show_linear_reference(results: forecast.Results, settings: forecast.ModelSet
             "least squares before training, plus the LSTM's correction, which starts at zero (the 'highway' of "
             "LSTNet, a forecasting network of 2018). An LSTM alone squashes its inputs through tanh and cannot follow "
             "swings larger than any it trained on; here they grow with t. Training then lets the LSTM correct what a "
-            "straight sum misses: on this series, little, because a sum of sines is itself linearly predictable."
+            "straight sum misses. On this series it finds nothing to add on the test part (compare the two rows of the "
+            "table): a sum of sines is itself linearly predictable."
         )
     else:
         st.caption(
