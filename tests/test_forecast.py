@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from core.forecast import (
     SeriesConfig,
@@ -117,8 +118,9 @@ def test_linear_predictor_is_numpy_least_squares_on_a_tiny_case():
     np.testing.assert_allclose(linear.predict(x), np.c_[x[:, :, 0], np.ones(20)] @ expected, atol=1e-5)
 
 
-def test_evaluate_command_scores_the_shipped_forecaster_on_an_unseen_series():
-    """Test that `python -m core evaluate forecast` ends with the three ratios to the noise floor."""
+@pytest.mark.parametrize("model_file", ["forecast_lstm.keras", "forecast_long_memory.keras"])
+def test_evaluate_command_scores_the_shipped_forecaster_on_an_unseen_series(model_file):
+    """Test that `python -m core evaluate forecast` scores either kind of shipped model: the three ratios to the noise floor."""
     import re
     import subprocess
     import sys
@@ -133,7 +135,7 @@ def test_evaluate_command_scores_the_shipped_forecaster_on_an_unseen_series():
             "evaluate",
             "forecast",
             "--model",
-            "assets/models/forecast_lstm.keras",
+            f"assets/models/{model_file}",
             "--seed",
             "3",
         ],
@@ -148,3 +150,59 @@ def test_evaluate_command_scores_the_shipped_forecaster_on_an_unseen_series():
     assert match, last
     model, linear, persistence = map(float, match.groups())
     assert 1.0 < model < persistence and 1.0 < linear < persistence
+
+
+def test_long_memory_model_sees_block_averages_then_the_latest_values():
+    """Test that the model's 26 inputs are the 16 averages of 10 older values, then the 10 latest, of a raw window."""
+    from core import forecast
+
+    model = forecast.build_long_memory_forecaster(units=4)
+    window = np.arange(forecast.LONG_LOOK_BACK, dtype=np.float32).reshape(1, -1, 1)
+    seen = forecast.long_memory_inputs(model, window)[0]
+    expected = np.r_[np.arange(160).reshape(16, 10).mean(axis=1), np.arange(160, 170)]
+    np.testing.assert_allclose(seen, expected)
+    assert model.count_params() == forecast.long_memory_param_count(4)
+
+
+def test_long_memory_model_starts_as_the_least_squares_predictor():
+    """Test that before training its forecast is the linear predictor on the same inputs (the LSTM's share is zero)."""
+    from core import forecast
+
+    settings = forecast.ModelSettings(forecast.SeriesConfig(), forecast.LONG_LOOK_BACK, 8, 0, long_memory=True)
+    series = forecast.make_series(settings.series)
+    windows = forecast.split_windows(series, settings.look_back)
+    model = forecast.new_forecaster(settings, windows)
+    linear = forecast.fit_linear(windows, model)
+    direct = linear.predict(forecast.model_inputs(model, windows.x_test))
+    np.testing.assert_allclose(forecast.predict(model, windows.x_test), direct, atol=1e-4)
+
+
+def test_horizon_errors_start_at_the_one_step_error():
+    """Test that the recursive forecast's error one step ahead is the one-step forecast's, from every test origin."""
+    from core import forecast
+
+    series = make_series(SeriesConfig(length=200, noise=0.0))
+    series = dataclasses.replace(series, mean=0.0, std=1.0)
+    windows = split_windows(series, look_back=5)
+    errors = forecast.horizon_rmse(_LastPlusOne(), series, 5, steps=3)
+    one_step = np.sqrt(np.mean((windows.x_test[:, -1, 0] + 1 - windows.y_test)[: len(windows.y_test) - 2] ** 2))
+    assert errors.shape == (3,) and errors[0] == pytest.approx(one_step, rel=1e-5)
+
+
+def test_train_command_for_the_long_memory_model_writes_its_summary(tmp_path):
+    """Test that `python -m core train forecast --long-memory` saves a model and a summary with the exact command."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from core.assets import read_summary
+
+    out = tmp_path / "long.keras"
+    command = [sys.executable, "-m", "core", "train", "forecast", "--long-memory", "--epochs", "1", "--out", str(out)]
+    result = subprocess.run(
+        command, cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    summary = read_summary(out)
+    assert summary.command == f"python -m core train forecast --long-memory --epochs 1 --out {out}"
+    assert summary.epochs == 1 and summary.parameters == 4412 and "test_rmse" in summary.figures

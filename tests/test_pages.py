@@ -126,3 +126,35 @@ def test_a_rerun_keeps_keras_state():
     app.run()
     after = keras.layers.Dense(1).name
     assert after != before, "Keras's name counter was reset: clear_session ran after the script"
+
+
+def test_forecasting_long_memory_shows_its_pretrained_model_then_trains_one():
+    """Test that the long-memory choice shows the shipped model beside its linear part, and trains a session's own."""
+    app = open_page("app_pages/rnn/forecasting.py")
+    app.radio(key="forecast_kind").set_value(True)
+    app.run()
+    assert not app.exception
+    assert any("pretrained model" in c.value for c in app.caption)
+    assert any("AveragePooling1D" in m.value for m in app.markdown)
+    table = app.dataframe[0].value
+    assert list(table["forecast"][:2]) == ["long-memory LSTM", "linear predictor on the same 26 inputs (27 numbers)"]
+    app.number_input(key="forecast_long_units").set_value(8)
+    app.number_input(key="forecast_long_epochs").set_value(2)
+    app.run()
+    app.button(key="forecast_train").click()
+    app.run()
+    app.session_state["forecast_model"]["job"].join(timeout=120)
+    app.run()
+    assert not app.exception
+    assert any("your model (2 epochs" in c.value for c in app.caption)
+
+
+def test_forecasting_long_memory_on_a_series_too_short_for_it():
+    """Test that a training part shorter than the model's 170 values gets a sentence, not a traceback."""
+    app = open_page("app_pages/rnn/forecasting.py")
+    app.radio(key="forecast_kind").set_value(True)
+    app.number_input(key="forecast_length").set_value(200)
+    app.slider(key="forecast_split").set_value(0.5)
+    app.run()
+    assert not app.exception
+    assert any("Make the series longer" in e.value for e in app.error)
