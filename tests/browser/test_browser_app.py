@@ -196,3 +196,15 @@ def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
     wait_for_app(page)
     draw_strokes(page, mouse_strokes(DRAWN_TEXT, np.random.default_rng(0)))
     assert settled_reading(page) == DRAWN_TEXT
+
+
+def test_forecasting_switches_to_the_long_memory_model(page, app_url):
+    """Test that choosing the long-memory forecaster shows what it sees and its pretrained result."""
+    page.goto(f"{app_url}/forecasting")
+    wait_for_app(page)
+    page.get_by_role("radiogroup", name="What the model sees").get_by_text("long memory", exact=False).click()
+    wait_for_app(page)
+    page.get_by_text("AveragePooling1D").wait_for()
+    page.get_by_text("Showing the pretrained model").wait_for()
+    page.get_by_text(re.compile(r"with 170 values, most of them averaged")).wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
