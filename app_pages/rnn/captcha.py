@@ -30,12 +30,6 @@ SAMPLES = assets.SAMPLES / "captcha"  # used when the data set cannot be had
 CANVAS_WIDTH, CANVAS_HEIGHT = 440, 110
 # The pen that draws like 10 pixels on the 600 × 150 canvas the drawings reader was measured on.
 DEFAULT_PEN = round(10 * CANVAS_WIDTH / handwriting.CANVAS_WIDTH)
-PLATEAU_NOTE = (
-    "The loss sits near 16 for the first 15–20 epochs (the pretrained reader's run: 16.4 after epoch 2, still 16.1 "
-    "after epoch 17, 1.0 after epoch 30). At first the network answers *blank* almost everywhere: CTC cannot yet "
-    "tell which columns hold which character, and blanks are the safest guess. Once it finds where the characters "
-    "sit, the loss falls fast. Stopping during the plateau leaves a model that reads nothing."
-)
 
 
 @st.cache_resource(show_spinner="Looking for the captcha images…")
@@ -126,13 +120,34 @@ def expected_minutes(epochs: int) -> str | None:
     return f"about {minutes:.0f} min for {epochs} epochs on this server when nobody else trains"
 
 
+def plateau_note(summary: assets.ModelSummary | None) -> str:
+    """Why the loss stalls at first, with the shipped reader's own curve as the example."""
+    example = ""
+    if summary is not None and "loss" in summary.history:
+        loss = summary.history["loss"]
+        plateau = max(loss[1:4])  # where the loss sits after the first epoch
+        # The last epoch still on the plateau, and the first clearly off it.
+        last_flat = max(epoch for epoch, value in enumerate(loss, 1) if value > 0.9 * plateau)
+        reading = next((epoch for epoch, value in enumerate(loss, 1) if value < 1.0), len(loss))
+        example = (
+            f" (the pretrained reader's run: {loss[1]:.1f} after epoch 2, still {loss[last_flat - 1]:.1f} after epoch "
+            f"{last_flat}, {loss[reading - 1]:.1f} after epoch {reading})"
+        )
+    return (
+        f"The loss sits on a plateau for the first epochs{example}. At first the network answers *blank* almost "
+        "everywhere: CTC cannot yet tell which columns hold which character, and blanks are the safest guess. Once "
+        "it finds where the characters sit, the loss falls fast. Stopping during the plateau leaves a model that "
+        "reads nothing."
+    )
+
+
 def show_training() -> None:
     left, right = st.columns(2)
     epochs = left.number_input("Epochs", 1, 200, 100, key="captcha_epochs")
     patience = right.number_input("Early stopping patience (0 = off)", 0, 50, 10, key="captcha_patience")
     if estimate := expected_minutes(int(epochs)):
         st.caption(f"Training takes {estimate}; early stopping may end it sooner.")
-    st.caption(PLATEAU_NOTE)
+    st.caption(plateau_note(assets.read_summary(PRETRAINED["pretrained: captchas only"])))
     trained = st.session_state.get("captcha_model")
     job = trained["job"] if trained else None
     train = training_buttons("captcha", job)
