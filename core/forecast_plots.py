@@ -218,7 +218,9 @@ def look_back_figure(
             mode="markers",
             marker=dict(symbol="star", size=16, color=MODEL, line=dict(color="white", width=1)),
         )
-    fig.add_hline(y=1.0, line=dict(color=CLEAN, dash="dot"), annotation_text="noise floor")
+    fig.add_hline(
+        y=1.0, line=dict(color=CLEAN, dash="dot"), annotation_text="noise floor", annotation_position="bottom left"
+    )
     fig.update_layout(
         height=320,
         margin=dict(l=10, r=10, t=10, b=10),

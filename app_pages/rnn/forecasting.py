@@ -350,10 +350,10 @@ def look_back_lesson(data: dict, long_memory: dict | None) -> str:
         f"goes from {pairs[0][2]:.2f} at look_back {pairs[0][0]} to {pairs[-1][2]:.2f} at {pairs[-1][0]}."
     )
     if behind:
-        where = ", ".join(f"{look_back} ({ratio:.2f} ×)" for look_back, ratio in behind)
+        where = " and ".join(f"{ratio:.2f} × at look_back {look_back}" for look_back, ratio in behind)
         text += (
-            f" The LSTM keeps up with it up to a point, then falls behind: at look_back {where} the linear predictor's "
-            "error. " + behind_reason(data)
+            " The LSTM keeps up with it up to a point, then falls behind: its error is the linear predictor's "
+            f"{where}. " + behind_reason(data)
         )
     if long_memory:
         text += (
