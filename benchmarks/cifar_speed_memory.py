@@ -97,6 +97,9 @@ def main() -> None:
     # runs (epoch times on a shared 2-core machine swing by several seconds from epoch to epoch).
     plain_seconds, project_seconds = steady(plain), steady(project)
     plain_peak, project_peak = max(r["peak_mb"] for r in plain), max(r["peak_mb"] for r in project)
+    # The spread: each alternating pair's ratio, so that a busy minute shows as one odd pair.
+    pairs = [steady([b]) / steady([a]) for a, b in zip(plain, project, strict=True)]
+    print(f"ratio of each pair (project ÷ plain, in run order): {', '.join(f'{r:.2f}' for r in pairs)}")
     print(
         f"time per epoch after the first: project {project_seconds:.1f} s, plain {plain_seconds:.1f} s "
         f"(ratio {project_seconds / plain_seconds:.2f}); peak memory: project {project_peak:.0f} MB, "

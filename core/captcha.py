@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from core import ctc
+from core.training import History, Report, StopSignal
 
 ALPHABET = "2345678bcdefgmnpwxy"  # the 19 characters of captcha_images_v2, sorted
 BLANK = ctc.BLANK  # CTC blank, Keras's mask_index
@@ -284,7 +285,6 @@ def fit(
     import keras
 
     from core.keras_callbacks import ProgressCallback
-    from core.training import History
 
     history = history if history is not None else History()
     callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
@@ -306,7 +306,7 @@ def fit(
     return history
 
 
-def train_task(history, stop, report, epochs: int, patience: int) -> list[np.ndarray]:
+def train_task(history: History, stop: StopSignal, report: Report, epochs: int, patience: int) -> list[np.ndarray]:
     """The page's training, for a worker process: a new reader on the captcha folder's training split."""
     from core.datasets import load_captcha_files
 

@@ -13,12 +13,11 @@ Two things differ from the slides, on purpose, and the page shows both:
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.training import History
+from core.training import History, Report, StopSignal
 
 MATERIAL_LOOK_BACK = 10
 MATERIAL_UNITS = 100
@@ -237,7 +236,7 @@ def train_forecaster(
     batch_size: int = MATERIAL_BATCH_SIZE,
     on_epoch=None,
     on_batch=None,
-    stop: threading.Event | None = None,
+    stop: StopSignal | None = None,
     history: History | None = None,
 ) -> History:
     """Fit on the training windows, reporting each epoch; Stop ends after the current batch.
@@ -270,7 +269,9 @@ def train_forecaster(
     return history
 
 
-def train_task(history: History, stop, report, settings: ModelSettings, epochs: int, batch_size: int) -> list:
+def train_task(
+    history: History, stop: StopSignal, report: Report, settings: ModelSettings, epochs: int, batch_size: int
+) -> list:
     """The page's training, for a worker process: the model of `settings` on its series' training windows."""
     windows = split_windows(make_series(settings.series), settings.look_back)
     model = new_forecaster(settings, windows)

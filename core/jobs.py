@@ -11,11 +11,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from core.training import History, TrainingQueue
+from core.training import History, Report, StopSignal, TrainingQueue
 
 # What a job runs: it trains, fills `history`, calls `report(fraction_done, text)` after each
 # batch, and ends after the current batch once `stop` is set.
-TrainingRun = Callable[[History, threading.Event, Callable[[float, str], None]], None]
+TrainingRun = Callable[[History, StopSignal, Report], None]
 
 
 class TrainingJob:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import keras
 
-from core.training import History
+from core.training import History, StopSignal
 
 
 class ProgressCallback(keras.callbacks.Callback):
@@ -26,7 +26,7 @@ class ProgressCallback(keras.callbacks.Callback):
         history: History,
         on_batch: Callable[[int, int, int], None] | None = None,
         on_epoch: Callable[[History], None] | None = None,
-        stop: threading.Event | None = None,
+        stop: StopSignal | None = None,
     ) -> None:
         super().__init__()
         self.history_so_far = history

@@ -9,7 +9,19 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class StopSignal(Protocol):
+    """What a training polls after each batch: a `threading.Event`, or a `multiprocessing` one in a worker."""
+
+    def is_set(self) -> bool: ...
+
+
+# How a training reports progress: report(fraction done, text for the page).
+Report = Callable[[float, str], None]
 
 
 @dataclass

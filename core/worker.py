@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.jobs import TrainingRun
-from core.training import History
+from core.training import History, Report, StopSignal
 
 # The worker reports progress at most this often: a batch can take a millisecond.
 REPORT_INTERVAL_S = 0.25
@@ -46,7 +45,7 @@ def in_worker_process(task: TrainingTask, on_weights: Callable[[list[np.ndarray]
     a worker that dies (out of memory, killed) fails the job with its exit code.
     """
 
-    def run(history: History, stop: threading.Event, report: Callable[[float, str], None]) -> None:
+    def run(history: History, stop: StopSignal, report: Report) -> None:
         context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow threads
         messages = context.Queue()
         worker_stop = context.Event()
