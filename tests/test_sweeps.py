@@ -126,15 +126,19 @@ FORECAST = "app_pages/rnn/forecasting.py"
     ("length", "split", "look_back"),
     [(200, 0.5, 80), (200, 0.5, 99), (3000, 0.95, 2), (200, 0.95, 80), (1000, 0.9, 10)],
 )
-def test_forecasting_series_and_windows_at_their_extremes(length, split, look_back):
-    """Test that the shortest and longest series with the extreme look-backs give results, a Train prompt or a sentence."""
+@pytest.mark.parametrize("long_memory", [False, True])
+def test_forecasting_series_and_windows_at_their_extremes(length, split, look_back, long_memory):
+    """Test that the shortest and longest series, with either model, give results, a Train prompt or a sentence."""
     app = open_page(FORECAST)
     app.number_input(key="forecast_length").set_value(length)
     app.slider(key="forecast_split").set_value(split)
-    app.number_input(key="forecast_look_back").set_value(min(look_back, 80))
+    app.radio(key="forecast_kind").set_value(long_memory)
     app.run()
-    assert_no_exception(app, f"N={length} split={split} look_back={look_back}")
-    assert app.error or app.info or any("the LSTM's error is" in m.value for m in app.markdown)
+    if not long_memory:
+        app.number_input(key="forecast_look_back").set_value(min(look_back, 80))
+        app.run()
+    assert_no_exception(app, f"N={length} split={split} look_back={look_back} long memory={long_memory}")
+    assert app.error or app.info or any("the model's error is" in m.value for m in app.markdown)
 
 
 CIFAR = "app_pages/cnn/cifar10.py"
