@@ -1,7 +1,8 @@
-"""Trainings that run in their own thread, so that what a student clicks meanwhile does not stop them.
+"""Trainings that run apart from the script run, so that what a student clicks meanwhile does not stop them.
 
-A page starts a `TrainingJob` and shows its progress; the job waits for a place in the
-server's training queue, trains, and keeps its `History` up to date as it goes. Stop ends it
+A page starts a `TrainingJob` and shows its progress; the job's thread waits for a place in
+the server's training queue, then calls its run (the pages' run trains in a worker process:
+`core.worker.in_worker_process`) and keeps its `History` up to date as it goes. Stop ends it
 after the current batch; so does the end of the browser session that owns it (`alive`).
 """
 

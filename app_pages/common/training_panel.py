@@ -1,7 +1,7 @@
 """One training panel for every page: Train starts a job that outlives the script run; the panel follows it.
 
-The job trains in its own thread (`core.jobs.TrainingJob`), so moving a slider, switching tabs
-or visiting another page does not stop it; Stop does, after the current batch, and so does
+The job (`core.jobs.TrainingJob`) trains in a worker process (`core.worker`), so moving a slider,
+switching tabs or visiting another page does not stop it; Stop does, after the current batch, and so does
 closing the browser tab. The panel refreshes itself once a second while the job runs.
 """
 
