@@ -247,63 +247,24 @@ def train(
     patience: int = 10,
     on_epoch=None,
     on_batch=None,
-    stop=None,
-    history=None,
-):
-    """Fit with early stopping on the validation loss (best weights restored), as the Keras example does.
+    stop: StopSignal | None = None,
+    history: History | None = None,
+) -> History:
+    """Fit with early stopping on the validation loss (best weights restored), as the Keras example does."""
+    from core.fitting import EarlyStop, fit
 
-    Returns:
-        The `History` filled epoch by epoch (`history` itself if one is given).
-    """
     return fit(
         model,
         (data.x_train, data.y_train),
         (data.x_valid, data.y_valid),
         epochs,
-        patience,
         batch_size=batch_size,
-        on_epoch=on_epoch,
-        on_batch=on_batch,
-        stop=stop,
         history=history,
+        on_batch=on_batch,
+        on_epoch=on_epoch,
+        stop=stop,
+        early_stop=EarlyStop("val_loss", patience),
     )
-
-
-def fit(
-    model,
-    training,
-    validation: tuple[np.ndarray, np.ndarray],
-    epochs: int,
-    patience: int,
-    batch_size: int | None = None,
-    on_epoch=None,
-    on_batch=None,
-    stop=None,
-    history=None,
-):
-    """`model.fit` on arrays `(x, y)` or a `keras.utils.PyDataset`, reporting progress, with early stopping."""
-    import keras
-
-    from core.keras_callbacks import ProgressCallback
-
-    history = history if history is not None else History()
-    callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
-    if patience:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
-        )
-    arrays = isinstance(training, tuple)
-    model.fit(
-        training[0] if arrays else training,
-        training[1] if arrays else None,
-        validation_data=validation,
-        epochs=epochs,
-        batch_size=batch_size if arrays else None,
-        shuffle=arrays,
-        verbose=0,
-        callbacks=callbacks,
-    )
-    return history
 
 
 def train_task(history: History, stop: StopSignal, report: Report, epochs: int, patience: int) -> list[np.ndarray]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from core import captcha
 from core.captcha import CaptchaData
+from core.fitting import EarlyStop, fit
 from core.handwriting import pad_labels, synthetic_batch
+from core.training import History, StopSignal
 
 
 class CaptchaAndDrawingBatches(keras.utils.PyDataset):
@@ -49,9 +50,9 @@ def train_with_drawings(
     seed: int = 0,
     on_epoch=None,
     on_batch=None,
-    stop=None,
-    history=None,
-):
+    stop: StopSignal | None = None,
+    history: History | None = None,
+) -> History:
     """Fit on captchas and synthetic drawings together; validate on held-out captchas plus fixed drawings.
 
     Returns:
@@ -60,6 +61,14 @@ def train_with_drawings(
     drawn_x, drawn_y, _ = synthetic_batch(validation_drawings, np.random.default_rng((seed, 10_000)))
     validation = (np.concatenate([data.x_valid, drawn_x]), np.concatenate([pad_labels(data.y_valid), drawn_y]))
     batches = CaptchaAndDrawingBatches(data.x_train, data.y_train, batch_size, steps_per_epoch, seed)
-    return captcha.fit(
-        model, batches, validation, epochs, patience, on_epoch=on_epoch, on_batch=on_batch, stop=stop, history=history
+    return fit(
+        model,
+        batches,
+        validation,
+        epochs,
+        history=history,
+        on_batch=on_batch,
+        on_epoch=on_epoch,
+        stop=stop,
+        early_stop=EarlyStop("val_loss", patience),
     )

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from core.datasets import CIFAR10_CLASSES, ImagesOnDisk
+from core.fitting import EarlyStop, fit
 from core.training import History, Report, StopSignal
 
 NUM_CLASSES = len(CIFAR10_CLASSES)
@@ -370,15 +371,6 @@ def train(
     overfits after a few epochs: its training accuracy keeps climbing, its validation
     accuracy does not).
     """
-
-    from core.keras_callbacks import ProgressCallback
-
-    history = history if history is not None else History()
-    callbacks = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop)]
-    if patience:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=patience, restore_best_weights=True)
-        )
     # The last part is for validation, as Keras's validation_split takes it (the data are shuffled once already).
     split = len(x_train) - int(len(x_train) * validation_split)
     train_batches = UInt8Batches(x_train[:split], y_train[:split], batch_size, shuffle=True)
@@ -389,8 +381,17 @@ def train(
     )
     if short_run:
         compile_for_a_short_run(model, epochs * len(train_batches))
-    model.fit(train_batches, validation_data=validation, epochs=epochs, verbose=0, callbacks=callbacks)
-    return history
+    return fit(
+        model,
+        train_batches,
+        validation,
+        epochs,
+        history=history,
+        on_batch=on_batch,
+        on_epoch=on_epoch,
+        stop=stop,
+        early_stop=EarlyStop("val_accuracy", patience),
+    )
 
 
 def train_task(

@@ -249,24 +249,20 @@ def train_forecaster(
     """
     import keras
 
-    from core.keras_callbacks import ProgressCallback
+    from core.fitting import fit
 
-    history = history if history is not None else History()
-    callbacks = [
-        ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop),
-        keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=3, min_lr=1e-4),
-    ]
-    model.fit(
-        windows.x_train,
-        windows.y_train,
-        validation_data=(windows.x_test, windows.y_test),
-        epochs=epochs,
+    return fit(
+        model,
+        (windows.x_train, windows.y_train),
+        (windows.x_test, windows.y_test),
+        epochs,
         batch_size=batch_size,
-        shuffle=True,
-        verbose=0,
-        callbacks=callbacks,
+        history=history,
+        on_batch=on_batch,
+        on_epoch=on_epoch,
+        stop=stop,
+        callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=3, min_lr=1e-4)],
     )
-    return history
 
 
 def train_task(

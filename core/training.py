@@ -1,7 +1,7 @@
 """What a training run reports, shared by every page that trains in the browser.
 
 Kept free of Keras so that pages can hold a history without importing TensorFlow; the
-Keras callback that fills it is in `core.keras_callbacks`.
+Keras callback that fills it is in `core.fitting`.
 """
 
 from __future__ import annotations
