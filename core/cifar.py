@@ -17,7 +17,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from core.datasets import CIFAR10_CLASSES, ImagesOnDisk
+from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_cifar10
 from core.fitting import EarlyStop, fit
 from core.training import History, Report, StopSignal
 
@@ -405,9 +405,11 @@ def train_task(
     validation: float,
 ) -> list[np.ndarray]:
     """The page's training, for a worker process: the first `subset` training images, read from the data cache."""
-    from core.datasets import load_cifar10
-
     data = load_cifar10(train_images_in_memory=False)
+    # The student's subset in this process's memory, read in one go (this process ends with the
+    # training): a batch is then cut from memory, not read image by image from the file.
+    images = data.x_train[:subset]
+    images = images.load() if isinstance(images, ImagesOnDisk) else images
     model = build_model(config)
 
     def on_batch(epoch: int, batch: int, batches: int) -> None:
@@ -415,7 +417,7 @@ def train_task(
 
     train(
         model,
-        data.x_train[:subset],
+        images,
         data.y_train[:subset],
         epochs,
         batch_size,

@@ -44,15 +44,19 @@ def served_app(
 
 @contextmanager
 def served_app_process(
-    port: int | None = None, timeout: float = 60, env: dict[str, str] | None = None, log: Path | None = None
+    port: int | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    app_dir: Path = PROJECT_ROOT,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """As `served_app`, also yielding the server's process (to read its memory)."""
+    """As `served_app`, also yielding the server's process (to read its memory); `app_dir` may be another checkout."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     output = log.open("w") if log else subprocess.DEVNULL
-    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT, env=env)
+    server = subprocess.Popen(command, cwd=app_dir, stdout=output, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + timeout
         while True:
