@@ -146,6 +146,9 @@ def test_training_images_can_stay_on_disk(tmp_path, cached_first):
     np.testing.assert_array_equal(tail[[1, 0]], in_memory.x_train[[5, 4]])
     with pytest.raises(IndexError):
         tail[[2]]
+    np.testing.assert_array_equal(on_disk.x_train[1:5].load(), in_memory.x_train[1:5])
+    np.testing.assert_array_equal(on_disk.x_train.load(), in_memory.x_train)
+    assert on_disk.x_train[3:3].load().shape == (0, 32, 32, 3)
 
 
 @pytest.mark.parametrize(
