@@ -104,7 +104,7 @@ def test_forecasting_train_then_stop_keeps_the_partial_model(page, app_url):
     page.get_by_text(re.compile(r"Epoch \d+/200")).wait_for()
     page.get_by_role("button", name="Stop").click()
     wait_for_app(page)
-    page.get_by_text("stopped early").wait_for()
+    page.get_by_text("stopped early").first.wait_for()  # the summary line, and the results caption once shown
     assert page.get_by_text("Epoch 200/200").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -147,7 +147,7 @@ def test_cifar_training_curve_grows_then_stop(page, app_url):
     page.get_by_text(re.compile(r"Epoch [2-9]/30")).first.wait_for(timeout=120_000)
     page.get_by_role("button", name="Stop").click()
     wait_for_app(page)
-    page.get_by_text("Stopped early").wait_for()
+    page.get_by_text("Stopped early").first.wait_for()
     assert page.get_by_text("Epoch 30/30").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
 

@@ -114,7 +114,7 @@ def test_training_goes_on_while_the_student_explores(page, app_url):
     wait_for_app(page)
     page.get_by_text(re.compile(r"Epoch ([3-9]|\d\d)/30, batch")).wait_for(timeout=180_000)  # still advancing
     page.get_by_role("button", name="Stop").click()
-    page.get_by_text("Stopped early").wait_for(timeout=120_000)
+    page.get_by_text("Stopped early").first.wait_for(timeout=120_000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
