@@ -79,6 +79,11 @@ def may_skip(states: list[int], s: int) -> bool:
     return s >= 2 and states[s] != BLANK and states[s] != states[s - 2]
 
 
+def next_states(states: list[int], s: int) -> list[int]:
+    """The states a path in state s may be in at the next step: the same, the next, or over a blank."""
+    return [n for n in (s, s + 1, s + 2) if n < len(states) and (n - s < 2 or may_skip(states, n))]
+
+
 def count_alignments(label: Sequence[int], steps: int) -> int:
     """How many paths of `steps` classes collapse to `label` (dynamic programming over the 2L + 1 states)."""
     states = with_blanks(label)
@@ -108,9 +113,8 @@ def alignments(label: Sequence[int], steps: int, limit: int = 1000) -> list[tupl
             if s >= last - 1:
                 found.append(tuple(states[state] for state in path))
             return
-        for nxt in (s, s + 1, s + 2):
-            # Step to nxt only if it is allowed and the end is still reachable in the steps left.
-            if nxt <= last and (nxt - s < 2 or may_skip(states, nxt)) and _steps_to_end(states, nxt) <= steps - t:
+        for nxt in next_states(states, s):
+            if _steps_to_end(states, nxt) <= steps - t:  # the end is still reachable in the steps left
                 extend([*path, nxt], nxt)
 
     for first in (0, 1)[: len(states)]:

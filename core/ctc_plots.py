@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.ctc import BLANK, Alphabet, Forward, may_skip, with_blanks
+from core.ctc import BLANK, Alphabet, Forward, next_states, with_blanks
 from core.plot_style import readable
 
 BLANK_COLOUR, SYMBOL_COLOUR, PATH_COLOUR, EDGE_COLOUR = "#CFD8DC", "#1976D2", "#C2185B", "#B0BEC5"
@@ -63,10 +63,9 @@ def trellis_figure(label: Sequence[int], steps: int, alphabet: Alphabet, path: S
     xs, ys = [], []
     for t in range(steps - 1):
         for s in range(len(states)):
-            for nxt in (s, s + 1, s + 2):
-                if nxt < len(states) and (nxt - s < 2 or may_skip(states, nxt)):
-                    xs += [t + 1, t + 2, None]
-                    ys += [s, nxt, None]
+            for nxt in next_states(states, s):
+                xs += [t + 1, t + 2, None]
+                ys += [s, nxt, None]
     fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color=EDGE_COLOUR, width=1), name="allowed moves")
     grid_t, grid_s = np.meshgrid(np.arange(1, steps + 1), np.arange(len(states)))
     fig.add_scatter(

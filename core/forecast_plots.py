@@ -56,14 +56,7 @@ def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
         x=[target], y=[values[target]], mode="markers", name="target", marker=dict(color=MODEL, size=14, symbol="star")
     )
     fig.add_vrect(x0=start - 0.5, x1=target - 0.5, fillcolor="rgba(25,118,210,0.1)", line_width=0)
-    fig.update_layout(
-        height=280,
-        margin=dict(l=10, r=10, t=10, b=10),
-        xaxis_title="sample index",
-        yaxis_title="normalised value",
-        legend=dict(orientation="h", y=-0.3),
-    )
-    return readable(fig)
+    return window_layout(fig, height=280)
 
 
 def long_memory_window_figure(values: np.ndarray, start: int) -> go.Figure:
@@ -96,8 +89,13 @@ def long_memory_window_figure(values: np.ndarray, start: int) -> go.Figure:
     fig.add_scatter(
         x=[target], y=[values[target]], mode="markers", name="target", marker=dict(color=MODEL, size=14, symbol="star")
     )
+    return window_layout(fig, height=300)
+
+
+def window_layout(fig: go.Figure, height: int) -> go.Figure:
+    """The layout of a window chart: sample index across, normalised value up, the legend below."""
     fig.update_layout(
-        height=300,
+        height=height,
         margin=dict(l=10, r=10, t=10, b=10),
         xaxis_title="sample index",
         yaxis_title="normalised value",

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import page_tabs
+from app_pages.common.layout import page_tabs, show_layer_table
 from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import assets, cifar, cifar_inspect
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
@@ -15,7 +15,7 @@ from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, squa
 from core.summary import layer_table
 from core.training import History
 from core.training_plots import curves_figure
-from core.worker import TrainingTask, in_worker_process
+from core.worker import TrainingTask
 
 MODELS = assets.CIFAR10_MODELS
 SAMPLES = assets.SAMPLES / "cifar10"
@@ -258,13 +258,7 @@ def model_summary(config: cifar.CifarConfig) -> tuple[list[dict], int]:
 def show_model(config: cifar.CifarConfig) -> None:
     rows, total = model_summary(config)
     st.markdown(f"**{total:,} parameters** in {len(rows)} layers. {cifar.describe(config)}")
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        height=35 * (len(rows) + 1) + 3,  # every layer, no scrolling
-        column_config={"parameters": st.column_config.NumberColumn(format="localized")},
-    )
+    show_layer_table(rows)
     if config == cifar.CifarConfig.improved():
         st.caption(
             "The slides' improved model has five conv layers; with five, the pretrained model here stopped just "
@@ -302,7 +296,7 @@ def start_cifar_training(
         cifar.train_task,
         {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
     )
-    job = start_training(in_worker_process(task, model.set_weights))
+    job = start_training(task, model)
     st.session_state.cifar_model = {
         "model": model,
         "config": config,

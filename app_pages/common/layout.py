@@ -44,3 +44,14 @@ def keep_in_range(key: str, low: float, high: float) -> None:
     """
     if key in st.session_state and not low <= st.session_state[key] <= high:
         st.session_state[key] = min(max(st.session_state[key], low), high)
+
+
+def show_layer_table(rows: list[dict]) -> None:
+    """A model's layers (`core.summary.layer_table`) as a table tall enough to show every layer without scrolling."""
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(rows) + 1) + 3,
+        column_config={"parameters": st.column_config.NumberColumn(format="localized")},
+    )

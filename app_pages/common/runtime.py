@@ -1,6 +1,7 @@
 """How the Streamlit server process is set up: Keras between script runs, memory arenas."""
 
 import ctypes
+import functools
 
 from streamlit.runtime.scriptrunner import script_runner
 
@@ -26,6 +27,7 @@ def _no_cleanup() -> None:
 M_ARENA_MAX = -8
 
 
+@functools.cache  # once per server process: app.py runs on every rerun
 def share_memory_arenas(arenas: int = 2) -> None:
     """Let the server's threads share `arenas` glibc memory arenas instead of one each.
 

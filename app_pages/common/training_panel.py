@@ -11,20 +11,24 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.jobs import TrainingJob, TrainingRun
+from core.jobs import TrainingJob
 from core.training import History, server_training_queue, waiting_notice
 from core.training_plots import curves_figure
+from core.worker import TrainingTask, in_worker_process
 
 
-def start_training(run: TrainingRun) -> TrainingJob:
-    """Start `run` as this browser session's job, through the server's training queue."""
+def start_training(task: TrainingTask, model) -> TrainingJob:
+    """Train `task` in a worker process as this browser session's job, through the server's training queue.
+
+    The trained weights go to `model`, the session's copy that the page shows once the job has ended.
+    """
     session_id = get_script_run_ctx().session_id
 
     def alive() -> bool:
         # Without a server (AppTest, bare mode) there is no browser tab to close.
         return not runtime.exists() or runtime.get_instance().is_active_session(session_id)
 
-    job = TrainingJob(run, server_training_queue(), alive)
+    job = TrainingJob(in_worker_process(task, model.set_weights), server_training_queue(), alive)
     job.start()
     return job
 

@@ -10,6 +10,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.layout import show_layer_table
 from app_pages.common.shipped_models import captcha_reader
 from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import assets, captcha, handwriting
@@ -18,7 +19,7 @@ from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
 from core.training import History, scaled_seconds
-from core.worker import TrainingTask, in_worker_process
+from core.worker import TrainingTask
 
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
     "pretrained: captchas + drawings": assets.CAPTCHA_DRAWINGS_MODEL,
@@ -88,13 +89,7 @@ def show_model() -> None:
     st.markdown(
         f"**{total:,} parameters.** The last layer gives 20 probabilities at each of 50 time steps: 19 characters and the CTC blank."
     )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        height=35 * (len(rows) + 1) + 3,  # every layer, no scrolling
-        column_config={"parameters": st.column_config.NumberColumn(format="localized")},
-    )
+    show_layer_table(rows)
     st.caption("The loss is `keras.ops.ctc_loss`, which sums over every alignment of the 5 characters to the 50 steps.")
 
 
@@ -102,7 +97,7 @@ def start_captcha_training(epochs: int, patience: int) -> None:
     """Train this session's reader in a worker process; its weights come back to the session's model at the end."""
     model = captcha.build_model()
     task = TrainingTask(captcha.train_task, {"epochs": epochs, "patience": patience})
-    job = start_training(in_worker_process(task, model.set_weights))
+    job = start_training(task, model)
     st.session_state.captcha_model = {"model": model, "history": job.history, "id": uuid.uuid4().hex, "job": job}
 
 

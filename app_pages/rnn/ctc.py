@@ -173,6 +173,18 @@ def show_forward(text: str | None, steps: int) -> None:
         )
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def beam_readings(probs: np.ndarray, beam_width: int) -> list[ctc.Candidate]:
+    """Keras's beam search on these frames, once per frames and width (a click elsewhere reruns the page)."""
+    return ctc.beam_search(probs, beam_width, top_paths=min(3, beam_width))
+
+
+@st.cache_data(max_entries=64, show_spinner="Trying every reading…")
+def exact_readings(probs: np.ndarray) -> list[ctc.Candidate] | None:
+    """The exact search, up to 0.2 s of forward passes here: once per frames, not on every click."""
+    return ctc.exact_best(probs)
+
+
 def show_decoding(text: str | None, steps: int) -> None:
     frames = read_frames(text, steps, "decode")
     if frames is None:
@@ -188,8 +200,8 @@ def show_decoding(text: str | None, steps: int) -> None:
         f"{math.exp(greedy.log_probability):.4g}."
     )
     beam_width = st.slider("Beam width", 1, 16, 4, key="ctc_beam_width", width=300)
-    beams = ctc.beam_search(probs, beam_width, top_paths=min(3, beam_width))
-    exact = ctc.exact_best(probs)
+    beams = beam_readings(probs, beam_width)
+    exact = exact_readings(probs)
     rows = [
         {
             "decoder": "best path (greedy)",
