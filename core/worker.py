@@ -2,8 +2,8 @@
 
 Every `model.fit` of a new model leaves about 17 MB inside TensorFlow for the life of the
 process, even after the model is freed, `keras.backend.clear_session()` and `malloc_trim`
-(measured by training the basic CIFAR model on 1,000 images 8 times in one process: 820 →
-938 MB; predicting with a new model each time leaves nothing). A class trains dozens of
+(`benchmarks/fit_memory.py`: 8 trainings of the basic CIFAR model in one process, 823 → 950 MB;
+8 new models that only predict, 771 → 774 MB). A class trains dozens of
 models, so the server does not train: `in_worker_process` runs a `TrainingTask` in a fresh
 Python process started for it, relays its progress and curves, and hands the trained weights
 back to the page's model. The process's memory goes back to the system when it ends.
