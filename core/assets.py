@@ -87,9 +87,9 @@ def training_machine() -> str:
 
 
 def load_model(path: Path, compile: bool = True):
-    """A saved model of this project: the captcha readers need their CTC loss to load compiled."""
+    """A saved model of this project: the CTC readers (captchas, speech) need their CTC loss to load compiled."""
     import keras
 
-    from core.captcha import ctc_loss
+    from core.ctc import ctc_loss
 
     return keras.models.load_model(path, custom_objects={"ctc_loss": ctc_loss}, compile=compile)

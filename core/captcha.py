@@ -84,25 +84,8 @@ def build_model(seed: int = 0):
     x = layers.Bidirectional(layers.LSTM(64, return_sequences=True, dropout=0.25), name="bidirectional_1")(x)
     output = layers.Dense(NUM_CLASSES, activation="softmax", name="dense2")(x)
     model = keras.Model(image, output, name="ocr_model_v1")
-    model.compile(optimizer=keras.optimizers.Adam(), loss=ctc_loss)
+    model.compile(optimizer=keras.optimizers.Adam(), loss=ctc.ctc_loss)
     return model
-
-
-def ctc_loss(y_true, y_pred):
-    """CTC loss of softmax outputs: `keras.ops.ctc_loss` on their logarithm.
-
-    `ctc_loss` expects logits and applies a log-softmax; the log of probabilities that
-    already sum to one passes through it unchanged.
-    """
-    import keras
-    from keras import ops
-
-    y_true = ops.cast(y_true, "int32")
-    batch = ops.shape(y_pred)[0]
-    output_length = ops.full((batch,), ops.shape(y_pred)[1], dtype="int32")
-    label_length = ops.sum(ops.cast(ops.not_equal(y_true, BLANK), "int32"), axis=-1)
-    log_probabilities = ops.log(ops.clip(y_pred, keras.config.epsilon(), 1.0))
-    return ops.ctc_loss(y_true, log_probabilities, label_length, output_length, mask_index=BLANK)
 
 
 @dataclass(frozen=True)

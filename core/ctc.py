@@ -186,6 +186,23 @@ def keras_ctc_loss(log_probs: np.ndarray, label: Sequence[int]) -> float:
     return float(np.asarray(loss)[0])
 
 
+def ctc_loss(y_true, y_pred):
+    """CTC loss of softmax outputs: `keras.ops.ctc_loss` on their logarithm.
+
+    `ctc_loss` expects logits and applies a log-softmax; the log of probabilities that
+    already sum to one passes through it unchanged.
+    """
+    import keras
+    from keras import ops
+
+    y_true = ops.cast(y_true, "int32")
+    batch = ops.shape(y_pred)[0]
+    output_length = ops.full((batch,), ops.shape(y_pred)[1], dtype="int32")
+    label_length = ops.sum(ops.cast(ops.not_equal(y_true, BLANK), "int32"), axis=-1)
+    log_probabilities = ops.log(ops.clip(y_pred, keras.config.epsilon(), 1.0))
+    return ops.ctc_loss(y_true, log_probabilities, label_length, output_length, mask_index=BLANK)
+
+
 def random_frames(steps: int, classes: int, seed: int, sharpness: float = 2.0) -> np.ndarray:
     """(steps, classes) probabilities: a softmax of seeded Gaussian scores (larger `sharpness`, surer frames)."""
     scores = sharpness * np.random.default_rng(seed).standard_normal((steps, classes))
