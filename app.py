@@ -20,11 +20,12 @@ pages = {
         st.Page("app_pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
         st.Page("app_pages/rnn/captcha.py", title="Captcha OCR", icon=":material/password:"),
         st.Page("app_pages/rnn/ctc.py", title="CTC", icon=":material/linear_scale:"),
+        st.Page("app_pages/rnn/speech.py", title="Spoken digits", icon=":material/mic:"),
     ],
 }
 
 keep_keras_state_between_runs()
 share_memory_arenas()
 # Every page's widgets start with its own prefix; their values outlive a visit to another page.
-keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_", "ctc_"))
+keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_", "ctc_", "speech_"))
 st.navigation(pages).run()

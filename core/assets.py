@@ -26,11 +26,14 @@ CAPTCHA_MODEL = MODELS / "captcha_ocr.keras"
 CAPTCHA_DRAWINGS_MODEL = MODELS / "captcha_ocr_drawings.keras"
 FORECAST_MODEL = MODELS / "forecast_lstm.keras"
 FORECAST_LONG_MEMORY_MODEL = MODELS / "forecast_long_memory.keras"
+SPEECH_MODEL = MODELS / "spoken_digits.keras"
 
 # What benchmarks measured, for the pages to draw.
 FORECAST_LOOK_BACK_RESULTS = BENCHMARKS / "forecast_look_back.json"
 FORECAST_LONG_MEMORY_RESULTS = BENCHMARKS / "forecast_long_memory.json"
 DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
+SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speaker-out
+SPEECH_SAMPLES = SAMPLES / "speech"  # a clip per digit and speaker, for the page without the data set
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""The data sets the app teaches with: CIFAR-10 and the captcha images.
+"""The data sets the app teaches with: CIFAR-10, the captcha images and spoken digits.
 
 Each comes from a local folder when an environment variable names one (`CIFAR10_DIR`,
-`CAPTCHA_DIR`), otherwise from the internet the way the class material gets it. When
+`CAPTCHA_DIR`, `FSDD_DIR`), otherwise from the internet the way the class material gets it. When
 neither works, `DatasetUnavailable` carries one message that says how to get the data,
 so a page can show it and carry on with everything that does not need it.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 import urllib.request
 import warnings
@@ -43,6 +44,9 @@ CIFAR10_CLASSES = (
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 # The archive the Keras example "OCR model for reading Captchas" downloads.
 CAPTCHA_URL = "https://github.com/AakashKumarNain/CaptchaCracker/raw/master/captcha_images_v2.zip"
+# The Free Spoken Digit Dataset's release archive: recordings/<digit>_<speaker>_<index>.wav, 8 kHz mono.
+FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"
+FSDD_NAME = re.compile(r"(?P<digit>[0-9])_(?P<speaker>[a-z]+)_(?P<index>[0-9]+)")
 
 
 class DatasetUnavailable(RuntimeError):
@@ -361,3 +365,68 @@ def load_captcha_files(root: str | Path | None = None) -> CaptchaFiles:
             f"No PNG files in {folder}: expected captchas named by their text, like 226md.png.",
         )
     return CaptchaFiles(paths, tuple(path.stem for path in paths), f"folder {folder}")
+
+
+@dataclass(frozen=True)
+class SpokenDigitFiles:
+    """The Free Spoken Digit Dataset's recordings: one digit each, and who spoke it."""
+
+    paths: tuple[Path, ...]
+    digits: tuple[int, ...]
+    speakers: tuple[str, ...]
+    source: str
+
+
+def _download_fsdd_archive() -> Path:
+    target = cache_dir() / "fsdd" / "recordings"
+    if target.is_dir() and any(target.glob("*.wav")):
+        return target
+    archive = cache_dir() / "fsdd.zip"
+    try:
+        urllib.request.urlretrieve(FSDD_URL, archive)
+        with zipfile.ZipFile(archive) as zipped:
+            target.mkdir(parents=True, exist_ok=True)
+            for member in zipped.namelist():
+                # The archive's top folder carries the release's name: keep only the recordings, flat.
+                if "/recordings/" in member and member.endswith(".wav"):
+                    (target / Path(member).name).write_bytes(zipped.read(member))
+    except (OSError, zipfile.BadZipFile) as error:
+        raise DatasetUnavailable(
+            f"The spoken digits could not be downloaded: {why_download_failed(error)}.",
+            "Connect the server to the internet and reload the page (it downloads once), or set FSDD_DIR to the "
+            "Free Spoken Digit Dataset's recordings folder (files like 7_george_12.wav) and restart the app.",
+        ) from error
+    return target
+
+
+def load_fsdd_files(root: str | Path | None = None) -> SpokenDigitFiles:
+    """The FSDD recordings in `root`, else in `FSDD_DIR`, else in the downloaded archive.
+
+    A folder that holds a `recordings/` folder is taken to mean that one. Files not named
+    `<digit>_<speaker>_<index>.wav` are left out.
+
+    Raises:
+        DatasetUnavailable: if there is no folder or no recording in it.
+    """
+    root = root or os.environ.get("FSDD_DIR")
+    folder = Path(root) if root else _download_fsdd_archive()
+    if (folder / "recordings").is_dir():
+        folder = folder / "recordings"
+    if not folder.is_dir():
+        raise DatasetUnavailable(
+            "The spoken digits are not where this app was told to find them.",
+            f"FSDD_DIR is set to {folder}, which is not a folder.",
+        )
+    named = [(path, FSDD_NAME.fullmatch(path.stem)) for path in sorted(folder.glob("*.wav"))]
+    named = [(path, match) for path, match in named if match]
+    if not named:
+        raise DatasetUnavailable(
+            "The spoken-digit folder this app was given holds no recordings.",
+            f"No WAV files named like 7_george_12.wav in {folder}.",
+        )
+    return SpokenDigitFiles(
+        tuple(path for path, _ in named),
+        tuple(int(match["digit"]) for _, match in named),
+        tuple(match["speaker"] for _, match in named),
+        f"folder {folder}",
+    )

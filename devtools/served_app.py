@@ -21,6 +21,7 @@ PAGES = {  # address: the page's title
     "forecasting": "Forecasting a series with an LSTM",
     "captcha": "Reading captchas: CNN + BiLSTM + CTC",
     "ctc": "CTC: lining a label up with time",
+    "speech": "Spoken digits: speech recognition with CTC",
 }
 
 

@@ -12,7 +12,7 @@ def settings_row():
 
 
 # Widgets whose value cannot be set through the session state (buttons, uploads, chart selections, the canvas).
-UNSETTABLE = ("_train", "_stop", "_upload", "_confusion", "_canvas", "_tab")
+UNSETTABLE = ("_train", "_stop", "_upload", "_record", "_confusion", "_canvas", "_tab")
 
 
 def page_tabs(labels: list[str], key: str) -> list:

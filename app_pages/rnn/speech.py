@@ -1,0 +1,364 @@
+"""Spoken digits: a conv + BiGRU + CTC reader that a student talks to, its sounds, model and training."""
+
+import json
+import time
+import uuid
+
+import numpy as np
+import streamlit as st
+
+from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
+from app_pages.common.training_panel import show_job, start_training, training_buttons
+from core import assets, audio, ctc, speech
+from core.datasets import DatasetUnavailable, load_fsdd_files
+from core.speech_plots import features_figure, reading_figure, spectrogram_figure, waveform_figure
+from core.summary import layer_table
+from core.training import History, scaled_seconds
+from core.worker import TrainingTask
+
+SOURCES = ["record", "upload a file", "a sample", "join digits"]
+# Joined from the shipped clips: (digits, speaker).
+SAMPLES = {
+    "4 1 7 (jackson)": ("417", "jackson"),
+    "2 0 2 6 (nicolas)": ("2026", "nicolas"),
+    "9 (george)": ("9", "george"),
+    "3 3 8 (lucas)": ("338", "lucas"),
+    "5 0 6 1 2 (yweweler)": ("50612", "yweweler"),
+}
+WINDOWS = [64, 128, 256, 512, 1024]  # samples: 8 ms … 128 ms at 8 kHz
+HOPS = [16, 32, 64, 128, 256]
+PRETRAINED = "pretrained (five speakers)"
+
+
+@st.cache_resource(show_spinner="Reading the spoken digits…")
+def all_clips() -> speech.Clips | DatasetUnavailable:
+    try:
+        return speech.load_clips()
+    except DatasetUnavailable as error:
+        return error
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_clips() -> speech.Clips:
+    """Take 0 of every digit by every speaker, shipped with the app: the page works without the data set."""
+    files = load_fsdd_files(assets.SPEECH_SAMPLES)
+    return speech.read_clips(files.paths, files.digits, files.speakers)
+
+
+@st.cache_resource(show_spinner="Loading the pretrained speech reader…")
+def pretrained_reader():
+    if not assets.SPEECH_MODEL.exists():
+        return None
+    model = assets.load_model(assets.SPEECH_MODEL, compile=False)
+    speech.read(model, np.zeros(audio.RATE, np.float32))  # builds the predict step before sessions share it
+    return model
+
+
+@st.cache_resource(show_spinner=False)
+def model_summary() -> tuple[list[dict], int]:
+    model = speech.build_model()
+    return layer_table(model), model.count_params()
+
+
+def joined(digits: str, speaker: str) -> bytes:
+    """A WAV of the shipped clips of `digits` by `speaker`, with the pauses of a clean training utterance."""
+    clips = shipped_clips().of_speakers([speaker])
+    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(d))[0])] for d in digits]
+    samples = speech.join_clips(sounds, np.random.default_rng(len(digits)), speech.CLEAN)
+    return audio.wav_bytes(samples)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def hear(model_key: str, _model, data: bytes) -> tuple[audio.Audio, speech.Reading, float]:
+    """Decode, trim and read one recording (once per recording and model; raises AudioProblem)."""
+    prepared = speech.prepare(audio.read_audio(data))
+    start = time.perf_counter()
+    reading = speech.read(_model, prepared.samples)
+    return prepared, reading, time.perf_counter() - start
+
+
+def sound_to_read() -> bytes | None:
+    """The bytes of what the student chose to read: a recording, a file, a sample or joined digits."""
+    source = st.radio("Sound", SOURCES, horizontal=True, key="speech_source")
+    if source == "record":
+        st.caption(
+            "Press the microphone, say one to five digits in English (zero to nine) with a short pause between "
+            "them, then press stop. Your browser asks once for the microphone."
+        )
+        recording = st.audio_input("Your voice", key="speech_record")
+        return recording.getvalue() if recording else None
+    if source == "upload a file":
+        upload = st.file_uploader(
+            "A recording (WAV, FLAC, OGG or MP3)", type=["wav", "flac", "ogg", "mp3"], key="speech_upload"
+        )
+        return upload.getvalue() if upload else None
+    if source == "a sample":
+        name = st.selectbox("Sample", list(SAMPLES), key="speech_sample", width=300)
+        return joined(*SAMPLES[name])
+    with settings_row():
+        digits = st.text_input("Digits (1 to 5)", "3141", max_chars=speech.MAX_DIGITS, key="speech_digits", width=200)
+        speaker = st.selectbox("Voice", shipped_clips().speaker_names, key="speech_voice", width=SETTING_WIDTH)
+    digits = "".join(char for char in digits if not char.isspace())
+    if not digits:
+        st.info("Type the digits to join, for example 3141.")
+        return None
+    if not digits.isdigit():
+        st.error("Only the digits 0 to 9: the reader knows no other words.")
+        return None
+    st.caption("The page joins real recordings of these digits by that voice, with short pauses between them.")
+    return joined(digits, speaker)
+
+
+def show_path(probabilities: np.ndarray) -> None:
+    """The best path and CTC's two rules, one line each."""
+    path = probabilities.argmax(axis=1)
+    merged = ctc.merge_repeats(path)
+
+    def symbols(classes) -> str:
+        return " ".join(speech.DIGITS.symbol(int(c)) for c in classes)
+
+    st.markdown("**From steps to digits**: the likeliest class at each step, then CTC's two rules.")
+    st.code(
+        f"best path     {symbols(path)}\n"
+        f"merge repeats {symbols(merged)}\n"
+        f"drop blanks   {symbols(ctc.collapse(path)) or '(nothing)'}",
+        language=None,
+    )
+
+
+def show_reading(model, model_key: str, data: bytes) -> None:
+    try:
+        prepared, reading, seconds = hear(model_key, model, data)
+    except audio.AudioProblem as error:
+        st.error(str(error))
+        return
+    st.markdown(f"## Heard: `{' '.join(reading.text) or '(nothing)'}`")
+    if not reading.text:
+        st.warning("It heard no digit. Speak a little louder and closer, with a pause between digits.")
+    elif len(reading.text) > speech.MAX_DIGITS:
+        st.info(f"The reader was trained on one to {speech.MAX_DIGITS} digits; longer readings are less reliable.")
+    notes = ", ".join(prepared.notes)
+    st.caption(
+        f"{prepared.seconds:.1f} s of sound{': ' + notes if notes else ''}. The network took {seconds * 1000:.0f} ms."
+    )
+    st.audio(audio.wav_bytes(prepared.samples), format="audio/wav")
+    st.plotly_chart(reading_figure(reading), key="speech_reading")
+    show_path(reading.probabilities)
+    beam_width = st.slider("Beam width", 1, 16, 4, key="speech_beam", width=300)
+    candidates = ctc.beam_search(np.clip(reading.probabilities, 1e-12, 1.0), beam_width, min(3, beam_width))
+    st.markdown(
+        "**Beam search** (`keras.ops.ctc_decode`): the best whole readings, each with its probability summed over "
+        "all its paths:  \n"
+        + "  \n".join(
+            f"`{' '.join(speech.DIGITS.decode(c.label)) or '(nothing)'}`: {np.exp(c.log_probability):.1%}"
+            for c in candidates
+        )
+    )
+
+
+def show_talk(models: dict) -> None:
+    if not models:
+        st.info("No reader yet: train one in the Train tab.")
+        return
+    name = st.radio("Reader", list(models), horizontal=True, key="speech_model_choice")
+    data = sound_to_read()
+    if data is not None:
+        trained = st.session_state.get("speech_model")
+        show_reading(models[name], trained["id"] if name == "my model" else name, data)
+
+
+def clip_picker(clips: speech.Clips) -> np.ndarray:
+    with settings_row():
+        digit = st.selectbox("Digit", range(10), index=7, key="speech_clip_digit", width=SETTING_WIDTH)
+        speaker = st.selectbox("Speaker", clips.speaker_names, key="speech_clip_speaker", width=SETTING_WIDTH)
+        takes = np.flatnonzero((clips.digits == digit) & (np.array(clips.speakers) == speaker))
+        keep_in_range("speech_clip_take", 1, len(takes))
+        take = st.number_input("Take", 1, len(takes), 1, key="speech_clip_take", width=SETTING_WIDTH)
+    return clips.sounds[takes[int(take) - 1]]
+
+
+def show_sounds(clips: speech.Clips) -> None:
+    st.markdown(
+        "Sound is air pressure sampled 8,000 times a second here. A **spectrogram** cuts it into short overlapping "
+        "windows and shows how loud each frequency is in each: vowels are horizontal bands, consonants short bursts."
+    )
+    samples = clip_picker(clips)
+    st.audio(audio.wav_bytes(samples), format="audio/wav")
+    st.plotly_chart(waveform_figure(samples), key="speech_waveform")
+    with settings_row():
+        window = st.select_slider("Window (samples)", WINDOWS, 256, key="speech_window", width=260)
+        hop = st.select_slider("Hop (samples)", HOPS, 128, key="speech_hop", width=260)
+        mel = st.toggle("What the reader hears", key="speech_mel")
+    if mel:
+        st.caption(
+            f"The reader's own input: a {speech.N_FFT}-sample window every {speech.HOP} samples, pooled into "
+            f"{speech.N_MELS} mel bands (finer at low pitches, as the ear), as logarithms, then normalised over the "
+            "recording: each band minus its mean, all divided by their spread. A louder voice or another microphone "
+            "then gives nearly the same picture."
+        )
+    else:
+        st.caption(
+            f"A window of {window} samples ({window / 8:.0f} ms) separates frequencies {audio.RATE / window:.0f} Hz "
+            f"apart; a hop of {hop} samples gives a column every {hop / 8:.0f} ms. Long windows: sharp pitch, blurred "
+            "time. Short windows: the reverse."
+        )
+    st.plotly_chart(spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
+
+
+def show_pipeline(clips: speech.Clips) -> None:
+    st.markdown(
+        "**How a training utterance is made.** The reader never hears the same sentence twice: each batch joins "
+        "random clips of one speaker with random pauses, then varies the voice: played faster or slower, with a "
+        "longer or shorter vocal tract, over noise, sometimes in a room's echo. On the spectrogram, a few bands "
+        "and a few moments are blanked out (SpecAugment), so no single detail can be relied on."
+    )
+    with settings_row():
+        count = st.slider("Digits", 1, speech.MAX_DIGITS, 3, key="speech_pipeline_digits", width=260)
+        seed = st.number_input("Example", 0, 10_000, 0, key="speech_pipeline_seed", width=SETTING_WIDTH)
+    rng = np.random.default_rng(int(seed))
+    augmentation = speech.Augmentation()
+    utterance = speech.random_utterance(clips, rng, augmentation, count)
+    st.markdown(
+        f"Says **{' '.join(map(str, utterance.digits))}**: {len(utterance.samples) / audio.RATE:.1f} s, "
+        f"vocal tract warped by {utterance.warp:.2f}."
+    )
+    st.audio(audio.wav_bytes(utterance.samples), format="audio/wav")
+    masked = speech.spec_augment(speech.features(utterance.samples, utterance.warp), rng, augmentation)
+    st.plotly_chart(features_figure(masked), key="speech_pipeline_features")
+    st.caption(
+        f"The label is the digits only, {len(utterance.digits)} classes; the reader gives "
+        f"{speech.output_steps(len(masked))} steps for these {len(masked)} frames, and CTC finds where each digit lies."
+    )
+
+
+def show_split(clips: speech.Clips) -> None:
+    rows = [{"speaker": name, "clips": int(np.sum(np.array(clips.speakers) == name))} for name in clips.speaker_names]
+    st.markdown(
+        "**Split by speaker.** A class will speak with voices the reader has never heard, so it is checked the same "
+        "way: the Train tab holds one speaker out, and the validation loss is on that voice alone. Splitting clips "
+        "at random instead would put every voice in both parts and promise more than a new voice gets."
+    )
+    st.dataframe(rows, hide_index=True, width=300)
+
+
+def show_model() -> None:
+    rows, total = model_summary()
+    st.markdown(
+        f"**{total:,} parameters.** Two strided convolutions turn the 40 mel bands into 320 numbers every 64 ms; two "
+        "bidirectional GRUs read them both ways; the last layer gives 11 probabilities per step: the ten digits "
+        "and the CTC blank."
+    )
+    show_layer_table(rows)
+    st.markdown(
+        "**Digits, not letters.** The Keras example this follows reads English sentences, so it outputs letters. "
+        "Here the vocabulary is ten words: one class per word gives CTC one label per spoken word to place. Spelling "
+        "*seven* would ask the network to learn spelling from ten words and to fit five letters into a short sound."
+    )
+    st.caption("The loss is `keras.ops.ctc_loss`: it sums over every alignment of the digits to the steps.")
+    show_speaker_figures()
+
+
+def show_speaker_figures() -> None:
+    if not assets.SPEECH_SPEAKER_RESULTS.exists():
+        return
+    results = json.loads(assets.SPEECH_SPEAKER_RESULTS.read_text())
+    st.markdown(
+        "**On voices it has never heard.** The same training, five times, each time without one speaker, "
+        "then scored on that speaker's clips and on joined sequences of 2–5 of them:"
+    )
+    st.dataframe(
+        [
+            {
+                "left out": row["held_out"],
+                "single digits right": row["digit_accuracy"],
+                "sequences exactly right": row["sequence_exact"],
+                "digit error rate": row["der"],
+            }
+            for row in results["runs"]
+        ],
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(format="percent")
+            for name in ("single digits right", "sequences exactly right", "digit error rate")
+        },
+    )
+
+
+def training_summary(history: History) -> str:
+    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
+    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
+
+
+def start_speech_training(epochs: int, held_out: str) -> None:
+    model = speech.build_model()
+    job = start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
+    st.session_state.speech_model = {"model": model, "history": job.history, "id": uuid.uuid4().hex, "job": job}
+
+
+def show_training(clips: speech.Clips) -> None:
+    with settings_row():
+        held_out = st.selectbox("Voice left out", clips.speaker_names, key="speech_held_out", width=SETTING_WIDTH)
+        epochs = st.number_input("Epochs", 1, 60, 10, key="speech_epochs", width=SETTING_WIDTH)
+    setup = speech.TrainingSetup()
+    summary = assets.read_summary(assets.SPEECH_MODEL)
+    estimate = ""
+    if summary is not None:
+        minutes = scaled_seconds(summary.train_seconds, summary.epochs, int(epochs)) / 60
+        estimate = f" About {minutes:.0f} min on this server when nobody else trains."
+    st.caption(
+        f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; the "
+        f"validation loss is on {setup.validation_sequences} sequences by the voice left out.{estimate}"
+    )
+    trained = st.session_state.get("speech_model")
+    job = trained["job"] if trained else None
+    if training_buttons("speech", job):
+        start_speech_training(int(epochs), held_out)
+        job = st.session_state.speech_model["job"]
+    if job:
+        st.caption("The training goes on while you talk to the reader or visit other pages; come back to follow it.")
+        show_job(job, "speech_training", training_summary)
+    if summary is not None:
+        st.markdown(
+            f"**The pretrained reader** heard all five speakers: {summary.epochs} epochs in "
+            f"{summary.train_seconds / 60:.0f} min on {summary.trained_on}."
+        )
+        with st.expander("How the pretrained reader was made (for the teacher)"):
+            st.code(summary.command, language="bash")
+
+
+st.title("Spoken digits: speech recognition with CTC")
+st.markdown(
+    "Say a few digits and a network writes them down. It hears a spectrogram, a picture of sound, and every 64 ms "
+    "says which digit it hears, or none (the CTC *blank*). Nobody told it where each digit starts: CTC lines the "
+    "digits up with time on its own, as on the CTC page."
+)
+clips = all_clips()
+if isinstance(clips, DatasetUnavailable):
+    show_data_unavailable(clips, "The pretrained reader still reads your voice, files and the shipped samples.")
+models = {}
+trained = st.session_state.get("speech_model")
+if trained and trained["history"].epochs and not trained["job"].active:
+    models["my model"] = trained["model"]
+if (pretrained := pretrained_reader()) is not None:
+    models[PRETRAINED] = pretrained
+tabs = page_tabs(["Talk to it", "Sounds", "Model", "Train"], key="speech_tab")
+if tabs[0].open:
+    with tabs[0]:
+        show_talk(models)
+if tabs[1].open:
+    with tabs[1]:
+        heard = clips if isinstance(clips, speech.Clips) else shipped_clips()
+        show_sounds(heard)
+        show_pipeline(heard)
+        if isinstance(clips, speech.Clips):
+            show_split(clips)
+if tabs[2].open:
+    with tabs[2]:
+        show_model()
+if tabs[3].open:
+    with tabs[3]:
+        if isinstance(clips, DatasetUnavailable):
+            needs_data("the spoken digits")
+        else:
+            show_training(clips)
