@@ -61,11 +61,21 @@ def mel_filterbank(n_fft: int = N_FFT, n_mels: int = N_MELS, rate: int = RATE, w
         return 700.0 * (10 ** (np.asarray(mel) / 2595.0) - 1.0)
 
     edges = to_hz(np.linspace(to_mel(20.0), to_mel(nyquist), n_mels + 2))
-    bins = np.minimum(np.linspace(0, nyquist, n_fft // 2 + 1) * warp, nyquist)
+    bins = warp_frequencies(np.linspace(0, nyquist, n_fft // 2 + 1), warp, nyquist)
     lower, centre, upper = edges[:-2], edges[1:-1], edges[2:]
     rising = (bins[:, None] - lower) / (centre - lower)
     falling = (upper - bins[:, None]) / (upper - centre)
     return np.maximum(0.0, np.minimum(rising, falling)).astype(np.float32)
+
+
+def warp_frequencies(hz: np.ndarray, warp: float, nyquist: float) -> np.ndarray:
+    """Piecewise-linear warp: frequencies scaled by `warp` up to a knee, then bent so that Nyquist stays Nyquist.
+
+    Scaling all the way up would leave the top filters empty (warp < 1) or cut off (warp > 1).
+    """
+    knee = 0.8 * nyquist * min(1.0, 1.0 / warp)
+    above = warp * knee + (nyquist - warp * knee) * (hz - knee) / (nyquist - knee)
+    return np.where(hz <= knee, warp * hz, above)
 
 
 def power_spectrogram(samples: np.ndarray, n_fft: int = N_FFT, hop: int = HOP) -> np.ndarray:

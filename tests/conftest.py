@@ -54,3 +54,8 @@ def captcha_on_the_page(captcha_dir, monkeypatch):
 
     monkeypatch.setenv("CAPTCHA_DIR", str(captcha_dir))
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def fsdd_dir() -> Path:
+    return dataset_folder("FSDD_DIR", SHARED_DATASETS / "fsdd")

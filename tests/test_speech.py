@@ -1,0 +1,173 @@
+"""The spoken-digit reader: features, the speaker split, joined utterances, the model's shapes, training, reading."""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from core import assets, audio, speech
+from core.datasets import DatasetUnavailable, load_fsdd_files
+
+
+@pytest.fixture(scope="module")
+def shipped() -> speech.Clips:
+    files = load_fsdd_files(assets.SPEECH_SAMPLES)
+    return speech.read_clips(files.paths, files.digits, files.speakers)
+
+
+def test_shipped_clips_hold_every_digit_of_every_speaker(shipped):
+    """Test the page's offline clips: 10 digits × 5 speakers, at 8 kHz."""
+    assert len(shipped) == 50
+    for name in shipped.speaker_names:
+        assert sorted(shipped.of_speakers([name]).digits.tolist()) == list(range(10))
+
+
+def test_fsdd_folder_and_names(fsdd_dir, tmp_path):
+    """Test FSDD_DIR's layout: the recordings folder or its parent, badly named files left out, empty refused."""
+    files = load_fsdd_files(fsdd_dir)
+    assert len(files.paths) >= 2500 and set(files.digits) == set(range(10))
+    assert load_fsdd_files(fsdd_dir.parent / fsdd_dir.name).paths == files.paths
+    (tmp_path / "notes.wav").write_bytes(b"x")
+    with pytest.raises(DatasetUnavailable, match="no recordings"):
+        load_fsdd_files(tmp_path)
+    with pytest.raises(DatasetUnavailable, match="not a folder"):
+        load_fsdd_files(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("warp", [0.85, 1.0, 1.15])
+def test_mel_filterbank_covers_the_spectrum(warp):
+    """Test 40 triangular filters over the 129 STFT bins, each one non-empty."""
+    bank = speech.mel_filterbank(warp=warp)
+    assert bank.shape == (speech.N_FFT // 2 + 1, speech.N_MELS)
+    assert (bank.max(axis=0) > 0.3).all() and bank.min() >= 0
+
+
+@pytest.mark.parametrize("samples", [1, 100, 256, 257, 384, 8000, 8001, 40_000])
+def test_features_shape_and_normalisation(samples):
+    """Test frames = 1 + (n − 256) // 128 (at least one), 40 bands, each band centred on zero."""
+    x = speech.features(np.random.default_rng(samples).standard_normal(samples).astype(np.float32) * 0.1)
+    assert x.shape == (max(1, 1 + (samples - speech.N_FFT) // speech.HOP), speech.N_MELS)
+    assert np.allclose(x.mean(axis=0), 0, atol=1e-4)
+
+
+def test_features_ignore_loudness():
+    """Test that the same sound at a tenth of the level gives the same features (per-utterance normalisation)."""
+    sound = np.random.default_rng(0).standard_normal(8000).astype(np.float32) * 0.3
+    assert np.allclose(speech.features(sound), speech.features(sound / 10), atol=1e-3)
+
+
+def test_model_output_steps_match_output_steps(shipped):
+    """Test the reader's time steps for a sweep of lengths: one every 4 frames (rounded up), 11 classes."""
+    model = speech.build_model(units=8)
+    for frames in [1, 2, 3, 4, 5, 63, 64, 65, 310]:
+        out = model.predict_on_batch(np.zeros((1, frames, speech.N_MELS), np.float32))
+        assert out.shape == (1, speech.output_steps(frames), speech.NUM_CLASSES)
+        assert np.allclose(out.sum(axis=-1), 1, atol=1e-5)
+
+
+def test_speaker_split_never_shares_a_voice():
+    """Test held-out speakers are never trained on; unknown names and an empty training side are refused."""
+    names = ["george", "jackson", "lucas", "nicolas", "yweweler"]
+    speakers = [name for name in names for _ in range(3)]
+    for held in names:
+        split = speech.split_speakers(speakers, [held])
+        assert split.validation == (held,) and held not in split.training and len(split.training) == 4
+    assert len(speech.split_speakers(speakers).validation) == 1  # a seeded draw
+    with pytest.raises(ValueError, match="unknown speaker"):
+        speech.split_speakers(speakers, ["theo"])
+    with pytest.raises(ValueError, match="nobody is left"):
+        speech.split_speakers(speakers, names)
+
+
+def test_batches_say_every_count_and_differ_in_length_first(shipped):
+    """Test one digit count per batch, cycling through 1…5, the first two batches of different lengths."""
+    counts = [speech.digits_in_batch(i) for i in range(10)]
+    assert sorted(counts[:5]) == [1, 2, 3, 4, 5] and counts[:2] == [1, 5]
+    data = speech.batches(shipped, 5, 4, 0, speech.Augmentation())
+    shapes = []
+    for index in range(5):
+        x, y = data[index]
+        shapes.append(x.shape[1])
+        assert x.shape[0] == 4 and x.shape[2] == speech.N_MELS and x.dtype == np.float32
+        assert ((y > 0).sum(axis=1) == speech.digits_in_batch(index)).all()
+        assert y.max() <= 10 and y.min() >= 0
+        # Every label fits the steps CTC has, blanks between repeats included.
+        assert speech.output_steps(x.shape[1]) >= 2 * speech.MAX_DIGITS + 1
+    assert shapes[0] != shapes[1]
+
+
+def test_fixed_utterances_are_the_same_every_time(shipped):
+    """Test that validation and evaluation sequences depend on the seed only, and keep to one speaker each."""
+    first = speech.fixed_utterances(shipped, 5, 7, 2, 5)
+    again = speech.fixed_utterances(shipped, 5, 7, 2, 5)
+    assert [u.digits for u in first] == [u.digits for u in again]
+    assert all(np.array_equal(a.samples, b.samples) for a, b in zip(first, again, strict=True))
+    assert all(2 <= len(u.digits) <= 5 for u in first)
+
+
+def test_augmentation_stays_in_range(shipped):
+    """Test varied utterances: finite, within [-1, 1], speed changing the length within its range."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        utterance = speech.random_utterance(shipped, rng, speech.Augmentation(), 3)
+        assert np.isfinite(utterance.samples).all() and np.abs(utterance.samples).max() <= 1.0
+        assert 0.85 <= utterance.warp <= 1.15
+
+
+@pytest.mark.parametrize("truth, read, distance", [("", "", 0), ("123", "123", 0), ("123", "13", 1), ("12", "345", 3)])
+def test_edit_distance(truth, read, distance):
+    assert speech.edit_distance(truth, read) == distance
+
+
+def test_a_short_training_lowers_the_loss(shipped):
+    """Test 3 epochs of 8 batches: the loss on a fixed batch falls."""
+    model = speech.build_model(units=32)
+    x, y = speech.make_batch(shipped, 16, np.random.default_rng(1), speech.CLEAN, 2)
+    before = float(model.evaluate(x, y, verbose=0))
+    setup = speech.TrainingSetup(epochs=3, steps_per_epoch=8, batch_size=16)
+    history = speech.train(model, shipped, None, setup)
+    assert history.epochs == 3
+    assert float(model.evaluate(x, y, verbose=0)) < before
+
+
+needs_reader = pytest.mark.skipif(not assets.SPEECH_MODEL.exists(), reason="no shipped speech reader yet")
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return assets.load_model(assets.SPEECH_MODEL, compile=False)
+
+
+@needs_reader
+@pytest.mark.parametrize("digits", ["7", "41", "338", "2026", "50612"])
+@pytest.mark.parametrize("speaker", ["george", "yweweler"])
+def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
+    """Test the shipped reader on utterances the page joins (voices it trained on), through the page's path."""
+    clips = shipped.of_speakers([speaker])
+    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(d))[0])] for d in digits]
+    samples = speech.join_clips(sounds, np.random.default_rng(len(digits)), speech.CLEAN)
+    prepared = speech.prepare(audio.read_audio(audio.wav_bytes(samples)))
+    assert speech.read(reader, prepared.samples).text == digits
+
+
+@needs_reader
+def test_evaluate_command_prints_the_figures(fsdd_dir, tmp_path):
+    """Test `python -m core evaluate speech` on one speaker's folder: its last line, in the issue's format."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for path in sorted(fsdd_dir.glob("recordings/*_lucas_[0-4].wav")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "core", "evaluate", "speech", "--model", str(assets.SPEECH_MODEL), "--data", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    last = result.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(r"digit_accuracy=(\S+) sequence_exact=(\S+) der=(\S+) n=(\d+)", last)
+    assert match, last
+    assert int(match[4]) == 50 + speech.EVALUATION_SEQUENCES
+    assert float(match[1]) >= 0.9  # a voice it trained on
