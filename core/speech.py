@@ -40,6 +40,7 @@ LOG_FLOOR = 1e-4  # mel energies below the utterance's peak × this are lifted t
 TIME_STRIDE = 4  # the two convolutions each halve the frames: one output every 64 ms
 SPEAKER_SEED = 0
 BUCKET_S = 0.5
+ENVELOPE_COEFFICIENTS = 0
 
 
 # ---------------------------------------------------------------- features
@@ -91,7 +92,18 @@ def power_spectrogram(samples: np.ndarray, n_fft: int = N_FFT, hop: int = HOP) -
 def log_mel(samples: np.ndarray, warp: float = 1.0) -> np.ndarray:
     """(frames, N_MELS) log mel energies, floored 40 dB under the utterance's loudest."""
     mel = power_spectrogram(samples) @ mel_filterbank(warp=round(warp, 2))  # rounded: a few cached filterbanks
-    return np.log(np.maximum(mel, LOG_FLOOR * mel.max() + 1e-10))
+    logs = np.log(np.maximum(mel, LOG_FLOOR * mel.max() + 1e-10))
+    return logs @ envelope_projection() if ENVELOPE_COEFFICIENTS else logs
+
+
+@cache
+def envelope_projection(n_mels: int = N_MELS) -> np.ndarray:
+    """(n_mels, n_mels): keep the first cepstral coefficients (a DCT) and go back to bands: the spectral envelope."""
+    from scipy.fft import dct, idct
+
+    basis = dct(np.eye(n_mels), norm="ortho", axis=0)
+    basis[ENVELOPE_COEFFICIENTS:] = 0
+    return idct(basis, norm="ortho", axis=0).astype(np.float32)
 
 
 def normalise(features: np.ndarray) -> np.ndarray:
@@ -258,11 +270,15 @@ def add_noise(samples: np.ndarray, snr_db: float, rng: np.random.Generator) -> n
     return np.clip(samples + noise, -1.0, 1.0).astype(np.float32)
 
 
+def pick_clips(clips: Clips, rng: np.random.Generator, count: int) -> np.ndarray:
+    """The indices of `count` random clips (repeats allowed) of one random speaker."""
+    speaker = rng.choice(clips.speaker_names)
+    return rng.choice(np.flatnonzero(np.array(clips.speakers) == speaker), size=count)
+
+
 def random_utterance(clips: Clips, rng: np.random.Generator, augmentation: Augmentation, count: int) -> Utterance:
     """`count` random digits of one random speaker, joined and varied."""
-    speaker = rng.choice(clips.speaker_names)
-    pool = np.flatnonzero(np.array(clips.speakers) == speaker)
-    chosen = rng.choice(pool, size=count)
+    chosen = pick_clips(clips, rng, count)
     samples = join_clips([clips.sounds[i] for i in chosen], rng, augmentation)
     return Utterance(samples, tuple(int(clips.digits[i]) for i in chosen), rng.uniform(*augmentation.warp))
 

@@ -160,7 +160,17 @@ def test_evaluate_command_prints_the_figures(fsdd_dir, tmp_path):
     for path in sorted(fsdd_dir.glob("recordings/*_lucas_[0-4].wav")):
         (folder / path.name).write_bytes(path.read_bytes())
     result = subprocess.run(
-        [sys.executable, "-m", "core", "evaluate", "speech", "--model", str(assets.SPEECH_MODEL), "--data", str(folder)],
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "evaluate",
+            "speech",
+            "--model",
+            str(assets.SPEECH_MODEL),
+            "--data",
+            str(folder),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -17,7 +17,7 @@ from core.summary import layer_table
 from core.training import History, scaled_seconds
 from core.worker import TrainingTask
 
-SOURCES = ["record", "upload a file", "a sample", "join digits"]
+SOURCES = ["a sample", "record", "upload a file", "join digits"]
 # Joined from the shipped clips: (digits, speaker).
 SAMPLES = {
     "4 1 7 (jackson)": ("417", "jackson"),
@@ -216,20 +216,36 @@ def show_pipeline(clips: speech.Clips) -> None:
     with settings_row():
         count = st.slider("Digits", 1, speech.MAX_DIGITS, 3, key="speech_pipeline_digits", width=260)
         seed = st.number_input("Example", 0, 10_000, 0, key="speech_pipeline_seed", width=SETTING_WIDTH)
-    rng = np.random.default_rng(int(seed))
     augmentation = speech.Augmentation()
-    utterance = speech.random_utterance(clips, rng, augmentation, count)
-    st.markdown(
-        f"Says **{' '.join(map(str, utterance.digits))}**: {len(utterance.samples) / audio.RATE:.1f} s, "
-        f"vocal tract warped by {utterance.warp:.2f}."
+    chosen = speech.pick_clips(clips, np.random.default_rng(int(seed)), count)
+    digits = " ".join(str(clips.digits[i]) for i in chosen)
+    sounds = [clips.sounds[i] for i in chosen]
+    # The same seed draws the same pauses for both: only the variations differ.
+    clean = speech.join_clips(sounds, np.random.default_rng(int(seed)), speech.CLEAN)
+    rng = np.random.default_rng(int(seed))
+    varied = speech.join_clips(sounds, rng, augmentation)
+    warp = rng.uniform(*augmentation.warp)
+    masked = speech.spec_augment(speech.features(varied, warp), rng, augmentation)
+    left, right = st.columns(2)
+    left.markdown(f"**1. Joined**: {speaker_of(clips, chosen)} says {digits}, with random pauses.")
+    left.audio(audio.wav_bytes(clean), format="audio/wav")
+    left.plotly_chart(waveform_figure(clean, height=160), key="speech_pipeline_clean")
+    right.markdown(
+        f"**2. Varied**: {len(clean) / len(varied):.2f} × the speed, noise, maybe an echo; then the vocal tract warped "
+        f"by {warp:.2f} on the spectrogram."
     )
-    st.audio(audio.wav_bytes(utterance.samples), format="audio/wav")
-    masked = speech.spec_augment(speech.features(utterance.samples, utterance.warp), rng, augmentation)
+    right.audio(audio.wav_bytes(varied), format="audio/wav")
+    right.plotly_chart(waveform_figure(varied, height=160), key="speech_pipeline_varied")
+    st.markdown("**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks.")
     st.plotly_chart(features_figure(masked), key="speech_pipeline_features")
     st.caption(
-        f"The label is the digits only, {len(utterance.digits)} classes; the reader gives "
+        f"The label is the digits only, {len(chosen)} classes; the reader gives "
         f"{speech.output_steps(len(masked))} steps for these {len(masked)} frames, and CTC finds where each digit lies."
     )
+
+
+def speaker_of(clips: speech.Clips, chosen: np.ndarray) -> str:
+    return clips.speakers[int(chosen[0])]
 
 
 def show_split(clips: speech.Clips) -> None:

@@ -1,0 +1,102 @@
+"""The speech page in Chromium: a microphone that plays a WAV file, and uploads good and bad."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import soundfile
+
+from core import assets, audio, speech
+from core.datasets import load_fsdd_files
+from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, wait_for_app
+
+pytestmark = pytest.mark.skipif(not assets.SPEECH_MODEL.exists(), reason="no shipped speech reader yet")
+DIGITS, SPEAKER = "417", "jackson"
+
+
+def joined_digits(digits: str = DIGITS, speaker: str = SPEAKER) -> np.ndarray:
+    """The shipped clips of `digits` by `speaker`, joined as the page joins them (8 kHz)."""
+    files = load_fsdd_files(assets.SPEECH_SAMPLES)
+    clips = speech.read_clips(files.paths, files.digits, files.speakers).of_speakers([speaker])
+    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(d))[0])] for d in digits]
+    return speech.join_clips(sounds, np.random.default_rng(0), speech.CLEAN)
+
+
+def wav_file(samples: np.ndarray, rate: int, subtype: str = "PCM_16") -> bytes:
+    buffer = io.BytesIO()
+    soundfile.write(buffer, samples, rate, format="WAV", subtype=subtype)
+    return buffer.getvalue()
+
+
+def open_source(page, url: str, source: str) -> None:
+    page.goto(f"{url}/speech")
+    wait_for_app(page)
+    page.get_by_text(source, exact=True).click()
+    wait_for_app(page)
+
+
+def heard(page) -> str:
+    heading = page.get_by_role("heading", name="Heard:")
+    heading.wait_for(timeout=60_000)
+    return heading.inner_text()
+
+
+def test_recording_from_the_microphone_reads_three_digits(browser, app_url, tmp_path):
+    """Test `st.audio_input` end to end: Chromium's microphone plays three joined digits, the page reads them."""
+    utterance = joined_digits()
+    # At a microphone's rate, with silence around it; played once (%noloop).
+    sound = audio.resample(utterance, audio.RATE, 48000)
+    quiet = np.zeros(24000, np.float32)
+    microphone = tmp_path / "three_digits.wav"
+    microphone.write_bytes(wav_file(np.concatenate([quiet, sound, quiet, quiet, quiet, quiet]), 48000))
+    flags = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone}%noloop",
+    ]
+    with_microphone = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + flags)
+    try:
+        context = with_microphone.new_context(permissions=["microphone"], viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        open_source(page, app_url, "record")
+        page.get_by_role("button", name="Record").click()
+        page.wait_for_timeout(1000 * (0.5 + len(utterance) / audio.RATE + 1.0))
+        page.get_by_role("button", name="Stop recording").click()
+        assert heard(page).split(":", 1)[1].split() == list(DIGITS)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        with_microphone.close()
+
+
+@pytest.mark.parametrize(
+    "name, data, expected",
+    [
+        ("notes.wav", b"these are my notes, not a recording" * 20, "could not be read as sound"),
+        ("silence.wav", wav_file(np.zeros(16000, np.float32), 16000), "The recording is silent"),
+        ("cut.wav", wav_file(joined_digits(), audio.RATE)[:44], "holds no sound"),
+    ],
+    ids=["not sound", "silence", "cut after its header"],
+)
+def test_bad_uploads_say_why(page, app_url, name, data, expected):
+    """Test that a file that is not sound, silence and a WAV cut after its header each give a sentence."""
+    open_source(page, app_url, "upload a file")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": name, "mimeType": "audio/wav", "buffer": data}
+    )
+    page.get_by_text(expected).wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_stereo_24_bit_44k_upload_is_converted_and_read(page, app_url):
+    """Test the conversions a phone's or a laptop's recording needs, said on the page, and the reading."""
+    sound = audio.resample(joined_digits(), audio.RATE, 44100)
+    data = wav_file(np.stack([sound, 0.8 * sound], axis=1), 44100, "PCM_24")
+    open_source(page, app_url, "upload a file")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": "phone.wav", "mimeType": "audio/wav", "buffer": data}
+    )
+    assert heard(page).split(":", 1)[1].split() == list(DIGITS)
+    page.get_by_text("resampled from 44,100 Hz").wait_for()
+    page.get_by_text("2 channels mixed to one").wait_for()
