@@ -37,10 +37,9 @@ N_FFT = 256  # 32 ms at 8 kHz
 HOP = 128  # 16 ms
 N_MELS = 40
 LOG_FLOOR = 1e-4  # mel energies below the utterance's peak × this are lifted to it (a 40 dB range)
-TIME_STRIDE = 4  # the two convolutions each halve the frames: one output every 64 ms
+TIME_STRIDE = 4  # the two convolutions each halve the frames: one output every 4 × 16 = 64 ms
 SPEAKER_SEED = 0
 BUCKET_S = 0.5
-ENVELOPE_COEFFICIENTS = 0
 
 
 # ---------------------------------------------------------------- features
@@ -92,18 +91,7 @@ def power_spectrogram(samples: np.ndarray, n_fft: int = N_FFT, hop: int = HOP) -
 def log_mel(samples: np.ndarray, warp: float = 1.0) -> np.ndarray:
     """(frames, N_MELS) log mel energies, floored 40 dB under the utterance's loudest."""
     mel = power_spectrogram(samples) @ mel_filterbank(warp=round(warp, 2))  # rounded: a few cached filterbanks
-    logs = np.log(np.maximum(mel, LOG_FLOOR * mel.max() + 1e-10))
-    return logs @ envelope_projection() if ENVELOPE_COEFFICIENTS else logs
-
-
-@cache
-def envelope_projection(n_mels: int = N_MELS) -> np.ndarray:
-    """(n_mels, n_mels): keep the first cepstral coefficients (a DCT) and go back to bands: the spectral envelope."""
-    from scipy.fft import dct, idct
-
-    basis = dct(np.eye(n_mels), norm="ortho", axis=0)
-    basis[ENVELOPE_COEFFICIENTS:] = 0
-    return idct(basis, norm="ortho", axis=0).astype(np.float32)
+    return np.log(np.maximum(mel, LOG_FLOOR * mel.max() + 1e-10))
 
 
 def normalise(features: np.ndarray) -> np.ndarray:
@@ -406,11 +394,25 @@ def prepare(audio: Audio) -> Audio:
     return trim_silence(audio)
 
 
+def padded(samples: np.ndarray) -> np.ndarray:
+    """A recording as the reader hears it: padded with quiet to whole `BUCKET_S` seconds, as training batches are.
+
+    The quiet is the recording's own noise level, drawn with a fixed seed, so a reading never changes.
+    """
+    return _pad_with_quiet_noise(samples, bucket_length(len(samples)), np.random.default_rng(0))
+
+
 def read(model, samples: np.ndarray) -> Reading:
     """Features, per-step probabilities and the greedy reading of one recording at 8 kHz."""
-    x = features(samples)
+    x = features(padded(samples))
     probabilities = np.asarray(model.predict_on_batch(x[np.newaxis]))[0]
     return Reading(x, probabilities, greedy_text(probabilities))
+
+
+def warm_up(model) -> None:
+    """Build the compiled predict step for any length: Keras traces it again for a second length, then for all."""
+    for seconds in (1.0, 1.5):
+        model.predict_on_batch(np.zeros((1, 1 + int(seconds * RATE - N_FFT) // HOP, N_MELS), np.float32))
 
 
 def greedy_text(probabilities: np.ndarray) -> str:
@@ -419,16 +421,16 @@ def greedy_text(probabilities: np.ndarray) -> str:
 
 
 def read_many(model, recordings: Sequence[np.ndarray], batch_size: int = 32) -> list[str]:
-    """Greedy readings of many recordings, batched by length (each padded with silence to its batch's longest)."""
-    order = np.argsort([len(r) for r in recordings])
+    """Greedy readings of many recordings, as `read` reads each (batched by padded length)."""
+    inputs = [features(padded(recording)) for recording in recordings]
     texts: list[str] = [""] * len(recordings)
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
-        longest = bucket_length(max(len(recordings[i]) for i in chunk))
-        x = np.stack([features(np.pad(recordings[i], (0, longest - len(recordings[i])))) for i in chunk])
-        probabilities = np.asarray(model.predict_on_batch(x))
-        for i, p in zip(chunk, probabilities, strict=True):
-            texts[i] = greedy_text(p)
+    for frames in sorted({len(x) for x in inputs}):
+        same = [i for i, x in enumerate(inputs) if len(x) == frames]
+        for start in range(0, len(same), batch_size):
+            chunk = same[start : start + batch_size]
+            probabilities = np.asarray(model.predict_on_batch(np.stack([inputs[i] for i in chunk])))
+            for i, p in zip(chunk, probabilities, strict=True):
+                texts[i] = greedy_text(p)
     return texts
 
 
@@ -521,7 +523,7 @@ def batches(clips: Clips, steps: int, batch_size: int, seed: int, augmentation: 
 class TrainingSetup:
     """One place for how the reader is trained: the page, the command and the benchmark share it."""
 
-    epochs: int = 30
+    epochs: int = 20
     steps_per_epoch: int = 100
     batch_size: int = 32
     validation_sequences: int = 100

@@ -51,7 +51,7 @@ def pretrained_reader():
     if not assets.SPEECH_MODEL.exists():
         return None
     model = assets.load_model(assets.SPEECH_MODEL, compile=False)
-    speech.read(model, np.zeros(audio.RATE, np.float32))  # builds the predict step before sessions share it
+    speech.warm_up(model)  # before sessions share it, and so that no student waits for a trace
     return model
 
 

@@ -1,0 +1,58 @@
+"""Leave-one-speaker-out: the spoken-digit reader trained without each speaker in turn, scored on that voice.
+
+    python benchmarks/speech_speakers.py [--speakers george,jackson] [--epochs 30] [--save]
+
+Each run is `python -m core train speech --hold-out SPEAKER` (the shipped reader's training,
+minus one voice), in its own process; the held-out speaker's single clips and 300 joined
+sequences of 2-5 of their clips are then read (`core.speech.evaluate`). `--save` writes
+the figures to assets/benchmarks/speech_speakers.json, which the README and the page quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from core.assets import SPEECH_SPEAKER_RESULTS, read_summary  # noqa: E402
+from core.speech import TrainingSetup, load_clips  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--speakers", help="comma-separated; default: every speaker of the data set")
+    parser.add_argument("--epochs", type=int, default=TrainingSetup.epochs)
+    parser.add_argument("--steps-per-epoch", type=int, default=TrainingSetup.steps_per_epoch)
+    parser.add_argument("--save", action="store_true", help=f"write {SPEECH_SPEAKER_RESULTS.name}")
+    args = parser.parse_args()
+    speakers = args.speakers.split(",") if args.speakers else list(load_clips().speaker_names)
+    runs = []
+    with tempfile.TemporaryDirectory() as folder:
+        for speaker in speakers:
+            out = Path(folder) / f"without_{speaker}.keras"
+            command = [sys.executable, "-m", "core", "train", "speech", "--hold-out", speaker, "--out", str(out)]
+            command += ["--epochs", str(args.epochs), "--steps-per-epoch", str(args.steps_per_epoch)]
+            subprocess.run(command, cwd=PROJECT_ROOT, check=True)
+            summary = read_summary(out)
+            runs.append({"held_out": speaker, "train_seconds": summary.train_seconds, **summary.figures})
+            print(json.dumps(runs[-1]), flush=True)
+    for run in runs:
+        print(
+            f"{run['held_out']:>10}: single digits {run['digit_accuracy']:.4f}, sequences exact "
+            f"{run['sequence_exact']:.4f}, der {run['der']:.4f} ({run['train_seconds'] / 60:.1f} min)"
+        )
+    if args.save:
+        setup = {"epochs": args.epochs, "steps_per_epoch": args.steps_per_epoch}
+        SPEECH_SPEAKER_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        SPEECH_SPEAKER_RESULTS.write_text(json.dumps({"setup": setup, "runs": runs}, indent=1) + "\n")
+        print(f"saved {SPEECH_SPEAKER_RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
