@@ -40,7 +40,7 @@ def main() -> None:
             command += ["--epochs", str(args.epochs), "--steps-per-epoch", str(args.steps_per_epoch)]
             subprocess.run(command, cwd=PROJECT_ROOT, check=True)
             summary = read_summary(out)
-            runs.append({"held_out": speaker, "train_seconds": summary.train_seconds, **summary.figures})
+            runs.append({**summary.figures, "held_out": speaker, "train_seconds": summary.train_seconds})
             print(json.dumps(runs[-1]), flush=True)
     for run in runs:
         print(
