@@ -106,12 +106,56 @@ def captcha_card() -> Image.Image:
     return image
 
 
+def ctc_card() -> Image.Image:
+    """The trellis of "ab" (states: blank a blank b blank) over 6 steps, with one alignment drawn through it."""
+    image = Image.new("RGB", CARD_SIZE, "white")
+    draw = ImageDraw.Draw(image)
+    states, steps, cell = "-a-b-", 6, 44  # "-" for the blank: the default font has no ε
+    left, top = 100, 25
+    path = [0, 1, 1, 2, 3, 4]  # ε a a ε b ε → "ab"
+    for state, symbol in enumerate(states):
+        draw.text((left - 30, top + state * cell + 14), symbol, fill=(55, 71, 79))
+        for step in range(steps):
+            x, y = left + step * cell, top + state * cell
+            fill = (194, 24, 91) if path[step] == state else (207, 216, 220)
+            draw.ellipse((x + 10, y + 10, x + 30, y + 30), fill=fill)
+    centres = [(left + step * cell + 20, top + state * cell + 20) for step, state in enumerate(path)]
+    draw.line(centres, fill=(194, 24, 91), width=4)
+    draw.text((left + steps * cell + 20, top + 2 * cell + 14), "= ab", fill=(46, 125, 50))
+    return image
+
+
+def speech_card() -> Image.Image:
+    """The spectrogram of three shipped digits joined, with the digits under the sounds that say them."""
+    from core import speech
+    from core.datasets import load_fsdd_files
+
+    files = load_fsdd_files(SAMPLES / "speech")
+    clips = speech.read_clips(files.paths, files.digits, files.speakers).of_speakers(["jackson"])
+    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == d)[0])] for d in (4, 1, 7)]
+    samples = speech.join_clips(sounds, np.random.default_rng(0), speech.CLEAN)
+    logs = speech.log_mel(samples).T[::-1]
+    shades = ((logs - logs.min()) / (logs.max() - logs.min()) * 255).astype(np.uint8)
+    picture = Image.fromarray(shades).resize((440, 160)).convert("RGB")
+    tinted = np.asarray(picture, dtype=np.float32) / 255
+    purple = np.array([40, 10, 90]) * (1 - tinted) + np.array([252, 196, 60]) * tinted
+    image = Image.new("RGB", CARD_SIZE, "white")
+    image.paste(Image.fromarray(purple.astype(np.uint8)), (20, 20))
+    draw = ImageDraw.Draw(image)
+    for index, digit in enumerate("417"):
+        draw.rectangle((110 + index * 110, 205, 150 + index * 110, 245), fill=(46, 125, 50))
+        draw.text((125 + index * 110, 218), digit, fill="white")
+    return image
+
+
 CARD_DRAWERS = {
     "convolution": convolution_card,
     "cifar10": cifar10_card,
     "lstm": lstm_card,
     "forecasting": forecasting_card,
     "captcha": captcha_card,
+    "ctc": ctc_card,
+    "speech": speech_card,
 }
 
 

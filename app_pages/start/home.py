@@ -59,6 +59,22 @@ CARDS = (
         "Read samples, uploads and your own drawings, greedy and beam search side by side.",
         runs="Pretrained reader; train your own in the session.",
     ),
+    Card(
+        page="app_pages/rnn/ctc.py",
+        title="6 · CTC",
+        picture="ctc.png",
+        teaches="How CTC lines a label up with time: every alignment and how it collapses, the forward algorithm's "
+        "trellis (equal to Keras's loss), and why the best path is not always the best reading.",
+        runs="Live: small cases computed on every change; the captcha reader's real output as an example.",
+    ),
+    Card(
+        page="app_pages/rnn/speech.py",
+        title="7 · Spoken digits",
+        picture="speech.png",
+        teaches="Speech recognition with CTC: say up to five digits and a conv + bidirectional GRU network writes "
+        "them down. Waveforms, spectrograms, how training sentences are made, and voices it never heard.",
+        runs="Pretrained reader (record, upload, samples); train your own in the session.",
+    ),
 )
 
 
@@ -68,7 +84,7 @@ st.markdown(
     "the class and lets you change what the slide fixes: the sizes, the switches, the data. Go through the pages "
     "in order: first how one convolution layer turns an input into an output, then a whole CNN on CIFAR-10, then "
     "what a recurrent layer returns, what happens inside its cell, how it forecasts a series, "
-    "and how a CNN and an LSTM together read text."
+    "how a CNN and an LSTM together read text, how CTC lines a label up with time, and how the same reads speech."
 )
 
 columns = st.columns(3)
