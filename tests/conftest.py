@@ -59,3 +59,12 @@ def captcha_on_the_page(captcha_dir, monkeypatch):
 @pytest.fixture
 def fsdd_dir() -> Path:
     return dataset_folder("FSDD_DIR", SHARED_DATASETS / "fsdd")
+
+
+@pytest.fixture
+def fsdd_on_the_page(fsdd_dir, monkeypatch):
+    """The app reads the spoken digits from the offline copy (its shared caches forget any earlier answer)."""
+    import streamlit as st
+
+    monkeypatch.setenv("FSDD_DIR", str(fsdd_dir))
+    st.cache_resource.clear()

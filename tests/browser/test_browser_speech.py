@@ -100,3 +100,15 @@ def test_a_stereo_24_bit_44k_upload_is_converted_and_read(page, app_url):
     assert heard(page).split(":", 1)[1].split() == list(DIGITS)
     page.get_by_text("resampled from 44,100 Hz").wait_for()
     page.get_by_text("2 channels mixed to one").wait_for()
+
+
+def test_a_ten_minute_upload_is_cut_to_its_start(page, app_url):
+    """Test a 10-minute 8 kHz WAV (9.6 MB, under the upload limit): digits at its start are read, the cut is said."""
+    utterance = joined_digits()
+    data = wav_file(np.pad(utterance, (0, 600 * audio.RATE - len(utterance))), audio.RATE)
+    open_source(page, app_url, "upload a file")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": "lecture.wav", "mimeType": "audio/wav", "buffer": data}
+    )
+    assert heard(page).split(":", 1)[1].split() == list(DIGITS)
+    page.get_by_text(f"cut to its first {audio.MAX_SECONDS:.0f} s").wait_for()

@@ -1,0 +1,94 @@
+"""The spoken-digits page in AppTest: every tab, the settings' extremes, joined digits read, and no data set."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import streamlit as st
+from apptest import open_page
+
+from app_pages.rnn.speech import HOPS, SAMPLES, WINDOWS
+from core import assets
+
+PAGE = "app_pages/rnn/speech.py"
+TABS = ["Talk to it", "Sounds", "Model", "Train"]
+needs_reader = pytest.mark.skipif(not assets.SPEECH_MODEL.exists(), reason="no shipped speech reader yet")
+
+
+def heard(app) -> str:
+    return next(m.value for m in app.markdown if m.value.startswith("## Heard:"))
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_runs(fsdd_on_the_page, tab):
+    """Test each tab with the data set: no exception, no error."""
+    app = open_page(PAGE, tab, "speech_tab")
+    assert not app.exception and not app.error
+
+
+@needs_reader
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_every_sample_is_read_right(fsdd_on_the_page, sample):
+    """Test the shipped samples (voices the reader trained on): the heading says their digits."""
+    app = open_page(PAGE, "Talk to it", "speech_tab")
+    app.selectbox(key="speech_sample").select(sample).run()
+    assert heard(app).split(":", 1)[1].replace("`", "").split() == list(SAMPLES[sample][0])
+    assert not app.exception
+
+
+@needs_reader
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("3141", "3 1 4 1"), ("0", "0"), ("9 8 7", "9 8 7"), ("55555", "5 5 5 5 5")],
+)
+def test_joined_digits_are_read(fsdd_on_the_page, typed, expected):
+    """Test the clip made on the page from typed digits, repeats included (5 5 5 5 5 needs a blank between each)."""
+    app = open_page(PAGE, "Talk to it", "speech_tab")
+    app.radio(key="speech_source").set_value("join digits").run()
+    app.text_input(key="speech_digits").input(typed).run()
+    assert heard(app) == f"## Heard: `{expected}`"
+
+
+@needs_reader
+@pytest.mark.parametrize("typed, message", [("", "Type the digits"), ("12a", "Only the digits"), ("   ", "Type")])
+def test_typed_digits_that_cannot_be_joined(typed, message):
+    """Test an empty or non-digit entry: a plain message, no reading, no exception."""
+    app = open_page(PAGE, "Talk to it", "speech_tab")
+    app.radio(key="speech_source").set_value("join digits").run()
+    app.text_input(key="speech_digits").input(typed).run()
+    shown = [m.value for m in (*app.info, *app.error)]
+    assert any(message in text for text in shown) and not app.exception
+
+
+def test_spectrogram_settings_at_every_extreme(fsdd_on_the_page):
+    """Test every window with every hop (a hop longer than the window included), and the reader's own view."""
+    app = open_page(PAGE, "Sounds", "speech_tab")
+    for window, hop in itertools.product(WINDOWS, HOPS):
+        app.select_slider(key="speech_window").set_value(window)
+        app.select_slider(key="speech_hop").set_value(hop).run()
+        assert not app.exception, (window, hop)
+    app.toggle(key="speech_mel").set_value(True).run()
+    assert not app.exception
+
+
+def test_every_clip_take_and_pipeline_length(fsdd_on_the_page):
+    """Test the last take of a clip and the training-utterance view for 1 to 5 digits."""
+    app = open_page(PAGE, "Sounds", "speech_tab")
+    app.number_input(key="speech_clip_take").set_value(50).run()
+    for digits in range(1, 6):
+        app.slider(key="speech_pipeline_digits").set_value(digits).run()
+        assert not app.exception, digits
+
+
+def test_without_the_data_set(tmp_path, monkeypatch):
+    """Test an empty FSDD_DIR: one warning; sounds from the shipped clips; Train says it needs the data."""
+    monkeypatch.setenv("FSDD_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    app = open_page(PAGE, "Sounds", "speech_tab")
+    assert any("spoken-digit folder" in w.value for w in app.warning)
+    assert not app.exception
+    app.session_state["speech_tab"] = "Train"
+    app.run()
+    assert any("needs the spoken digits" in i.value for i in app.info)
+    st.cache_resource.clear()
