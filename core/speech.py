@@ -12,7 +12,7 @@ names as in the Keras example: with ten words to learn, one class per word gives
 label per spoken word to place, where spelling "seven" would ask the network to learn
 English spelling from ten examples and to fit five letters into one short word.
 
-Training utterances are made on the fly from single-digit clips (`UtteranceBatches`): the
+Training utterances are made on the fly from single-digit clips (`batches`): the
 clips of one speaker joined with random gaps and gains, played faster or slower, with a
 warped vocal tract, noise and sometimes an echo, and SpecAugment masks on the spectrogram.
 """
@@ -40,6 +40,7 @@ LOG_FLOOR = 1e-4  # mel energies below the utterance's peak × this are lifted t
 TIME_STRIDE = 4  # the two convolutions each halve the frames: one output every 4 × 16 = 64 ms
 SPEAKER_SEED = 0
 BUCKET_S = 0.5
+JOIN_PEAK = 0.45  # joined clips' peak level before their random gain
 
 
 # ---------------------------------------------------------------- features
@@ -218,11 +219,14 @@ class Utterance:
 def join_clips(
     sounds: Sequence[np.ndarray], rng: np.random.Generator, augmentation: Augmentation = CLEAN
 ) -> np.ndarray:
-    """Clips → one recording: random gaps of silence, a gain per clip, at one speed, with noise and maybe an echo."""
+    """Clips → one recording: random gaps of silence, a gain per clip, at one speed, with noise and maybe an echo.
+
+    Each clip peaks at `JOIN_PEAK` before its gain, so that +6 dB still fits in [-1, 1] without clipping.
+    """
     low, high = augmentation.gap_s
     pieces = [np.zeros(int(rng.uniform(low, high) * RATE), np.float32)]
     for sound in sounds:
-        gain = 10 ** (rng.uniform(*augmentation.gain_db) / 20)
+        gain = JOIN_PEAK * 10 ** (rng.uniform(*augmentation.gain_db) / 20)
         pieces += [sound * gain / (np.max(np.abs(sound)) + 1e-6), np.zeros(int(rng.uniform(low, high) * RATE))]
     joined = np.concatenate(pieces).astype(np.float32)
     speed = rng.uniform(*augmentation.speed)
