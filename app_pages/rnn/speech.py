@@ -1,5 +1,6 @@
 """Spoken digits: a conv + BiGRU + CTC reader that a student talks to, its sounds, model and training."""
 
+import hashlib
 import json
 import time
 import uuid
@@ -78,6 +79,12 @@ def hear(model_key: str, _model, data: bytes) -> tuple[audio.Audio, speech.Readi
     return prepared, reading, time.perf_counter() - start
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def reading_chart(reading_key: str, _reading: speech.Reading):
+    """The reading's chart, drawn once per recording and model (moving the beam slider redraws nothing)."""
+    return reading_figure(_reading)
+
+
 def sound_to_read() -> bytes | None:
     """The bytes of what the student chose to read: a recording, a file, a sample or joined digits."""
     source = st.radio("Sound", SOURCES, horizontal=True, key="speech_source")
@@ -143,7 +150,8 @@ def show_reading(model, model_key: str, data: bytes) -> None:
         f"{prepared.seconds:.1f} s of sound{': ' + notes if notes else ''}. The network took {seconds * 1000:.0f} ms."
     )
     st.audio(audio.wav_bytes(prepared.samples), format="audio/wav")
-    st.plotly_chart(reading_figure(reading), key="speech_reading")
+    reading_key = f"{model_key}/{hashlib.sha1(data).hexdigest()}"
+    st.plotly_chart(reading_chart(reading_key, reading), key="speech_reading")
     show_path(reading.probabilities)
     beam_width = st.slider("Beam width", 1, 16, 4, key="speech_beam", width=300)
     candidates = ctc.beam_search(np.clip(reading.probabilities, 1e-12, 1.0), beam_width, min(3, beam_width))
