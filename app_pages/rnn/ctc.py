@@ -253,6 +253,7 @@ st.markdown(
     "probability for each symbol and for a **blank** (ε, 'nothing here'). Nobody tells it which step holds which "
     "symbol: Connectionist Temporal Classification counts every way the label can be laid out along the steps."
 )
+st.page_link("app_pages/rnn/speech.py", label="CTC at work on speech: Spoken digits", icon=":material/mic:")
 with settings_row():
     label_text = read_label()
     steps = st.slider("Time steps T", 1, MAX_STEPS, 5, key="ctc_steps", width=300)
