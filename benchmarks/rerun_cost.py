@@ -27,6 +27,8 @@ PAGES = {
     "lstm": "app_pages/rnn/lstm.py",
     "forecasting": "app_pages/rnn/forecasting.py",
     "captcha": "app_pages/rnn/captcha.py",
+    "ctc": "app_pages/rnn/ctc.py",
+    "speech": "app_pages/rnn/speech.py",
 }
 
 
