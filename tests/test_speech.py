@@ -132,15 +132,11 @@ def test_a_short_training_lowers_the_loss(shipped):
     assert float(model.evaluate(x, y, verbose=0)) < before
 
 
-needs_reader = pytest.mark.skipif(not assets.SPEECH_MODEL.exists(), reason="no shipped speech reader yet")
-
-
 @pytest.fixture(scope="module")
 def reader():
     return assets.load_model(assets.SPEECH_MODEL, compile=False)
 
 
-@needs_reader
 @pytest.mark.parametrize("digits", ["7", "41", "338", "2026", "50612"])
 @pytest.mark.parametrize("speaker", ["george", "yweweler"])
 def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
@@ -152,7 +148,6 @@ def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
     assert speech.read(reader, prepared.samples).text == digits
 
 
-@needs_reader
 def test_evaluate_command_prints_the_figures(fsdd_dir, tmp_path):
     """Test `python -m core evaluate speech` on one speaker's folder: its last line, in the issue's format."""
     folder = tmp_path / "clips"

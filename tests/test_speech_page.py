@@ -9,11 +9,9 @@ import streamlit as st
 from apptest import open_page
 
 from app_pages.rnn.speech import HOPS, SAMPLES, WINDOWS
-from core import assets
 
 PAGE = "app_pages/rnn/speech.py"
 TABS = ["Talk to it", "Sounds", "Model", "Train"]
-needs_reader = pytest.mark.skipif(not assets.SPEECH_MODEL.exists(), reason="no shipped speech reader yet")
 
 
 def heard(app) -> str:
@@ -27,7 +25,6 @@ def test_every_tab_runs(fsdd_on_the_page, tab):
     assert not app.exception and not app.error
 
 
-@needs_reader
 @pytest.mark.parametrize("sample", list(SAMPLES))
 def test_every_sample_is_read_right(fsdd_on_the_page, sample):
     """Test the shipped samples (voices the reader trained on): the heading says their digits."""
@@ -37,7 +34,6 @@ def test_every_sample_is_read_right(fsdd_on_the_page, sample):
     assert not app.exception
 
 
-@needs_reader
 @pytest.mark.parametrize(
     "typed, expected",
     [("3141", "3 1 4 1"), ("0", "0"), ("9 8 7", "9 8 7"), ("55555", "5 5 5 5 5")],
@@ -50,7 +46,6 @@ def test_joined_digits_are_read(fsdd_on_the_page, typed, expected):
     assert heard(app) == f"## Heard: `{expected}`"
 
 
-@needs_reader
 @pytest.mark.parametrize("typed, message", [("", "Type the digits"), ("12a", "Only the digits"), ("   ", "Type")])
 def test_typed_digits_that_cannot_be_joined(typed, message):
     """Test an empty or non-digit entry: a plain message, no reading, no exception."""

@@ -12,7 +12,6 @@ from core import assets, audio, speech
 from core.datasets import load_fsdd_files
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, wait_for_app
 
-pytestmark = pytest.mark.skipif(not assets.SPEECH_MODEL.exists(), reason="no shipped speech reader yet")
 DIGITS, SPEAKER = "417", "jackson"
 
 
