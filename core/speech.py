@@ -19,6 +19,7 @@ warped vocal tract, noise and sometimes an echo, and SpecAugment masks on the sp
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -219,15 +220,24 @@ class Utterance:
 def join_clips(
     sounds: Sequence[np.ndarray], rng: np.random.Generator, augmentation: Augmentation = CLEAN
 ) -> np.ndarray:
-    """Clips → one recording: random gaps of silence, a gain per clip, at one speed, with noise and maybe an echo.
+    """Clips → one recording: random pauses, a gain per clip, at one speed, with noise and maybe an echo.
 
     Each clip peaks at `JOIN_PEAK` before its gain, so that +6 dB still fits in [-1, 1] without clipping.
+    The pauses carry the background of the clips beside them, as a recording's pauses do: pauses of
+    digital silence between noisy clips taught the first reader to find digits by the noise around
+    them, and it read single clips, whose noise never stops, as nothing.
     """
     low, high = augmentation.gap_s
-    pieces = [np.zeros(int(rng.uniform(low, high) * RATE), np.float32)]
-    for sound in sounds:
-        gain = JOIN_PEAK * 10 ** (rng.uniform(*augmentation.gain_db) / 20)
-        pieces += [sound * gain / (np.max(np.abs(sound)) + 1e-6), np.zeros(int(rng.uniform(low, high) * RATE))]
+    clips = [
+        sound * JOIN_PEAK * 10 ** (rng.uniform(*augmentation.gain_db) / 20) / (np.max(np.abs(sound)) + 1e-6)
+        for sound in sounds
+    ]
+    levels = [background_level(clip) for clip in clips]
+    # A pause takes the mean background of its neighbours (the first and last, of their one neighbour).
+    pause_levels = [levels[0]] + [(a + b) / 2 for a, b in itertools.pairwise(levels)] + [levels[-1]]
+    pieces = [pause(rng.uniform(low, high), pause_levels[0], rng)]
+    for clip, level in zip(clips, pause_levels[1:], strict=True):
+        pieces += [clip, pause(rng.uniform(low, high), level, rng)]
     joined = np.concatenate(pieces).astype(np.float32)
     speed = rng.uniform(*augmentation.speed)
     if speed != 1.0:
@@ -236,6 +246,24 @@ def join_clips(
     if rng.random() < augmentation.echo_chance:
         joined = add_echo(joined, rng.uniform(*augmentation.echo_s), rng)
     return add_noise(joined, rng.uniform(*augmentation.snr_db), rng)
+
+
+def background_level(sound: np.ndarray, frame: int = 160) -> float:
+    """The RMS of a clip's quietest 20-ms frame: its recording's background."""
+    count = len(sound) // frame
+    if count == 0:
+        return 0.0
+    return float(np.sqrt((sound[: count * frame].reshape(count, frame) ** 2).mean(axis=1)).min())
+
+
+def pause(seconds: float, level: float, rng: np.random.Generator) -> np.ndarray:
+    """`seconds` of background at RMS `level`: white or low-passed noise, a different colour each time."""
+    from scipy.signal import lfilter
+
+    noise = rng.standard_normal(int(seconds * RATE))
+    if len(noise) and rng.random() < 0.5:
+        noise = lfilter([1.0], [1.0, -rng.uniform(0.5, 0.95)], noise)
+    return (noise * level / (np.sqrt(np.mean(noise**2)) + 1e-12)).astype(np.float32) if len(noise) else noise
 
 
 def add_echo(samples: np.ndarray, reverb_s: float, rng: np.random.Generator) -> np.ndarray:
