@@ -42,6 +42,7 @@ TIME_STRIDE = 4  # the two convolutions each halve the frames: one output every 
 SPEAKER_SEED = 0
 BUCKET_S = 0.5
 JOIN_PEAK = 0.45  # joined clips' peak level before their random gain
+PAUSE_S = 0.15  # the pause put around a recording before it is read
 
 
 # ---------------------------------------------------------------- features
@@ -422,8 +423,20 @@ class Reading:
 
 
 def prepare(audio: Audio) -> Audio:
-    """A student's recording as the reader expects it: silence trimmed (raises AudioProblem when silent)."""
-    return trim_silence(audio)
+    """A recording as the reader expects it: silence trimmed, then a pause of its own background on each side.
+
+    Training utterances always have pauses around their digits; FSDD's clips, and a recording cut
+    short, start and end on the speech. Read as they are, single clips by voices the shipped reader
+    trained on read 0.84; with the pauses, 0.99 (nicolas's 500 clips: 0.74 and 0.99).
+
+    Raises:
+        AudioProblem: if the recording is silent.
+    """
+    trimmed = trim_silence(audio)
+    level = background_level(trimmed.samples)
+    rng = np.random.default_rng(0)  # the same pauses every time: a reading never changes
+    samples = np.concatenate([pause(PAUSE_S, level, rng), trimmed.samples, pause(PAUSE_S, level, rng)])
+    return Audio(samples.astype(np.float32), trimmed.rate, trimmed.notes)
 
 
 def padded(samples: np.ndarray) -> np.ndarray:

@@ -176,3 +176,23 @@ def test_evaluate_command_prints_the_figures(fsdd_dir, tmp_path):
     assert match, last
     assert int(match[4]) == 50 + speech.EVALUATION_SEQUENCES
     assert float(match[1]) >= 0.9  # a voice it trained on
+
+
+def test_pauses_carry_the_clips_background(shipped):
+    """Test joined clips' pauses: noise at their neighbours' background level, not digital silence."""
+    clips = shipped.of_speakers(["nicolas"])  # the noisiest recordings
+    sounds = list(clips.sounds[:3])
+    rng = np.random.default_rng(0)
+    joined = speech.join_clips(sounds, rng, speech.CLEAN)
+    first_pause = joined[: int(0.04 * audio.RATE)]
+    scaled = sounds[0] * speech.JOIN_PEAK / np.max(np.abs(sounds[0]))
+    assert np.sqrt(np.mean(first_pause**2)) == pytest.approx(speech.background_level(scaled), rel=0.5)
+
+
+def test_shipped_reader_reads_single_clips_as_recorded(reader, shipped):
+    """Test the 50 shipped clips one by one, with their own background and no added pause (voices it trained on)."""
+    texts = [
+        speech.read(reader, speech.prepare(audio.Audio(sound, audio.RATE)).samples).text for sound in shipped.sounds
+    ]
+    right = sum(text == str(digit) for text, digit in zip(texts, shipped.digits, strict=True))
+    assert right >= 45, texts
