@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ import soundfile
 from core import assets, audio, speech
 from core.datasets import load_fsdd_files
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, wait_for_app
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 DIGITS, SPEAKER = "417", "jackson"
 
@@ -65,6 +68,8 @@ def test_recording_from_the_microphone_reads_three_digits(browser, app_url, tmp_
         page.get_by_role("button", name="Stop recording").click()
         assert heard(page).split(":", 1)[1].split() == list(DIGITS)
         assert page.locator('[data-testid="stException"]').count() == 0
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "test_recording_from_the_microphone_reads_three_digits.png", full_page=True)
     finally:
         with_microphone.close()
 
