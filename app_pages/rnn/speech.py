@@ -142,7 +142,11 @@ def show_reading(model, model_key: str, data: bytes) -> None:
         return
     st.markdown(f"## Heard: `{' '.join(reading.text) or '(nothing)'}`")
     if not reading.text:
-        st.warning("It heard no digit. Speak a little louder and closer, with a pause between digits.")
+        st.warning(
+            "It heard no digit: at every step its likeliest class is the blank. A reader trained for only a few "
+            "epochs says that to everything. With your own voice, speak a little louder and closer, with a short "
+            "pause between digits."
+        )
     elif len(reading.text) > speech.MAX_DIGITS:
         st.info(f"The reader was trained on one to {speech.MAX_DIGITS} digits; longer readings are less reliable.")
     notes = ", ".join(prepared.notes)
@@ -333,6 +337,10 @@ def show_training(clips: speech.Clips) -> None:
     st.caption(
         f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; the "
         f"validation loss is on {setup.validation_sequences} sequences by the voice left out.{estimate}"
+    )
+    st.caption(
+        "For the first epochs the reader answers *blank* at every step and reads nothing: CTC cannot yet tell "
+        "where the digits are, and the blank is the safest guess. Once it finds them, the loss falls fast."
     )
     trained = st.session_state.get("speech_model")
     job = trained["job"] if trained else None
