@@ -311,6 +311,11 @@ def show_speaker_figures() -> None:
             for name in ("single digits right", "sequences exactly right", "digit error rate")
         },
     )
+    st.caption(
+        "On the five voices it trained on, the pretrained reader gets nearly every digit right. A new voice is "
+        "harder: five speakers are few, and your own voice will meet the same limit. Speak clearly, with a short "
+        "pause between digits, and try the voices above to hear what it knows."
+    )
 
 
 def training_summary(history: History) -> str:
