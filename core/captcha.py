@@ -153,18 +153,8 @@ def class_symbol(index: int) -> str:
 
 def character_error_rate(truth: list[str], predicted: list[str]) -> float:
     """Edit distance summed over all pairs, divided by the number of true characters."""
-    errors = sum(_edit_distance(a, b) for a, b in zip(truth, predicted, strict=True))
+    errors = sum(ctc.edit_distance(a, b) for a, b in zip(truth, predicted, strict=True))
     return errors / max(sum(len(t) for t in truth), 1)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,17 @@ def ctc_loss(y_true, y_pred):
     return ops.ctc_loss(y_true, log_probabilities, label_length, output_length, mask_index=BLANK)
 
 
+def edit_distance(a: Sequence, b: Sequence) -> int:
+    """Insertions, deletions and substitutions that turn `a` into `b`: how far a reading is from the truth."""
+    previous = list(range(len(b) + 1))
+    for i, item_a in enumerate(a, start=1):
+        current = [i]
+        for j, item_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (item_a != item_b)))
+        previous = current
+    return previous[-1]
+
+
 def random_frames(steps: int, classes: int, seed: int, sharpness: float = 2.0) -> np.ndarray:
     """(steps, classes) probabilities: a softmax of seeded Gaussian scores (larger `sharpness`, surer frames)."""
     scores = sharpness * np.random.default_rng(seed).standard_normal((steps, classes))

@@ -482,16 +482,6 @@ def read_many(model, recordings: Sequence[np.ndarray], batch_size: int = 32) -> 
 # ---------------------------------------------------------------- scores
 
 
-def edit_distance(a: Sequence, b: Sequence) -> int:
-    previous = list(range(len(b) + 1))
-    for i, item_a in enumerate(a, start=1):
-        current = [i]
-        for j, item_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (item_a != item_b)))
-        previous = current
-    return previous[-1]
-
-
 @dataclass(frozen=True)
 class Scores:
     digit_accuracy: float  # single clips read as exactly their digit
@@ -527,7 +517,7 @@ def evaluate(model, clips: Clips, sequences: int = EVALUATION_SEQUENCES, seed: i
     texts = read_many(model, [u.samples for u in joined])
     truths = ["".join(map(str, u.digits)) for u in joined]
     exact = float(np.mean([t == truth for t, truth in zip(texts, truths, strict=True)])) if joined else float("nan")
-    errors = sum(edit_distance(t, truth) for t, truth in zip(texts, truths, strict=True))
+    errors = sum(ctc.edit_distance(t, truth) for t, truth in zip(texts, truths, strict=True))
     der = errors / sum(len(truth) for truth in truths) if joined else float("nan")
     return Scores(accuracy, exact, der, len(singles) + len(joined))
 

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from core import assets, audio, speech
+from core import assets, audio, ctc, speech
 from core.datasets import DatasetUnavailable, load_fsdd_files
 
 
@@ -118,7 +118,7 @@ def test_augmentation_stays_in_range(shipped):
 
 @pytest.mark.parametrize("truth, read, distance", [("", "", 0), ("123", "123", 0), ("123", "13", 1), ("12", "345", 3)])
 def test_edit_distance(truth, read, distance):
-    assert speech.edit_distance(truth, read) == distance
+    assert ctc.edit_distance(truth, read) == distance
 
 
 def test_a_short_training_lowers_the_loss(shipped):
