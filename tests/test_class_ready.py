@@ -12,6 +12,7 @@ def no_data_sets(monkeypatch, tmp_path):
     """The data set folders point nowhere, as on a server that was given a wrong path."""
     monkeypatch.setenv("CIFAR10_DIR", str(tmp_path / "no-cifar"))
     monkeypatch.setenv("CAPTCHA_DIR", str(tmp_path / "no-captchas"))
+    monkeypatch.setenv("FSDD_DIR", str(tmp_path / "no-spoken-digits"))
     import streamlit as st
 
     from app_pages.common import data_notice  # noqa: F401  (the pages' caches are per process: clear them)
@@ -39,6 +40,7 @@ def test_captcha_reads_without_the_data_set(no_data_sets, source):
     [
         ("app_pages/rnn/captcha.py", None, [None]),
         ("app_pages/cnn/cifar10.py", "cifar_tab", ["Data", "Train", "Inspect", "Augmentation"]),
+        ("app_pages/rnn/speech.py", "speech_tab", ["Train"]),
     ],
 )
 def test_a_missing_data_set_is_said_once(no_data_sets, page, tab_key, tabs):
@@ -91,6 +93,7 @@ def test_no_paths_or_commands_outside_expanders():
         ("app_pages/rnn/lstm.py", "lstm_tab", ["Sequence patterns", "The cell"]),
         ("app_pages/rnn/forecasting.py", None, [None]),
         ("app_pages/rnn/captcha.py", None, [None]),
+        ("app_pages/rnn/speech.py", "speech_tab", ["Talk to it", "Sounds", "Model", "Train"]),
     ):
         for tab in tabs:
             app = open_page(page, tab, tab_key)
@@ -102,9 +105,13 @@ def test_no_paths_or_commands_outside_expanders():
 
 @pytest.mark.parametrize(
     ("page", "tab_key", "tab"),
-    [("app_pages/cnn/cifar10.py", "cifar_tab", "Train"), ("app_pages/rnn/captcha.py", None, None)],
+    [
+        ("app_pages/cnn/cifar10.py", "cifar_tab", "Train"),
+        ("app_pages/rnn/captcha.py", None, None),
+        ("app_pages/rnn/speech.py", "speech_tab", "Train"),
+    ],
 )
-def test_train_says_what_it_will_cost(cifar_on_the_page, captcha_on_the_page, page, tab_key, tab):
+def test_train_says_what_it_will_cost(cifar_on_the_page, captcha_on_the_page, fsdd_on_the_page, page, tab_key, tab):
     """Test that before Train the page says about how long the chosen settings take on this server."""
     app = open_page(page, tab, tab_key)
     assert any("takes about" in c.value for c in app.caption)

@@ -338,7 +338,7 @@ def show_training(clips: speech.Clips) -> None:
     estimate = ""
     if summary is not None:
         minutes = scaled_seconds(summary.train_seconds, summary.epochs, int(epochs)) / 60
-        estimate = f" About {minutes:.0f} min on this server when nobody else trains."
+        estimate = f" Training takes about {minutes:.0f} min on this server when nobody else trains."
     st.caption(
         f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; the "
         f"validation loss is on {setup.validation_sequences} sequences by the voice left out.{estimate}"
