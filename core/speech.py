@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 
 from core import ctc
-from core.audio import RATE, Audio, AudioProblem, trim_silence
+from core.audio import RATE, Audio, AudioProblem, read_audio, trim_silence
 from core.training import History, Report, StopSignal
 
 DIGITS = ctc.Alphabet("0123456789")  # class d + 1 is the digit d; class 0 is the blank
@@ -141,8 +141,6 @@ class Clips:
 
 def read_clips(paths: Sequence, digits: Sequence[int], speakers: Sequence[str]) -> Clips:
     """Read FSDD recordings (any rate is brought to 8 kHz); a file that cannot be read is skipped."""
-    from core.audio import read_audio
-
     sounds, kept_digits, kept_speakers = [], [], []
     for path, digit, speaker in zip(paths, digits, speakers, strict=True):
         try:
