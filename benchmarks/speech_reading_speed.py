@@ -22,14 +22,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from core import assets, audio, speech  # noqa: E402
-from core.datasets import load_fsdd_files  # noqa: E402
 
 
 def three_second_recording() -> bytes:
-    files = load_fsdd_files(assets.SPEECH_SAMPLES)
-    clips = speech.read_clips(files.paths, files.digits, files.speakers).of_speakers(["lucas"])
-    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == d)[0])] for d in (8, 0, 5)]
-    samples = speech.join_clips(sounds, np.random.default_rng(0), speech.CLEAN)[: 3 * audio.RATE]
+    clips = speech.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
+    samples = speech.say(clips, "805", np.random.default_rng(0))[: 3 * audio.RATE]
     return audio.wav_bytes(np.pad(samples, (0, 3 * audio.RATE - len(samples))) + 0.002)
 
 

@@ -109,8 +109,8 @@ def features(samples: np.ndarray, warp: float = 1.0) -> np.ndarray:
 
 
 def output_steps(frames: int) -> int:
-    """The reader's time steps for `frames` spectrogram frames (each convolution halves them, rounding up)."""
-    return math.ceil(math.ceil(frames / 2) / 2)
+    """The reader's time steps for `frames` spectrogram frames (two convolutions halve them, rounding up)."""
+    return math.ceil(frames / TIME_STRIDE)
 
 
 # ---------------------------------------------------------------- clips and the speaker split
@@ -263,6 +263,12 @@ def pause(seconds: float, level: float, rng: np.random.Generator) -> np.ndarray:
     if len(noise) and rng.random() < 0.5:
         noise = lfilter([1.0], [1.0, -rng.uniform(0.5, 0.95)], noise)
     return (noise * level / (np.sqrt(np.mean(noise**2)) + 1e-12)).astype(np.float32) if len(noise) else noise
+
+
+def say(clips: Clips, digits: str, rng: np.random.Generator) -> np.ndarray:
+    """`digits` (such as "417") said by the first take of each in `clips`, joined with clean pauses."""
+    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(digit))[0])] for digit in digits]
+    return join_clips(sounds, rng, CLEAN)
 
 
 def add_echo(samples: np.ndarray, reverb_s: float, rng: np.random.Generator) -> np.ndarray:

@@ -13,8 +13,7 @@ from core.datasets import DatasetUnavailable, load_fsdd_files
 
 @pytest.fixture(scope="module")
 def shipped() -> speech.Clips:
-    files = load_fsdd_files(assets.SPEECH_SAMPLES)
-    return speech.read_clips(files.paths, files.digits, files.speakers)
+    return speech.load_clips(assets.SPEECH_SAMPLES)
 
 
 def test_shipped_clips_hold_every_digit_of_every_speaker(shipped):
@@ -141,9 +140,7 @@ def reader():
 @pytest.mark.parametrize("speaker", ["george", "yweweler"])
 def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
     """Test the shipped reader on utterances the page joins (voices it trained on), through the page's path."""
-    clips = shipped.of_speakers([speaker])
-    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(d))[0])] for d in digits]
-    samples = speech.join_clips(sounds, np.random.default_rng(len(digits)), speech.CLEAN)
+    samples = speech.say(shipped.of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
     prepared = speech.prepare(audio.read_audio(audio.wav_bytes(samples)))
     assert speech.read(reader, prepared.samples).text == digits
 

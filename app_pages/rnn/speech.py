@@ -12,7 +12,7 @@ from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
 from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import assets, audio, ctc, speech
-from core.datasets import DatasetUnavailable, load_fsdd_files
+from core.datasets import DatasetUnavailable
 from core.speech_plots import features_figure, reading_figure, spectrogram_figure, waveform_figure
 from core.summary import layer_table
 from core.training import History, scaled_seconds
@@ -43,8 +43,7 @@ def all_clips() -> speech.Clips | DatasetUnavailable:
 @st.cache_resource(show_spinner=False)
 def shipped_clips() -> speech.Clips:
     """Take 0 of every digit by every speaker, shipped with the app: the page works without the data set."""
-    files = load_fsdd_files(assets.SPEECH_SAMPLES)
-    return speech.read_clips(files.paths, files.digits, files.speakers)
+    return speech.load_clips(assets.SPEECH_SAMPLES)
 
 
 @st.cache_resource(show_spinner="Loading the pretrained speech reader…")
@@ -64,9 +63,7 @@ def model_summary() -> tuple[list[dict], int]:
 
 def joined(digits: str, speaker: str) -> bytes:
     """A WAV of the shipped clips of `digits` by `speaker`, with the pauses of a clean training utterance."""
-    clips = shipped_clips().of_speakers([speaker])
-    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(d))[0])] for d in digits]
-    samples = speech.join_clips(sounds, np.random.default_rng(len(digits)), speech.CLEAN)
+    samples = speech.say(shipped_clips().of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
     return audio.wav_bytes(samples)
 
 

@@ -10,7 +10,6 @@ import pytest
 import soundfile
 
 from core import assets, audio, speech
-from core.datasets import load_fsdd_files
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, wait_for_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -20,10 +19,8 @@ DIGITS, SPEAKER = "417", "jackson"
 
 def joined_digits(digits: str = DIGITS, speaker: str = SPEAKER) -> np.ndarray:
     """The shipped clips of `digits` by `speaker`, joined as the page joins them (8 kHz)."""
-    files = load_fsdd_files(assets.SPEECH_SAMPLES)
-    clips = speech.read_clips(files.paths, files.digits, files.speakers).of_speakers([speaker])
-    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(d))[0])] for d in digits]
-    return speech.join_clips(sounds, np.random.default_rng(0), speech.CLEAN)
+    clips = speech.load_clips(assets.SPEECH_SAMPLES).of_speakers([speaker])
+    return speech.say(clips, digits, np.random.default_rng(0))
 
 
 def wav_file(samples: np.ndarray, rate: int, subtype: str = "PCM_16") -> bytes:
