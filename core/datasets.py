@@ -23,6 +23,7 @@ import struct
 import urllib.request
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -327,21 +328,37 @@ class CaptchaFiles:
     source: str
 
 
+def _download_archive(
+    url: str, archive_name: str, unpack: Callable[[zipfile.ZipFile], None], what: str, fix: str
+) -> None:
+    """Download a zip archive into the cache folder and `unpack` it; if that fails, say why in one sentence.
+
+    Raises:
+        DatasetUnavailable: "<what> could not be downloaded: <why>.", with `fix` (how to get the data) apart.
+    """
+    archive = cache_dir() / archive_name
+    try:
+        urllib.request.urlretrieve(url, archive)
+        with zipfile.ZipFile(archive) as zipped:
+            unpack(zipped)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise DatasetUnavailable(
+            f"{what} could not be downloaded: {why_download_failed(error)}.",
+            f"Connect the server to the internet and reload the page (it downloads once), or {fix}",
+        ) from error
+
+
 def _download_captcha_archive() -> Path:
     target = cache_dir() / "captcha_images_v2"
     if target.is_dir() and any(target.glob("*.png")):
         return target
-    archive = cache_dir() / "captcha_images_v2.zip"
-    try:
-        urllib.request.urlretrieve(CAPTCHA_URL, archive)
-        with zipfile.ZipFile(archive) as zipped:
-            zipped.extractall(cache_dir())
-    except (OSError, zipfile.BadZipFile) as error:
-        raise DatasetUnavailable(
-            f"The captcha images could not be downloaded: {why_download_failed(error)}.",
-            "Connect the server to the internet and reload the page (it downloads once), or set "
-            "CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png) and restart the app.",
-        ) from error
+    _download_archive(
+        CAPTCHA_URL,
+        "captcha_images_v2.zip",
+        lambda zipped: zipped.extractall(cache_dir()),
+        "The captcha images",
+        "set CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png) and restart the app.",
+    )
     return target
 
 
@@ -381,21 +398,22 @@ def _download_fsdd_archive() -> Path:
     target = cache_dir() / "fsdd" / "recordings"
     if target.is_dir() and any(target.glob("*.wav")):
         return target
-    archive = cache_dir() / "fsdd.zip"
-    try:
-        urllib.request.urlretrieve(FSDD_URL, archive)
-        with zipfile.ZipFile(archive) as zipped:
-            target.mkdir(parents=True, exist_ok=True)
-            for member in zipped.namelist():
-                # The archive's top folder carries the release's name: keep only the recordings, flat.
-                if "/recordings/" in member and member.endswith(".wav"):
-                    (target / Path(member).name).write_bytes(zipped.read(member))
-    except (OSError, zipfile.BadZipFile) as error:
-        raise DatasetUnavailable(
-            f"The spoken digits could not be downloaded: {why_download_failed(error)}.",
-            "Connect the server to the internet and reload the page (it downloads once), or set FSDD_DIR to the "
-            "Free Spoken Digit Dataset's recordings folder (files like 7_george_12.wav) and restart the app.",
-        ) from error
+
+    def keep_recordings(zipped: zipfile.ZipFile) -> None:
+        # The archive's top folder carries the release's name: keep only the recordings, flat.
+        target.mkdir(parents=True, exist_ok=True)
+        for member in zipped.namelist():
+            if "/recordings/" in member and member.endswith(".wav"):
+                (target / Path(member).name).write_bytes(zipped.read(member))
+
+    _download_archive(
+        FSDD_URL,
+        "fsdd.zip",
+        keep_recordings,
+        "The spoken digits",
+        "set FSDD_DIR to the Free Spoken Digit Dataset's recordings folder (files like 7_george_12.wav) and "
+        "restart the app.",
+    )
     return target
 
 

@@ -15,6 +15,7 @@ from core.datasets import (
     ImagesOnDisk,
     load_captcha_files,
     load_cifar10,
+    load_fsdd_files,
     load_image_folder,
     why_download_failed,
 )
@@ -164,9 +165,13 @@ def test_a_failed_download_is_explained_in_plain_words(error, cause):
     assert cause in why_download_failed(error)
 
 
-def test_offline_captcha_download_says_so_once(monkeypatch, tmp_path):
-    """Test that an offline captcha download gives one plain sentence, and the details apart."""
-    monkeypatch.delenv("CAPTCHA_DIR", raising=False)
+@pytest.mark.parametrize(
+    "load, variable, what",
+    [(load_captcha_files, "CAPTCHA_DIR", "The captcha images"), (load_fsdd_files, "FSDD_DIR", "The spoken digits")],
+)
+def test_offline_download_says_so_once(monkeypatch, tmp_path, load, variable, what):
+    """Test that an offline download gives one plain sentence, and the details apart."""
+    monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("CNN_RNN_LAB_CACHE", str(tmp_path))
 
     def offline(*args, **kwargs):
@@ -174,6 +179,6 @@ def test_offline_captcha_download_says_so_once(monkeypatch, tmp_path):
 
     monkeypatch.setattr("urllib.request.urlretrieve", offline)
     with pytest.raises(DatasetUnavailable) as raised:
-        load_captcha_files()
-    assert raised.value.summary == "The captcha images could not be downloaded: this server cannot reach the internet."
-    assert "CAPTCHA_DIR" in raised.value.details and "urlopen" not in str(raised.value)
+        load()
+    assert raised.value.summary == f"{what} could not be downloaded: this server cannot reach the internet."
+    assert variable in raised.value.details and "urlopen" not in str(raised.value)
