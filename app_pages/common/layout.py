@@ -24,16 +24,26 @@ def page_tabs(labels: list[str], key: str) -> list:
     return st.tabs(labels, key=key, bind="query-params")
 
 
+# Where `keep_widget_values` keeps its own copy of every page's widget values: a key no widget uses.
+KEPT_VALUES = "_kept_widget_values"
+
+
 def keep_widget_values(prefixes: tuple[str, ...]) -> None:
     """Keep the values of widgets that this run does not draw: in closed tabs, or on other pages.
 
     Streamlit forgets the value of a widget that a run does not draw; writing the value back
     at the start of every run keeps it, so a setting survives a visit to another tab or page.
+    A copy is kept under a key of no widget and written back too: after a run of a `run_every`
+    fragment (the training panel's refresh), leaving the page drops the other widgets' values even
+    so (streamlit/streamlit#10805), which reset a page's settings while its training ran.
     Called from `app.py`, which runs before every page, with every page's key prefix.
     """
+    kept = st.session_state.setdefault(KEPT_VALUES, {})
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith(prefixes) and not any(part in key for part in UNSETTABLE):
-            st.session_state[key] = st.session_state[key]
+            kept[key] = st.session_state[key]
+    for key, value in kept.items():
+        st.session_state[key] = value
 
 
 def keep_in_range(key: str, low: float, high: float) -> None:

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from core.datasets import CIFAR10_CLASSES
 from devtools.canvas_drawing import draw_strokes, mouse_strokes, settled_reading
@@ -25,9 +26,10 @@ def test_page_renders_without_exception(page, app_url, path):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def _metric(page, label: str) -> str:
+def _metric(page, label: str):
+    """The value of the metric labelled `label`, as a locator for a waiting `expect`."""
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
-    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+    return metric.locator('[data-testid="stMetricValue"]')
 
 
 def _set_number(page, label: str, value: int) -> None:
@@ -41,12 +43,12 @@ def test_convolution_shape_follows_the_settings(page, app_url):
     """Test that changing the stride, then the filter size, changes the output shape on screen."""
     page.goto(f"{app_url}/convolution")
     wait_for_app(page)
-    assert _metric(page, "Output shape") == "4 × 4 × 2"
+    expect(_metric(page, "Output shape")).to_have_text("4 × 4 × 2")
     _set_number(page, "Stride s", 2)
     page.wait_for_function("() => document.body.innerText.includes('2 × 2 × 2')")
     _set_number(page, "Filter size f", 1)
     page.wait_for_function("() => document.body.innerText.includes('3 × 3 × 2')")
-    assert _metric(page, "Parameters") == f"{(1 * 1 * 3 + 1) * 2}"
+    expect(_metric(page, "Parameters")).to_have_text(f"{(1 * 1 * 3 + 1) * 2}")
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -105,7 +107,7 @@ def test_forecasting_train_then_stop_keeps_the_partial_model(page, app_url):
     page.get_by_role("button", name="Stop").click()
     wait_for_app(page)
     page.get_by_text("stopped early").first.wait_for()  # the summary line, and the results caption once shown
-    assert page.get_by_text("Epoch 200/200").count() == 0
+    expect(page.get_by_text("Epoch 200/200")).to_have_count(0)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -124,7 +126,7 @@ def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url)
     upload.set_input_files(files=[{"name": "sky.png", "mimeType": "image/png", "buffer": _png((90, 140, 230))}])
     wait_for_app(page)
     page.get_by_text("what the network sees: 32 × 32 (from 120 × 80)").wait_for()
-    assert page.get_by_text("…or pick a sample").count() == 0  # an upload replaces the samples' choice
+    expect(page.get_by_text("…or pick a sample")).to_have_count(0)  # an upload replaces the samples' choice
     for variant in ("basic", "improved"):  # the two shipped models side by side
         page.get_by_text(re.compile(rf"pretrained {variant}: (" + "|".join(CIFAR10_CLASSES) + ")")).wait_for()
     upload.set_input_files(files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all"}])
@@ -148,7 +150,35 @@ def test_cifar_training_curve_grows_then_stop(page, app_url):
     page.get_by_role("button", name="Stop").click()
     wait_for_app(page)
     page.get_by_text("Stopped early").first.wait_for()
-    assert page.get_by_text("Epoch 30/30").count() == 0
+    expect(page.get_by_text("Epoch 30/30")).to_have_count(0)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_cifar_settings_survive_a_visit_to_another_page_while_a_training_runs(page, app_url):
+    """Test that the Train tab's settings are as chosen after a visit to another page during a training.
+
+    The training panel refreshes itself once a second; after such a refresh, leaving the page made Streamlit
+    drop the values of the page's other widgets (streamlit/streamlit#10805).
+    """
+    page.goto(f"{app_url}/cifar10?cifar_tab=Train")
+    wait_for_app(page)
+    subset = page.get_by_role("slider", name="Training images")
+    subset.focus()
+    subset.press("Home")
+    wait_for_app(page)
+    _set_number(page, "Epochs", 30)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_role("progressbar").wait_for()
+    page.wait_for_timeout(3_000)  # the panel refreshes itself once a second: Streamlit then forgets other widgets
+    sidebar = page.locator('[data-testid="stSidebarNav"] a')
+    sidebar.filter(has_text="Convolution layer").click()
+    wait_for_app(page)
+    sidebar.filter(has_text="CIFAR-10 CNN").click()
+    wait_for_app(page)
+    expect(page.get_by_label("Epochs", exact=True)).to_have_value("30")
+    expect(page.get_by_role("slider", name="Training images")).to_have_attribute("aria-valuetext", "1,000")
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped early").first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -182,7 +212,7 @@ def test_captcha_canvas_blank_then_drawn(page, app_url):
     wait_for_app(page)
     page.get_by_text("what the network sees: 50 × 200 greyscale").wait_for()
     page.get_by_role("heading", name="Reading:").wait_for()
-    assert page.get_by_text("Draw something first.").count() == 0
+    expect(page.get_by_text("Draw something first.")).to_have_count(0)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
