@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,7 +117,9 @@ def trim_silence(audio: Audio, margin_s: float = TRIM_MARGIN_S) -> Audio:
     stop = min(len(samples), (loud[-1] + 1) * size + margin)
     if start == 0 and stop == len(samples):
         return audio
-    notes = (*audio.notes, f"silence trimmed: {audio.seconds:.1f} s → {(stop - start) / audio.rate:.1f} s")
+    before, after = f"{audio.seconds:.1f} s", f"{(stop - start) / audio.rate:.1f} s"
+    # A few milliseconds cut are not worth a note that reads "1.6 s → 1.6 s".
+    notes = (*audio.notes, f"silence trimmed: {before} → {after}") if before != after else audio.notes
     return Audio(samples[start:stop], audio.rate, notes)
 
 
@@ -130,5 +133,7 @@ def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
 
 
 def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:100]
+    """A library's reason in a few plain words: libsndfile's own string, never the Python object it was handed."""
+    text = getattr(error, "error_string", None) or str(error).strip() or type(error).__name__
+    text = re.sub(r"<[^>]*\bat 0x[0-9a-fA-F]+>", "the file", text.splitlines()[0]).rstrip(".")
+    return text[:1].lower() + text[1:100]

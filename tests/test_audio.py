@@ -1,6 +1,7 @@
 """Reading a student's sound: every format and rate the page accepts, and every bad file it must refuse in words."""
 
 import io
+import re
 import time
 
 import numpy as np
@@ -69,8 +70,9 @@ def test_compressed_formats_read(file_format):
 )
 def test_files_that_are_not_sound_are_refused_in_words(data, words):
     """Test empty and non-audio files raise AudioProblem with a sentence, not a library's exception."""
-    with pytest.raises(audio.AudioProblem, match=words):
+    with pytest.raises(audio.AudioProblem, match=words) as raised:
         audio.read_audio(data)
+    assert not re.search(r"<|0x|BytesIO|Error opening", str(raised.value)), str(raised.value)
 
 
 @pytest.mark.parametrize("kept", [0.0, 0.01, 0.3, 0.9])
@@ -119,6 +121,18 @@ def test_trim_silence_keeps_the_sound_and_a_margin():
     assert trimmed.seconds == pytest.approx(0.5 + 2 * audio.TRIM_MARGIN_S, abs=2 * audio.FRAME_S)
     assert np.max(np.abs(trimmed.samples)) == pytest.approx(0.5, abs=0.01)
     assert any("silence trimmed" in note for note in trimmed.notes)
+
+
+@pytest.mark.parametrize("quiet_s", [0.0, audio.TRIM_MARGIN_S + 0.01, audio.TRIM_MARGIN_S + 0.04, 0.3, 1.0])
+def test_trim_silence_says_so_only_when_the_length_shown_changes(quiet_s):
+    """Test that a trim too small to change the length shown (to 0.1 s) leaves no "1.6 s → 1.6 s" note."""
+    silence = np.zeros(int(quiet_s * RATE), np.float32)
+    trimmed = audio.trim_silence(audio.Audio(np.concatenate([silence, tone(1.5, RATE), silence]), RATE))
+    for note in trimmed.notes:
+        before, after = re.fullmatch(r"silence trimmed: (\S+) s → (\S+) s", note).groups()
+        assert before != after
+    noted = any("silence trimmed" in note for note in trimmed.notes)
+    assert noted == (f"{1.5 + 2 * quiet_s:.1f}" != f"{trimmed.seconds:.1f}")
 
 
 def test_wav_bytes_round_trip():
