@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from core import ctc
-from core.training import History, Report, StopSignal
+from core.training import History, Report, StopSignal, batch_report
 
 ALPHABET = "2345678bcdefgmnpwxy"  # the 19 characters of captcha_images_v2, sorted
 BLANK = ctc.BLANK  # CTC blank, Keras's mask_index
@@ -248,8 +248,7 @@ def train_task(history: History, stop: StopSignal, report: Report, epochs: int, 
     data = load_split(files.paths, files.labels)
     model = build_model()
 
-    def on_epoch(history) -> None:
-        report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.1f} s")
-
-    train(model, data, epochs=epochs, patience=patience, on_epoch=on_epoch, stop=stop, history=history)
+    train(
+        model, data, epochs=epochs, patience=patience, on_batch=batch_report(report, epochs), stop=stop, history=history
+    )
     return model.get_weights()

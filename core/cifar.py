@@ -19,7 +19,7 @@ import numpy as np
 
 from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_cifar10
 from core.fitting import EarlyStop, fit
-from core.training import History, Report, StopSignal
+from core.training import History, Report, StopSignal, batch_report
 
 NUM_CLASSES = len(CIFAR10_CLASSES)
 
@@ -412,9 +412,6 @@ def train_task(
     images = images.load() if isinstance(images, ImagesOnDisk) else images
     model = build_model(config)
 
-    def on_batch(epoch: int, batch: int, batches: int) -> None:
-        report((epoch + batch / max(batches, 1)) / epochs, f"Epoch {epoch + 1}/{epochs}, batch {batch}/{batches}")
-
     train(
         model,
         images,
@@ -422,7 +419,7 @@ def train_task(
         epochs,
         batch_size,
         validation,
-        on_batch=on_batch,
+        on_batch=batch_report(report, epochs),
         history=history,
         stop=stop,
     )

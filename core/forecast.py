@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.training import History, Report, StopSignal
+from core.training import History, Report, StopSignal, batch_report
 
 MATERIAL_LOOK_BACK = 10
 MATERIAL_UNITS = 100
@@ -272,11 +272,14 @@ def train_task(
     windows = split_windows(make_series(settings.series), settings.look_back)
     model = new_forecaster(settings, windows)
 
-    def on_epoch(history: History) -> None:
-        report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.2f} s per epoch")
-
     train_forecaster(
-        model, windows, epochs=epochs, batch_size=batch_size, on_epoch=on_epoch, stop=stop, history=history
+        model,
+        windows,
+        epochs=epochs,
+        batch_size=batch_size,
+        on_batch=batch_report(report, epochs),
+        stop=stop,
+        history=history,
     )
     return model.get_weights()
 
