@@ -29,7 +29,7 @@ import numpy as np
 
 from core import ctc
 from core.audio import RATE, Audio, AudioProblem, read_audio, trim_silence
-from core.training import History, Report, StopSignal
+from core.training import History, Report, StopSignal, batch_report
 
 DIGITS = ctc.Alphabet("0123456789")  # class d + 1 is the digit d; class 0 is the blank
 NUM_CLASSES = DIGITS.classes
@@ -266,8 +266,17 @@ def pause(seconds: float, level: float, rng: np.random.Generator) -> np.ndarray:
 
 
 def say(clips: Clips, digits: str, rng: np.random.Generator) -> np.ndarray:
-    """`digits` (such as "417") said by the first take of each in `clips`, joined with clean pauses."""
-    sounds = [clips.sounds[int(np.flatnonzero(clips.digits == int(digit))[0])] for digit in digits]
+    """`digits` (such as "417") said by the takes in `clips`, joined with clean pauses.
+
+    The first time a digit is said it is its first take; a repeated digit is the next take,
+    where `clips` has more than one, so that "1111" is four different sayings of one.
+    """
+    said = dict.fromkeys(digits, 0)
+    sounds = []
+    for digit in digits:
+        takes = np.flatnonzero(clips.digits == int(digit))
+        sounds.append(clips.sounds[int(takes[said[digit] % len(takes)])])
+        said[digit] += 1
     return join_clips(sounds, rng, CLEAN)
 
 
@@ -611,21 +620,19 @@ def load_clips(root=None) -> Clips:
 
 def train_task(history: History, stop: StopSignal, report: Report, epochs: int, held_out: str) -> list[np.ndarray]:
     """The page's training, for a worker process: a new reader on every speaker but `held_out`, validated on that voice."""
+    report(0.0, "Reading the recordings…")
     clips = load_clips()
     split = split_speakers(clips.speakers, [held_out])
     setup = TrainingSetup(epochs=epochs)
     model = build_model(steps=epochs * setup.steps_per_epoch)
     validation = validation_arrays(clips.of_speakers(split.validation), setup.validation_sequences)
-
-    def on_epoch(history) -> None:
-        report(history.epochs / epochs, f"Epoch {history.epochs}/{epochs}, {history.seconds[-1]:.1f} s")
-
+    report(0.0, "Epoch 1: the first batch (it also prepares the network, a few seconds)…")
     train(
         model,
         clips.of_speakers(split.training),
         validation,
         setup,
-        on_epoch=on_epoch,
+        on_batch=batch_report(report, epochs),
         stop=stop,
         history=history,
     )

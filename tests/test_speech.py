@@ -145,6 +145,21 @@ def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
     assert speech.read(reader, prepared.samples).text == digits
 
 
+@pytest.mark.parametrize("digits", ["1111", "1212", "90099"])
+def test_a_repeated_digit_is_said_by_another_take(fsdd_dir, digits, monkeypatch):
+    """Test that "1111" joins four different takes of one where the voice has them, and one take where it has one."""
+    joined = []
+    monkeypatch.setattr(speech, "join_clips", lambda sounds, rng, augmentation: joined.append(sounds))
+    many = speech.load_clips(fsdd_dir).of_speakers(["lucas"])
+    one = speech.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
+    for clips, expected in ((many, len(digits)), (one, len(set(digits)))):
+        speech.say(clips, digits, np.random.default_rng(0))
+        sounds = joined.pop()
+        takes = {sound.tobytes(): int(digit) for sound, digit in zip(clips.sounds, clips.digits, strict=True)}
+        assert [takes[sound.tobytes()] for sound in sounds] == [int(digit) for digit in digits]
+        assert len({sound.tobytes() for sound in sounds}) == expected
+
+
 def test_evaluate_command_prints_the_figures(fsdd_dir, tmp_path):
     """Test `python -m core evaluate speech` on one speaker's folder: its last line, in the issue's format."""
     folder = tmp_path / "clips"

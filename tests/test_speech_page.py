@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
+import re
+from types import SimpleNamespace
 
 import pytest
 import streamlit as st
 from apptest import open_page
 
-from app_pages.rnn.speech import HOPS, SAMPLES, WINDOWS
+from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS
+from core import speech
+from core.training import History
 
 PAGE = "app_pages/rnn/speech.py"
 TABS = ["Talk to it", "Sounds", "Model", "Train"]
@@ -87,3 +92,48 @@ def test_without_the_data_set(tmp_path, monkeypatch):
     app.run()
     assert any("needs the spoken digits" in i.value for i in app.info)
     st.cache_resource.clear()
+
+
+@pytest.mark.parametrize(
+    "typed, expected, cut",
+    [("1 2 3 4 5", "1 2 3 4 5", False), (" 9  0 ", "9 0", False), ("1234567", "1 2 3 4 5", True)],
+)
+def test_typed_digits_count_digits_not_spaces(fsdd_on_the_page, typed, expected, cut):
+    """Test that spaces do not count against the five digits, and that digits past five are cut with a word."""
+    app = open_page(PAGE, "Talk to it", "speech_tab")
+    app.radio(key="speech_source").set_value("join digits").run()
+    app.text_input(key="speech_digits").input(typed).run()
+    assert heard(app) == f"## Heard: `{expected}`"
+    assert any("only the first 5" in w.value for w in app.warning) == cut
+
+
+def test_pipeline_caption_counts_digits_and_the_models_classes(fsdd_on_the_page):
+    """Test the training-utterance caption for 1 to 5 digits: that many digits, and 11 classes (digits and blank)."""
+    app = open_page(PAGE, "Sounds", "speech_tab")
+    for count in range(1, 6):
+        app.slider(key="speech_pipeline_digits").set_value(count).run()
+        caption = next(c.value for c in app.caption if c.value.startswith("The label is"))
+        digits = re.search(r"only the (\d) digits? ([\d ]+), with no times", caption)
+        assert digits and int(digits.group(1)) == count == len(digits.group(2).split()), caption
+        assert "11 classes (the ten digits and the blank)" in caption
+
+
+def test_a_students_barely_trained_reader_is_offered_beside_the_pretrained_one(fsdd_on_the_page):
+    """Test that after a training stopped at epoch 1, the pretrained reader stays chosen and "my model" says so."""
+    app = open_page(PAGE, "Talk to it", "speech_tab")
+    history = History({"loss": [30.0]}, [40.0], stopped_early=True)
+    job = SimpleNamespace(active=False, history=history)
+    app.session_state["speech_model"] = {"model": speech.build_model(), "history": history, "id": "x", "job": job}
+    app.run()
+    reader = app.radio(key="speech_model_choice")
+    assert reader.value == PRETRAINED
+    assert reader.options == [PRETRAINED, "my model (1 epoch, stopped early)"]
+    assert heard(app) != "## Heard: `(nothing)`"
+
+
+def test_held_out_figures_share_one_percent_format(fsdd_on_the_page):
+    """Test the Model tab's leave-one-speaker-out table: every figure a percentage with one decimal."""
+    app = open_page(PAGE, "Model", "speech_tab")
+    config = json.loads(app.dataframe[-1].proto.columns)
+    formats = {column["type_config"]["format"] for name, column in config.items() if name != "_index"}
+    assert formats == {"%.1f%%"} and len(config) == 4

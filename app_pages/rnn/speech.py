@@ -30,6 +30,8 @@ SAMPLES = {
 WINDOWS = [64, 128, 256, 512, 1024]  # samples: 8 ms … 128 ms at 8 kHz
 HOPS = [16, 32, 64, 128, 256]
 PRETRAINED = "pretrained (five speakers)"
+MY_MODEL = "my model"
+MAX_TYPED = 40  # characters in the digits field: spaces between digits do not count against MAX_DIGITS
 
 
 @st.cache_resource(show_spinner="Reading the spoken digits…")
@@ -62,8 +64,13 @@ def model_summary() -> tuple[list[dict], int]:
 
 
 def joined(digits: str, speaker: str) -> bytes:
-    """A WAV of the shipped clips of `digits` by `speaker`, with the pauses of a clean training utterance."""
-    samples = speech.say(shipped_clips().of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
+    """A WAV of clips of `digits` by `speaker`, with the pauses of a clean training utterance.
+
+    The clips are the data set's where it is here (a repeated digit is then another take), the shipped ones elsewhere.
+    """
+    clips = all_clips()
+    clips = clips if isinstance(clips, speech.Clips) else shipped_clips()
+    samples = speech.say(clips.of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
     return audio.wav_bytes(samples)
 
 
@@ -101,15 +108,23 @@ def sound_to_read() -> bytes | None:
         name = st.selectbox("Sample", list(SAMPLES), key="speech_sample", width=300)
         return joined(*SAMPLES[name])
     with settings_row():
-        digits = st.text_input("Digits (1 to 5)", "3141", max_chars=speech.MAX_DIGITS, key="speech_digits", width=200)
+        typed = st.text_input(
+            f"Digits (1 to {speech.MAX_DIGITS})", "3141", max_chars=MAX_TYPED, key="speech_digits", width=200
+        )
         speaker = st.selectbox("Voice", shipped_clips().speaker_names, key="speech_voice", width=SETTING_WIDTH)
-    digits = "".join(char for char in digits if not char.isspace())
+    digits = "".join(char for char in typed if not char.isspace())
     if not digits:
         st.info("Type the digits to join, for example 3141.")
         return None
     if not digits.isdigit():
-        st.error("Only the digits 0 to 9: the reader knows no other words.")
+        st.error("Only the digits 0 to 9 (and spaces): the reader knows no other words.")
         return None
+    if len(digits) > speech.MAX_DIGITS:
+        st.warning(
+            f"{len(digits)} digits typed: only the first {speech.MAX_DIGITS}, {' '.join(digits[: speech.MAX_DIGITS])}, "
+            f"are joined. The reader was trained on one to {speech.MAX_DIGITS} digits."
+        )
+        digits = digits[: speech.MAX_DIGITS]
     st.caption("The page joins real recordings of these digits by that voice, with short pauses between them.")
     return joined(digits, speaker)
 
@@ -166,15 +181,24 @@ def show_reading(model, model_key: str, data: bytes) -> None:
     )
 
 
+def reader_label(name: str) -> str:
+    """A reader's name in the choice; the student's own says how long it trained."""
+    if name != MY_MODEL:
+        return name
+    history = st.session_state.speech_model["history"]
+    stopped = ", stopped early" if history.stopped_early else ""
+    return f"{MY_MODEL} ({history.epochs} epoch{'s' if history.epochs > 1 else ''}{stopped})"
+
+
 def show_talk(models: dict) -> None:
     if not models:
         st.info("No reader yet: train one in the Train tab.")
         return
-    name = st.radio("Reader", list(models), horizontal=True, key="speech_model_choice")
+    name = st.radio("Reader", list(models), format_func=reader_label, horizontal=True, key="speech_model_choice")
     data = sound_to_read()
     if data is not None:
         trained = st.session_state.get("speech_model")
-        show_reading(models[name], trained["id"] if name == "my model" else name, data)
+        show_reading(models[name], trained["id"] if name == MY_MODEL else name, data)
 
 
 def clip_picker(clips: speech.Clips) -> np.ndarray:
@@ -248,8 +272,9 @@ def show_pipeline(clips: speech.Clips) -> None:
     st.markdown("**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks.")
     st.plotly_chart(features_figure(masked), key="speech_pipeline_features")
     st.caption(
-        f"The label is the digits only, {len(chosen)} classes; the reader gives "
-        f"{speech.output_steps(len(masked))} steps for these {len(masked)} frames, and CTC finds where each digit lies."
+        f"The label is only the {len(chosen)} digit{'s' if len(chosen) > 1 else ''} {digits}, with no times. For these "
+        f"{len(masked)} frames the reader gives {speech.output_steps(len(masked))} steps, each a probability for "
+        f"{speech.DIGITS.classes} classes (the ten digits and the blank), and CTC finds where each digit lies."
     )
 
 
@@ -296,15 +321,15 @@ def show_speaker_figures() -> None:
         [
             {
                 "left out": row["held_out"],
-                "single digits right": row["digit_accuracy"],
-                "sequences exactly right": row["sequence_exact"],
-                "digit error rate": row["der"],
+                "single digits right": 100 * row["digit_accuracy"],
+                "sequences exactly right": 100 * row["sequence_exact"],
+                "digit error rate": 100 * row["der"],
             }
             for row in results["runs"]
         ],
         hide_index=True,
         column_config={
-            name: st.column_config.NumberColumn(format="percent")
+            name: st.column_config.NumberColumn(format="%.1f%%")
             for name in ("single digits right", "sequences exactly right", "digit error rate")
         },
     )
@@ -322,14 +347,29 @@ def training_summary(history: History) -> str:
 
 def start_speech_training(epochs: int, held_out: str) -> None:
     model = speech.build_model()
-    job = start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
-    st.session_state.speech_model = {"model": model, "history": job.history, "id": uuid.uuid4().hex, "job": job}
+    settings = {"epochs": epochs, "held_out": held_out}
+    job = start_training(TrainingTask(speech.train_task, settings), model)
+    st.session_state.speech_model = {
+        "model": model,
+        "history": job.history,
+        "id": uuid.uuid4().hex,
+        "job": job,
+        "settings": settings,
+    }
 
 
 def show_training(clips: speech.Clips) -> None:
+    trained = st.session_state.get("speech_model")
+    job = trained["job"] if trained else None
+    running = bool(job and job.active)
+    if running:  # the fields show what the training runs with, and wait for it to end
+        st.session_state.speech_held_out = trained["settings"]["held_out"]
+        st.session_state.speech_epochs = trained["settings"]["epochs"]
     with settings_row():
-        held_out = st.selectbox("Voice left out", clips.speaker_names, key="speech_held_out", width=SETTING_WIDTH)
-        epochs = st.number_input("Epochs", 1, 60, 10, key="speech_epochs", width=SETTING_WIDTH)
+        held_out = st.selectbox(
+            "Voice left out", clips.speaker_names, key="speech_held_out", width=SETTING_WIDTH, disabled=running
+        )
+        epochs = st.number_input("Epochs", 1, 60, 10, key="speech_epochs", width=SETTING_WIDTH, disabled=running)
     setup = speech.TrainingSetup()
     summary = assets.read_summary(assets.SPEECH_MODEL)
     estimate = ""
@@ -344,8 +384,6 @@ def show_training(clips: speech.Clips) -> None:
         "For the first epochs the reader answers *blank* at every step and reads nothing: CTC cannot yet tell "
         "where the digits are, and the blank is the safest guess. Once it finds them, the loss falls fast."
     )
-    trained = st.session_state.get("speech_model")
-    job = trained["job"] if trained else None
     if training_buttons("speech", job):
         start_speech_training(int(epochs), held_out)
         job = st.session_state.speech_model["job"]
@@ -371,11 +409,13 @@ clips = all_clips()
 if isinstance(clips, DatasetUnavailable):
     show_data_unavailable(clips, "The pretrained reader still reads your voice, files and the shipped samples.")
 models = {}
-trained = st.session_state.get("speech_model")
-if trained and trained["history"].epochs and not trained["job"].active:
-    models["my model"] = trained["model"]
+# The pretrained reader first, so that it is the default: a student's model, even one stopped after an epoch
+# that reads nothing yet, is offered beside it.
 if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
+trained = st.session_state.get("speech_model")
+if trained and trained["history"].epochs and not trained["job"].active:
+    models[MY_MODEL] = trained["model"]
 tabs = page_tabs(["Talk to it", "Sounds", "Model", "Train"], key="speech_tab")
 if tabs[0].open:
     with tabs[0]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from playwright.sync_api import expect
 
 from core import assets, audio, speech
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, wait_for_app
@@ -113,3 +114,31 @@ def test_a_ten_minute_upload_is_cut_to_its_start(page, app_url):
     )
     assert heard(page).split(":", 1)[1].split() == list(DIGITS)
     page.get_by_text(f"cut to its first {audio.MAX_SECONDS:.0f} s").wait_for()
+
+
+def test_train_settings_show_what_the_running_training_runs_with(page, app_url):
+    """Test that Epochs and the voice left out show the running training's, disabled, after a visit to CTC."""
+    page.goto(f"{app_url}/speech?speech_tab=Train")
+    wait_for_app(page)
+    epochs = page.get_by_label("Epochs")
+    epochs.fill("2")
+    epochs.press("Enter")
+    wait_for_app(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Voice left out").click()
+    page.get_by_role("option", name="lucas").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_role("progressbar").wait_for()
+    page.wait_for_timeout(3_000)  # the panel refreshes itself once a second: Streamlit then forgets other widgets
+    sidebar = page.locator('[data-testid="stSidebarNav"] a')
+    sidebar.filter(has_text="CTC").click()
+    wait_for_app(page)
+    sidebar.filter(has_text="Spoken digits").click()
+    wait_for_app(page)
+    expect(page.get_by_label("Epochs")).to_have_value("2")
+    expect(page.get_by_label("Epochs")).to_be_disabled()
+    expect(page.get_by_role("combobox", name="Voice left out")).to_have_value("lucas")
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_text("Stopped early").wait_for(timeout=120_000)
+    expect(page.get_by_label("Epochs")).to_be_enabled()
+    assert page.locator('[data-testid="stException"]').count() == 0
