@@ -11,6 +11,7 @@ from core.ctc import BLANK, Alphabet, Forward, next_states, with_blanks
 from core.plot_style import readable
 
 BLANK_COLOUR, SYMBOL_COLOUR, PATH_COLOUR, EDGE_COLOUR = "#CFD8DC", "#1976D2", "#C2185B", "#B0BEC5"
+ALPHA_FLOOR = -12  # log₁₀ α: smaller (but possible) values share the darkest colour
 
 
 def state_path(label: Sequence[int], path: Sequence[int]) -> list[int]:
@@ -129,31 +130,39 @@ def frames_figure(probs: np.ndarray, alphabet: Alphabet) -> go.Figure:
 
 
 def alpha_figure(result: Forward, alphabet: Alphabet) -> go.Figure:
-    """α over (state, time) on a log scale: where the probability of the label's prefixes sits at each step."""
+    """α over (state, time) on a log scale: where the probability of the label's prefixes sits at each step.
+
+    Cells no path can reach (α = 0) are left empty, white, outside the colour scale; values below
+    `ALPHA_FLOOR` take the scale's darkest colour.
+    """
     log10_alpha = result.log_alpha.T / np.log(10)
     steps = result.log_alpha.shape[0]
     show_values = steps <= 12
+    reachable = np.isfinite(log10_alpha)
     fig = go.Figure(
         go.Heatmap(
-            z=np.maximum(log10_alpha, -12),
+            z=np.where(reachable, np.maximum(log10_alpha, ALPHA_FLOOR), np.nan),
             x=list(range(1, steps + 1)),
             y=[f"{s}: {alphabet.symbol(c)}" for s, c in enumerate(result.states)],
-            colorscale="Magma",
-            zmin=-12,
+            colorscale="Viridis",
+            zmin=ALPHA_FLOOR,
             zmax=0,
-            text=[[f"{np.exp(v):.2g}" if np.isfinite(v) else "–" for v in row] for row in result.log_alpha.T]
+            hoverongaps=False,
+            text=[[f"{np.exp(v):.2g}" if np.isfinite(v) else "" for v in row] for row in result.log_alpha.T]
             if show_values
             else None,
             texttemplate="%{text}" if show_values else None,
             customdata=np.exp(result.log_alpha.T),
             hovertemplate="step %{x}, state %{y}: α = %{customdata:.3g}<extra></extra>",
-            colorbar=dict(title="log₁₀ α", tickvals=[-12, -9, -6, -3, 0]),
+            colorbar=dict(title="log₁₀ α", tickvals=[-12, -9, -6, -3, 0], ticktext=["≤ −12", "−9", "−6", "−3", "0"]),
+            xgap=1,
+            ygap=1,
         )
     )
     fig.update_layout(
         height=90 + 30 * len(result.states),
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title="time step", dtick=1 if show_values else 5),
-        yaxis=dict(title="state", type="category", autorange="reversed"),
+        xaxis=dict(title="time step", dtick=1 if show_values else 5, showgrid=False),
+        yaxis=dict(title="state", type="category", autorange="reversed", showgrid=False),
     )
     return readable(fig)

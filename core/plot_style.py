@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import plotly.colors
 import plotly.graph_objects as go
 
 FONT_SIZE = 15  # axis labels, ticks, legends and hover text, in CSS pixels
 TITLE_SIZE = 16  # chart and subplot titles
+# Plotly's Magma without its first stop: in the browser, Streamlit's charts draw that stop ("#000004") light
+# pink, so the lowest values looked like middling ones between black and purple. This one runs dark to light.
+MAGMA = plotly.colors.sequential.Magma[1:]
 
 
 def readable(fig: go.Figure) -> go.Figure:

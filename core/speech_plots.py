@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from core import speech
 from core.audio import RATE
 from core.ctc import BLANK_SYMBOL
-from core.plot_style import readable
+from core.plot_style import MAGMA, readable
 
 MAX_WAVEFORM_POINTS = 4000  # enough for the eye; a 20-second recording has 160,000 samples
 
@@ -50,7 +50,7 @@ def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = R
             z=z,
             x=times,
             y=y,
-            colorscale="Magma",
+            colorscale=MAGMA,
             colorbar=dict(title=colour_title),
             hovertemplate="%{x:.2f} s, %{y:.0f}: %{z:.1f}<extra></extra>",
         )
@@ -69,7 +69,7 @@ def features_figure(features: np.ndarray) -> go.Figure:
             z=features.T,
             x=times,
             y=list(range(1, speech.N_MELS + 1)),
-            colorscale="Magma",
+            colorscale=MAGMA,
             colorbar=dict(title="normalised"),
             hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
         )
@@ -99,7 +99,7 @@ def reading_figure(reading: speech.Reading) -> go.Figure:
         go.Heatmap(
             z=reading.features.T,
             x=frame_times,
-            colorscale="Magma",
+            colorscale=MAGMA,
             showscale=False,
             hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -136,3 +137,71 @@ def test_an_empty_or_odd_label_gets_a_sentence(text, message):
     app.run()
     assert not app.exception
     assert any(message in element.value for element in [*app.info, *app.error])
+
+
+def page_text(app) -> str:
+    """Every sentence the page shows: markdown, captions, warnings."""
+    return "\n".join(element.value for element in [*app.markdown, *app.caption, *app.warning, *app.info])
+
+
+@pytest.mark.parametrize("label", ["abba", "abb", "zz9z", "a99"])
+def test_a_repeat_is_explained_with_its_own_symbol(label):
+    """Test that the blank between equal neighbours is explained with the label's repeated symbol, not a stock 'a a'."""
+    from apptest import open_page
+
+    repeated = next(a for a, b in zip(label, label[1:], strict=False) if a == b)
+    app = open_page("app_pages/rnn/ctc.py")
+    app.text_input(key="ctc_label").set_value(label)
+    for steps in (1, 12):  # too short (the warning), then long enough (the caption)
+        app.slider(key="ctc_steps").set_value(steps).run()
+        text = page_text(app)
+        assert f"{repeated} {repeated} merges into one {repeated}" in text or f"a path {repeated} {repeated}" in text
+        if repeated != "a":
+            assert "a a" not in text
+
+
+@pytest.mark.parametrize("tab", ["Alignments", "Forward algorithm"])
+@pytest.mark.parametrize("label", ["a", "ab", "abba", "abcd", "aaaa"])
+def test_counts_read_as_plain_sentences_at_every_length(tab, label):
+    """Test T = 1 … 12: no '1 alignments', '(all 1)' or '1 products', nothing 'out of the question', no 10-digit counts."""
+    from apptest import open_page
+
+    app = open_page("app_pages/rnn/ctc.py", tab, "ctc_tab")
+    app.text_input(key="ctc_label").set_value(label)
+    for steps in range(1, 13):
+        app.slider(key="ctc_steps").set_value(steps).run()
+        text = page_text(app)
+        assert not re.search(r"\b1 alignments|all 1\)|\b1 products|out of the question|\d{1,3}(,\d{3}){3,}", text)
+        cells_sentence = re.search(r"finds it from (\d+) cells .* instead of ([\d,]+) products", text)
+        if cells_sentence:  # the forward algorithm is said to save work only where it does
+            assert int(cells_sentence.group(2).replace(",", "")) > int(cells_sentence.group(1))
+
+
+@pytest.mark.parametrize("source", ["captcha", "example"])
+@pytest.mark.parametrize("tab", ["Forward algorithm", "Decoding"])
+def test_label_and_steps_appear_only_where_they_shape_the_frames(source, tab):
+    """Test that the label and T are offered with random frames, said to set only the alphabet, and hidden otherwise."""
+    from apptest import open_page
+
+    app = open_page("app_pages/rnn/ctc.py", tab, "ctc_tab")
+    assert any(c.value.startswith("Random frames") and "only chooses the alphabet" in c.value for c in app.caption)
+    assert "ctc_steps" in [s.key for s in app.slider] and app.text_input(key="ctc_label")
+    key = "ctc_forward_source" if tab == "Forward algorithm" else "ctc_decode_source"
+    app.radio(key=key).set_value(source).run()
+    assert "ctc_steps" not in [s.key for s in app.slider] and not [t for t in app.text_input if t.key == "ctc_label"]
+
+
+@pytest.mark.parametrize("label, steps", [("a", 1), ("ab", 5), ("abba", 5), ("aa", 12)])
+def test_alpha_leaves_impossible_cells_empty_on_a_one_way_scale(label, steps):
+    """Test α's chart: unreachable cells empty (drawn white), reachable ones coloured, a named scale without pink."""
+    from core.ctc_plots import alpha_figure
+
+    alphabet = ctc.Alphabet("".join(sorted(set(label))))
+    encoded = alphabet.encode(label)
+    if steps < ctc.min_steps(encoded):
+        pytest.skip("too short")
+    result = ctc.forward(np.log(ctc.random_frames(steps, alphabet.classes, 0)), encoded)
+    heatmap = alpha_figure(result, alphabet).data[0]
+    z = np.array(heatmap.z, dtype=float)
+    assert np.array_equal(np.isnan(z), ~np.isfinite(result.log_alpha.T))
+    assert np.nanmin(z) >= heatmap.zmin and heatmap.colorscale[0][1] == "#440154"  # Viridis, dark to light

@@ -15,6 +15,8 @@ from core.ctc_plots import alignments_figure, alpha_figure, frames_figure, trell
 MAX_LABEL = 4
 MAX_STEPS = 12
 SHOWN_ALIGNMENTS = 40  # rows of the alignments chart
+BRUTE_FORCE_LIMIT = 5000  # alignments the page adds up one by one to check the forward algorithm
+METRIC_WIDTH = 240  # pixels: a number of 10 characters, at the metric's size, fits
 CAPTCHA_SAMPLES = sorted((assets.SAMPLES / "captcha").glob("*.png"))
 CAPTCHA_ALPHABET = ctc.Alphabet(captcha.ALPHABET)
 SOURCES = {
@@ -22,6 +24,7 @@ SOURCES = {
     "captcha": "the captcha reader's output",
     "example": "an example where greedy decoding fails",
 }
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def read_label() -> str | None:
@@ -38,6 +41,32 @@ def read_label() -> str | None:
         )
         return None
     return text
+
+
+def label_and_steps() -> tuple[str | None, int]:
+    """The label and T, side by side (one key each: only the open tab draws them)."""
+    with settings_row():
+        text = read_label()
+        steps = st.slider("Time steps T", 1, MAX_STEPS, 5, key="ctc_steps", width=300)
+    return text, steps
+
+
+def count_in_words(count: int) -> str:
+    """A count as a reader takes it in: digits up to a billion, then a power of ten.
+
+    Example:
+        >>> count_in_words(12_870), count_in_words(9_100_000_000_000)
+        ('12,870', '≈ 9.1 × 10¹²')
+    """
+    if count < 10**9:
+        return f"{count:,}"
+    mantissa, exponent = f"{count:.1e}".split("e")
+    return f"≈ {mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+
+
+def first_repeat(text: str) -> str | None:
+    """The first symbol that follows itself in `text` ('abba' → 'b'), or None."""
+    return next((a for a, b in zip(text, text[1:], strict=False) if a == b), None)
 
 
 def label_alphabet(text: str) -> ctc.Alphabet:
@@ -63,9 +92,10 @@ def show_alignments(text: str, steps: int) -> None:
     count = ctc.count_alignments(label, steps)
     if steps < needed:
         repeats = needed - len(label)
+        repeated = first_repeat(text)
         why = (
             f": {len(label)} symbols, plus {repeats} blank{'s' if repeats > 1 else ''} between equal neighbours "
-            "(without a blank, a a merges into one a)"
+            f"(without a blank, {repeated} {repeated} merges into one {repeated})"
             if repeats
             else ": one step per symbol"
         )
@@ -73,14 +103,17 @@ def show_alignments(text: str, steps: int) -> None:
         st.plotly_chart(trellis_figure(label, steps, alphabet, None), key="ctc_trellis_empty")
         return
     st.markdown(
-        f"**{count:,} alignments** of '{text}' to T = {steps} steps (counted by dynamic programming over the states; "
-        f"the fewest steps this label can take is {needed})."
+        f"**{count:,} alignment{'s' if count > 1 else ''}** of '{text}' to T = {steps} steps (counted by dynamic "
+        f"programming over the states; the fewest steps this label can take is {needed})."
     )
     paths = ctc.alignments(label, steps, limit=SHOWN_ALIGNMENTS)
     left, right = st.columns([2, 3])
     with left:
-        shown = f"the first {len(paths)}" if count > len(paths) else f"all {count}"
-        st.caption(f"Every path below collapses to '{text}' ({shown}). Grey: blank.")
+        if count == 1:
+            st.caption(f"The only path that collapses to '{text}' in {steps} steps. Grey: blank.")
+        else:
+            shown = f"the first {len(paths)}" if count > len(paths) else f"all {count}"
+            st.caption(f"Every path below collapses to '{text}' ({shown}). Grey: blank.")
         st.plotly_chart(alignments_figure(paths, alphabet), key="ctc_alignments")
     with right:
         chosen = st.number_input("Alignment to follow", 1, len(paths), 1, key="ctc_alignment", width=SETTING_WIDTH)
@@ -92,10 +125,11 @@ def show_alignments(text: str, steps: int) -> None:
             f"2. drop blanks: **`{alphabet.decode(ctc.collapse(path))}`**"
         )
         st.plotly_chart(trellis_figure(label, steps, alphabet, path), key="ctc_trellis")
-    if len(label) >= 2 and any(a == b for a, b in zip(label, label[1:], strict=False)):
+    if (repeated := first_repeat(text)) is not None:
         st.caption(
-            "Why the blank between the two equal symbols: a path a a would merge into a single a. Only a blank "
-            "between them (a ε a) keeps both, so the path may not jump over that blank."
+            f"Why the blank between the two equal symbols: a path {repeated} {repeated} would merge into a single "
+            f"{repeated}. Only a blank between them ({repeated} ε {repeated}) keeps both, so the path may not jump "
+            "over that blank."
         )
 
 
@@ -107,11 +141,15 @@ def captcha_frames(sample: str) -> np.ndarray:
         return captcha.predict_probabilities(model, captcha.preprocess(image)[np.newaxis])[0]
 
 
-def read_frames(text: str | None, steps: int, key: str) -> tuple[np.ndarray, ctc.Alphabet, str] | None:
-    """Frame probabilities from the chosen source, their alphabet and the label to score (None if unusable)."""
+def read_frames(key: str, random_note: str) -> tuple[np.ndarray, ctc.Alphabet, str] | None:
+    """Frame probabilities from the chosen source, their alphabet and the label to score (None if unusable).
+
+    Only random frames take the label and T: the captcha's and the example's frames come with their own.
+    """
     source = st.radio("Frames", list(SOURCES), format_func=SOURCES.get, horizontal=True, key=f"ctc_{key}_source")
     if source == "example":
         alphabet, probs = ctc.GREEDY_DISAGREES
+        st.caption("Two steps and one symbol, a, whose numbers were chosen to make the decoders disagree.")
         return probs, alphabet, "a"
     if source == "captcha":
         if not CAPTCHA_SAMPLES or not assets.CAPTCHA_MODEL.exists():
@@ -121,16 +159,23 @@ def read_frames(text: str | None, steps: int, key: str) -> tuple[np.ndarray, ctc
             "Captcha", [p.name for p in CAPTCHA_SAMPLES], format_func=lambda n: n[:-4], key=f"ctc_{key}_sample"
         )
         st.image(str(assets.SAMPLES / "captcha" / sample), width=300)
+        st.caption("The shipped captcha reader's 50 steps; the label is the captcha's own text.")
         return captcha_frames(sample), CAPTCHA_ALPHABET, sample[:-4]
+    text, steps = label_and_steps()
     if text is None:
         return None
     seed = st.number_input("Seed", 0, 9999, 0, key=f"ctc_{key}_seed", width=SETTING_WIDTH)
     alphabet = label_alphabet(text)
+    st.caption(
+        f"Random frames: at each of the {steps} steps, random probabilities for the blank, the label's symbols and "
+        f"one symbol it does not use ({alphabet.symbols[-1]}). The frames know nothing of the label, which only "
+        f"chooses the alphabet: {random_note}"
+    )
     return ctc.random_frames(steps, alphabet.classes, int(seed)), alphabet, text
 
 
-def show_forward(text: str | None, steps: int) -> None:
-    frames = read_frames(text, steps, "forward")
+def show_forward() -> None:
+    frames = read_frames("forward", "the forward algorithm then says how likely they make the label.")
     if frames is None:
         return
     probs, alphabet, truth = frames
@@ -149,27 +194,52 @@ def show_forward(text: str | None, steps: int) -> None:
         "class. It is computed with logarithms, so that 50 steps of small numbers do not round to 0."
     )
     st.plotly_chart(alpha_figure(result, alphabet), key="ctc_alpha")
+    st.caption(
+        "White cells: no path can be there at that step, α = 0. The darkest colour is 10⁻¹² or less, possible but "
+        "unlikely."
+    )
     keras_loss = ctc.keras_ctc_loss(log_probs, label)
     difference = abs(result.loss - keras_loss)
-    columns = st.columns(3)
-    columns[0].metric(f"p('{truth}') = α in the last two states", f"{math.exp(result.log_likelihood):.4g}")
-    columns[1].metric("CTC loss −log p, this page", f"{result.loss:.6f}")
-    columns[2].metric("keras.ops.ctc_loss", f"{keras_loss:.6f}")
+    with settings_row():  # wraps onto more lines on a narrow screen: the numbers are never cut
+        st.metric(
+            f"p('{truth}')",
+            f"{math.exp(result.log_likelihood):.4g}",
+            help="α summed over the last two states: paths that end on the last symbol or the blank after it.",
+            width=METRIC_WIDTH,
+        )
+        st.metric("CTC loss −log p, this page", f"{result.loss:.6f}", width=METRIC_WIDTH)
+        st.metric("keras.ops.ctc_loss", f"{keras_loss:.6f}", width=METRIC_WIDTH)
+    st.caption(f"p('{truth}') is α in the last two states: paths that end on the last symbol or on the blank after it.")
     verdict = "the same to 1e-5" if difference < 1e-5 else "different"
     st.markdown(f"The NumPy forward algorithm and Keras give {verdict} (difference {difference:.1e}).")
-    count = ctc.count_alignments(label, probs.shape[0])
-    if count <= 5000:
-        total = sum(
-            math.exp(ctc.path_log_probability(log_probs, p)) for p in ctc.alignments(label, probs.shape[0], count)
-        )
+    show_brute_force(log_probs, label, result)
+
+
+def show_brute_force(log_probs: np.ndarray, label: list[int], result: ctc.Forward) -> None:
+    """The forward algorithm's answer against adding up every alignment, and what the algorithm saves."""
+    steps = log_probs.shape[0]
+    count = ctc.count_alignments(label, steps)
+    cells = steps * len(result.states)
+    if count == 1:
         st.markdown(
-            f"Adding up the {count:,} alignments one by one gives {total:.6g}: the same number, which the forward "
-            f"algorithm finds in {probs.shape[0]} steps of {len(result.states)} cells instead of {count:,} products."
+            f"Here only one alignment exists, so p is that one path's probability: the forward algorithm fills "
+            f"{cells} cells to find it, more work than the path alone."
         )
+        return
+    if count <= BRUTE_FORCE_LIMIT:
+        total = sum(math.exp(ctc.path_log_probability(log_probs, p)) for p in ctc.alignments(label, steps, count))
+        saving = (
+            f"The forward algorithm finds it from {cells} cells ({steps} steps of {len(result.states)}) instead of "
+            f"{count:,} products of {steps} numbers."
+            if count > cells
+            else f"With so few alignments that is no more work than the forward algorithm's {cells} cells; with "
+            "longer labels and more steps their number explodes, and the cells grow only with T × states."
+        )
+        st.markdown(f"Adding up the {count:,} alignments one by one gives {total:.6g}: the same number. {saving}")
     else:
         st.markdown(
-            f"Here there are {count:,} alignments: adding them up one by one is out of the question, which is why "
-            "CTC uses the forward algorithm."
+            f"Here there are {count_in_words(count)} alignments, each a product of {steps} numbers: the page does not "
+            f"add them up one by one. The forward algorithm gets their sum from {cells} cells, which is why CTC uses it."
         )
 
 
@@ -185,8 +255,8 @@ def exact_readings(probs: np.ndarray) -> list[ctc.Candidate] | None:
     return ctc.exact_best(probs)
 
 
-def show_decoding(text: str | None, steps: int) -> None:
-    frames = read_frames(text, steps, "decode")
+def show_decoding() -> None:
+    frames = read_frames("decode", "the decoders read whatever the random numbers favour, not the label.")
     if frames is None:
         return
     probs, alphabet, _ = frames
@@ -230,7 +300,7 @@ def show_decoding(text: str | None, steps: int) -> None:
     if exact is None:
         st.caption(
             f"With {probs.shape[0]} steps and {alphabet.classes - 1} symbols there are "
-            f"{ctc.labelling_count(alphabet.classes - 1, probs.shape[0]):,} possible readings: too many to try them "
+            f"{count_in_words(ctc.labelling_count(alphabet.classes - 1, probs.shape[0]))} possible readings: too many to try them "
             "all. That is why readers use beam search, which keeps only the best few prefixes at each step."
         )
     elif exact[0].label != greedy.label:
@@ -240,7 +310,9 @@ def show_decoding(text: str | None, steps: int) -> None:
             "labelling's probability is the sum over all its paths."
         )
     else:
-        st.caption("Here greedy decoding finds the most probable reading; the example above shows when it does not.")
+        st.caption(
+            "Here greedy decoding finds the most probable reading. The frames 'an example where greedy decoding fails' show when it does not."
+        )
 
 
 def show(alphabet: ctc.Alphabet, label: tuple[int, ...]) -> str:
@@ -254,17 +326,15 @@ st.markdown(
     "symbol: Connectionist Temporal Classification counts every way the label can be laid out along the steps."
 )
 st.page_link("app_pages/rnn/speech.py", label="CTC at work on speech: Spoken digits", icon=":material/mic:")
-with settings_row():
-    label_text = read_label()
-    steps = st.slider("Time steps T", 1, MAX_STEPS, 5, key="ctc_steps", width=300)
 tabs = page_tabs(["Alignments", "Forward algorithm", "Decoding"], key="ctc_tab")
 if tabs[0].open:
     with tabs[0]:
+        label_text, steps = label_and_steps()
         if label_text is not None:
             show_alignments(label_text, steps)
 if tabs[1].open:
     with tabs[1]:
-        show_forward(label_text, steps)
+        show_forward()
 if tabs[2].open:
     with tabs[2]:
-        show_decoding(label_text, steps)
+        show_decoding()

@@ -51,8 +51,42 @@ def test_page_fits_a_split_screen_and_a_projector(browser, app_url, path, width)
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.evaluate(CLIPPED_JS) == []
+        assert page.evaluate(METRIC_CUT_JS) == []
     finally:
         page.screenshot(path=SCREENSHOTS / f"page-{path or 'home'}-{width}.png", full_page=True)
+        context.close()
+
+
+# Text in a metric that is cut off with an ellipsis ("p('abba') = α in the las…"): wider than its box.
+METRIC_CUT_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
+  .filter(element => getComputedStyle(element).textOverflow === 'ellipsis')
+  .filter(element => element.scrollWidth > element.clientWidth + 1)
+  .map(element => element.innerText)"""
+
+
+@pytest.mark.parametrize("width", [800, 1400])
+@pytest.mark.parametrize("source", ["random frames (seeded)", "the captcha reader's output"])
+def test_ctc_forward_numbers_are_whole_on_a_split_screen(browser, app_url, width, source):
+    """Test that the forward tab's probability and losses are shown whole, labels included, at 800 and 1400 px."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{app_url}/ctc?ctc_tab=Forward+algorithm")
+    wait_for_app(page)
+    page.get_by_text(source, exact=True).click()
+    wait_for_app(page)
+    if source.startswith("random"):
+        label = page.get_by_label("Label (1 to 4 letters or digits)")
+        label.fill("abba")
+        label.press("Enter")
+        wait_for_app(page)
+    metrics = page.locator('[data-testid="stMetric"]')
+    metrics.first.wait_for()
+    try:
+        assert metrics.count() == 3
+        assert page.evaluate(METRIC_CUT_JS) == []
+    finally:
+        page.screenshot(path=SCREENSHOTS / f"ctc-forward-{width}-{source[:6]}.png", full_page=True)
         context.close()
 
 
