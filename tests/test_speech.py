@@ -208,3 +208,13 @@ def test_shipped_reader_reads_single_clips_as_recorded(reader, shipped):
     ]
     right = sum(text == str(digit) for text, digit in zip(texts, shipped.digits, strict=True))
     assert right >= 45, texts
+
+
+@pytest.mark.parametrize("mel", [False, True])
+def test_sound_pictures_run_one_way_from_dark_without_a_pink_floor(shipped, mel):
+    """Test the spectrograms' scale: no stop "#000004" (drawn light pink in the browser), darkest first."""
+    from core.speech_plots import spectrogram_figure
+
+    figure = spectrogram_figure(shipped.sounds[0], 256, 128, mel=mel)
+    colours = [colour for _, colour in figure.data[0].colorscale]
+    assert "#000004" not in colours and colours[0] == "#180f3d" and colours[-1] == "#fcfdbf"
