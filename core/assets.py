@@ -7,6 +7,7 @@ back with `read_summary`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -33,6 +34,7 @@ FORECAST_LOOK_BACK_RESULTS = BENCHMARKS / "forecast_look_back.json"
 FORECAST_LONG_MEMORY_RESULTS = BENCHMARKS / "forecast_long_memory.json"
 DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
 SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speaker-out
+TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
 SPEECH_SAMPLES = SAMPLES / "speech"  # a clip per digit and speaker, for the page without the data set
 
 
@@ -96,3 +98,15 @@ def load_model(path: Path, compile: bool = True):
     from core.ctc import ctc_loss
 
     return keras.models.load_model(path, custom_objects={"ctc_loss": ctc_loss}, compile=compile)
+
+
+@functools.cache
+def training_start_seconds(module: str) -> float:
+    """Seconds a page's training in `module` ("core.cifar") spends before its first batch, 0 where unmeasured.
+
+    Measured by `benchmarks/training_start.py`: the worker process's start, TensorFlow's import,
+    the data, the model and its first compiled step.
+    """
+    if not TRAINING_START_RESULTS.exists():
+        return 0.0
+    return float(json.loads(TRAINING_START_RESULTS.read_text()).get(module, 0.0))

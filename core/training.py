@@ -7,6 +7,7 @@ Keras callback that fills it is in `core.fitting`.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import threading
 from collections.abc import Callable
@@ -113,6 +114,18 @@ def scaled_seconds(measured_seconds: float, measured_work: float, work: float) -
         100.0
     """
     return measured_seconds * work / measured_work
+
+
+def duration_in_words(seconds: float) -> str:
+    """How long a training takes, as a page says it: seconds to the next 5 (never "0 s"), then minutes.
+
+    Example:
+        >>> duration_in_words(0.4), duration_in_words(44), duration_in_words(130), duration_in_words(4000)
+        ('about 5 s', 'about 45 s', 'about 2 min', 'about 67 min')
+    """
+    if seconds < 90:
+        return f"about {5 * max(1, math.ceil(seconds / 5))} s"
+    return f"about {round(seconds / 60)} min"
 
 
 def waiting_notice(slots: int, position: int) -> str:

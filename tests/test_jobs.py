@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
+from core import assets
 from core.jobs import TrainingJob
-from core.training import TrainingQueue
+from core.training import TrainingQueue, duration_in_words
 
 
 def counting_run(batches: int, started: threading.Event | None = None):
@@ -76,3 +78,19 @@ def test_a_failing_training_says_why():
     job.start()
     job.join(5)
     assert job.status == "failed" and job.error == "ValueError: no data" and queue.running == 0
+
+
+def test_a_duration_is_never_zero_and_grows_with_the_seconds():
+    """Test the estimate's words from 0 s to 3 hours: never "about 0", and never shorter for a longer training."""
+    said = [duration_in_words(seconds) for seconds in [i / 10 for i in range(0, 1000)] + list(range(100, 10_800, 7))]
+    assert not any(re.fullmatch(r"about 0 (s|min)", words) for words in said)
+    in_seconds = [int(words.split()[1]) * (60 if words.endswith("min") else 1) for words in said]
+    assert in_seconds == sorted(in_seconds)
+
+
+def test_benchmark_measured_each_pages_start():
+    """Test that every page that trains has its measured seconds before the first batch (benchmarks/training_start.py)."""
+    from core import captcha, cifar, forecast, speech
+
+    for train in (cifar.train_task, forecast.train_task, captcha.train_task, speech.train_task):
+        assert 1 < assets.training_start_seconds(train.__module__) < 60

@@ -13,7 +13,7 @@ from core.cifar_plots import class_counts_figure, confusion_figure, per_class_fi
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
 from core.summary import layer_table
-from core.training import History
+from core.training import History, duration_in_words
 from core.training_plots import curves_figure
 from core.worker import TrainingTask
 
@@ -315,12 +315,11 @@ def training_summary(history: History) -> str:
 
 def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable) -> None:
     epochs, batch_size, subset, validation = read_training_settings()
-    minutes = cifar.expected_training_seconds(config, subset, epochs) / 60
+    start = assets.training_start_seconds(cifar.train_task.__module__)
+    training = cifar.expected_training_seconds(config, subset, epochs)
     st.caption(
-        f"On this server, when nobody else is training, that takes about {minutes:.0f} min "
-        f"({minutes * 60 / epochs:.0f} s an epoch)."
-        if minutes >= 1
-        else f"On this server, when nobody else is training, that takes about {minutes * 60:.0f} s."
+        f"On this server, when nobody else is training, that takes {duration_in_words(start + training)}: "
+        f"{duration_in_words(start)} to start the training, then {duration_in_words(training / epochs)} an epoch."
     )
     trained = st.session_state.get("cifar_model")
     job = trained["job"] if trained else None

@@ -18,7 +18,7 @@ from core.captcha_plots import character_counts_figure, collapse_figure, probabi
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
-from core.training import History, scaled_seconds
+from core.training import History, duration_in_words, scaled_seconds
 from core.worker import TrainingTask
 
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
@@ -106,13 +106,15 @@ def training_summary(history: History) -> str:
     return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
 
 
-def expected_minutes(epochs: int) -> str | None:
+def expected_duration(epochs: int) -> str | None:
     """About how long `epochs` epochs take here, from the shipped reader's own training time."""
     summary = assets.read_summary(PRETRAINED["pretrained: captchas only"])
     if summary is None:
         return None
-    minutes = scaled_seconds(summary.train_seconds, summary.epochs, epochs) / 60
-    return f"about {minutes:.0f} min for {epochs} epochs on this server when nobody else trains"
+    seconds = assets.training_start_seconds(captcha.train_task.__module__) + scaled_seconds(
+        summary.train_seconds, summary.epochs, epochs
+    )
+    return f"{duration_in_words(seconds)} for {epochs} epochs on this server when nobody else trains"
 
 
 def plateau_note(summary: assets.ModelSummary | None) -> str:
@@ -140,7 +142,7 @@ def show_training() -> None:
     left, right = st.columns(2)
     epochs = left.number_input("Epochs", 1, 200, 100, key="captcha_epochs")
     patience = right.number_input("Early stopping patience (0 = off)", 0, 50, 10, key="captcha_patience")
-    if estimate := expected_minutes(int(epochs)):
+    if estimate := expected_duration(int(epochs)):
         st.caption(f"Training takes {estimate}; early stopping may end it sooner.")
     st.caption(plateau_note(assets.read_summary(PRETRAINED["pretrained: captchas only"])))
     trained = st.session_state.get("captcha_model")

@@ -18,7 +18,7 @@ from core.forecast_plots import (
     series_figure,
     window_figure,
 )
-from core.training import scaled_seconds
+from core.training import duration_in_words, scaled_seconds
 from core.worker import TrainingTask
 
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
@@ -391,9 +391,11 @@ def expected_training(settings: forecast.ModelSettings, epochs: int) -> str:
     summary = assets.read_summary(PRETRAINED[LONG_MEMORY if settings.long_memory else MATERIAL])
     if summary is None:
         return ""
-    seconds = scaled_seconds(summary.train_seconds, summary.epochs, epochs)
+    seconds = assets.training_start_seconds(forecast.train_task.__module__) + scaled_seconds(
+        summary.train_seconds, summary.epochs, epochs
+    )
     return (
-        f" Training takes about {seconds:.0f} s for {epochs} epochs on this server when nobody else trains "
+        f" Training takes {duration_in_words(seconds)} for {epochs} epochs on this server when nobody else trains "
         f"(measured with {summary.parameters:,} parameters; fewer units train faster)."
     )
 

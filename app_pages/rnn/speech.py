@@ -15,7 +15,7 @@ from core import assets, audio, ctc, speech
 from core.datasets import DatasetUnavailable
 from core.speech_plots import features_figure, reading_figure, spectrogram_figure, waveform_figure
 from core.summary import layer_table
-from core.training import History, scaled_seconds
+from core.training import History, duration_in_words, scaled_seconds
 from core.worker import TrainingTask
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
@@ -374,8 +374,10 @@ def show_training(clips: speech.Clips) -> None:
     summary = assets.read_summary(assets.SPEECH_MODEL)
     estimate = ""
     if summary is not None:
-        minutes = scaled_seconds(summary.train_seconds, summary.epochs, int(epochs)) / 60
-        estimate = f" Training takes about {minutes:.0f} min on this server when nobody else trains."
+        seconds = assets.training_start_seconds(speech.train_task.__module__) + scaled_seconds(
+            summary.train_seconds, summary.epochs, int(epochs)
+        )
+        estimate = f" Training takes {duration_in_words(seconds)} on this server when nobody else trains."
     st.caption(
         f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; the "
         f"validation loss is on {setup.validation_sequences} sequences by the voice left out.{estimate}"
