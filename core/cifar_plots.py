@@ -9,6 +9,7 @@ from core.datasets import CIFAR10_CLASSES
 from core.plot_style import readable
 
 TRAIN, VALIDATION = "#1976D2", "#C2185B"
+PICKED = "#C2185B"  # the confusion-matrix square a student clicked
 
 
 def class_counts_figure(labels: np.ndarray, title: str) -> go.Figure:
@@ -28,8 +29,9 @@ def confusion_figure(matrix: np.ndarray) -> go.Figure:
     """Counts with the true class down and the predicted class across, one clickable square per cell.
 
     Drawn as a scatter of squares, not a heatmap: Streamlit reports a click on a scatter
-    point (point_index = true class × 10 + predicted class), not on a heatmap cell; plotly
-    dims the other squares, which marks the one picked.
+    point (point_index = true class × 10 + predicted class), not on a heatmap cell. The square
+    picked turns magenta; the others stay as they were (plotly would fade them, and with them
+    the numbers a room reads from a projector).
     """
     names = list(CIFAR10_CLASSES)
     true, predicted = np.divmod(np.arange(matrix.size), matrix.shape[1])
@@ -48,6 +50,8 @@ def confusion_figure(matrix: np.ndarray) -> go.Figure:
             ),
             text=[str(count) for count in counts],
             textfont=dict(color=["white" if count > counts.max() / 8 else "#333" for count in counts]),
+            selected=dict(marker=dict(color=PICKED), textfont=dict(color="white")),
+            unselected=dict(marker=dict(opacity=1)),
             customdata=np.stack([true, predicted], axis=1),
             hovertemplate="true %{y}, predicted %{x}: %{text} images<extra></extra>",
         )

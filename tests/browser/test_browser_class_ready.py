@@ -123,6 +123,16 @@ def test_clicking_a_confusion_matrix_square_shows_its_images(page, app_url):
     square.click(force=True)
     wait_for_app(page)
     page.get_by_text(re.compile(r"True cat, predicted dog: \d+ images")).wait_for()
+    # The matrix stays readable from the back of a room: no square or number faded, the picked one marked.
+    trace = chart.locator(".scatterlayer .trace").first
+    faded = trace.evaluate(
+        """trace => [...trace.querySelectorAll('path.point, .textpoint text')]
+          .filter(element => Number(getComputedStyle(element).opacity) < 1 || Number(element.getAttribute('opacity') ?? 1) < 1
+                             || Number(element.style.fillOpacity || 1) < 1).length"""
+    )
+    assert faded == 0
+    picked = trace.locator("path.point").nth(3 * 10 + 5).evaluate("square => getComputedStyle(square).fill")
+    assert picked == "rgb(194, 24, 91)"  # PICKED
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
