@@ -29,6 +29,9 @@ SAMPLES = assets.SAMPLES / "captcha"  # used when the data set cannot be had
 # The captchas' 200 × 50 proportions at a size that fits a split screen's column (about 470 pixels
 # at an 800-pixel-wide window), so the canvas and its toolbar stay in sight. The reader sees 200 × 50.
 CANVAS_WIDTH, CANVAS_HEIGHT = 440, 110
+# The canvas shows its toolbar (undo, redo, bin) over the 30 px above it while the pointer is on it: room for it, in px,
+# so that it does not cover the end of the instructions.
+CANVAS_TOOLBAR_ROOM = 24
 # The pen that draws like 10 pixels on the 600 × 150 canvas the drawings reader was measured on.
 DEFAULT_PEN = round(10 * CANVAS_WIDTH / handwriting.CANVAS_WIDTH)
 
@@ -221,6 +224,7 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
     st.caption("Draw with the mouse (or a finger). Use the canvas's bin icon to start again.")
     if source == "draw" and assets.DRAWN_TEXT_RESULTS.exists():
         st.caption(drawn_text_figures(json.loads(assets.DRAWN_TEXT_RESULTS.read_text())))
+    st.space(CANVAS_TOOLBAR_ROOM)
     result = st_canvas(
         stroke_width=pen,
         stroke_color="#000000",

@@ -90,22 +90,31 @@ def test_ctc_forward_numbers_are_whole_on_a_split_screen(browser, app_url, width
         context.close()
 
 
-def test_captcha_canvas_and_its_toolbar_fit_a_split_screen(browser, app_url):
-    """Test that at 800 px the drawing canvas and its bin and undo buttons are inside the window."""
-    context = browser.new_context(viewport={"width": 800, "height": 900})
+@pytest.mark.parametrize("width", [800, 1400, 1920])
+@pytest.mark.parametrize("source", ["draw", "draw over a captcha"])
+def test_captcha_canvas_and_its_toolbar_fit_and_cover_no_text(browser, app_url, width, source):
+    """Test that the drawing canvas and its bin and undo buttons are inside the window and below the instructions."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{app_url}/captcha")
     wait_for_app(page)
-    page.get_by_text("draw", exact=True).click()
+    page.get_by_text(source, exact=True).click()
     wait_for_app(page)
     canvas_box = page.locator("canvas.upper-canvas").first.bounding_box()  # Fabric.js draws on its upper canvas
+    page.mouse.move(canvas_box["x"] + 40, canvas_box["y"] + 30)  # the toolbar shows while the pointer is on it
     bin_box = page.get_by_title("Reset canvas & history").bounding_box()
+    texts_above = [
+        box
+        for box in (caption.bounding_box() for caption in page.locator('[data-testid="stCaptionContainer"]').all())
+        if box is not None and box["y"] < canvas_box["y"]
+    ]
     try:
-        assert canvas_box["x"] + canvas_box["width"] <= 800
-        assert bin_box is not None and bin_box["x"] + bin_box["width"] <= 800
+        assert canvas_box["x"] + canvas_box["width"] <= width
+        assert bin_box is not None and bin_box["x"] + bin_box["width"] <= width
+        assert texts_above and bin_box["y"] >= max(box["y"] + box["height"] for box in texts_above)
     finally:
-        page.screenshot(path=SCREENSHOTS / "captcha-canvas-800.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / f"captcha-canvas-{width}-{source[:4]}.png", full_page=True)
         context.close()
 
 
