@@ -317,9 +317,14 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
     epochs, batch_size, subset, validation = read_training_settings()
     start = assets.training_start_seconds(cifar.train_task.__module__)
     training = cifar.expected_training_seconds(config, subset, epochs)
+    per_epoch = training / epochs
+    parts = (
+        f"about {per_epoch:.0f} s an epoch after {start:.0f} s to start the training"
+        if per_epoch >= 1
+        else f"most of it, {start:.0f} s, to start the training"
+    )
     st.caption(
-        f"On this server, when nobody else is training, that takes {duration_in_words(start + training)}: "
-        f"{duration_in_words(start)} to start the training, then {duration_in_words(training / epochs)} an epoch."
+        f"On this server, when nobody else is training, that takes {duration_in_words(start + training)} ({parts})."
     )
     trained = st.session_state.get("cifar_model")
     job = trained["job"] if trained else None
