@@ -31,7 +31,7 @@ from core.assets import (
     training_machine,
     write_summary,
 )
-from core.datasets import CIFAR10_CLASSES, load_captcha_files, load_cifar10, load_image_folder
+from core.datasets import CIFAR10_CLASSES, DatasetUnavailable, load_captcha_files, load_cifar10, load_image_folder
 from core.training import History
 
 
@@ -295,12 +295,16 @@ def train_speech(args: argparse.Namespace) -> None:
 
 
 def evaluate_speech(args: argparse.Namespace) -> None:
-    model = load_model(args.model, compile=False)
     clips = speech.load_clips(args.data)
+    model = load_model(args.model, compile=False)
     for name in clips.speaker_names:
-        print(
-            f"{name:>10}: {speech.evaluate(model, clips.of_speakers([name]), sequences=0).digit_accuracy:.4f} single clips"
+        own = clips.of_speakers([name])
+        few = (
+            f" (only {len(own)}: its sequences of more than {len(own)} digits repeat some)"
+            if len(own) < speech.MAX_DIGITS
+            else ""
         )
+        print(f"{name:>10}: {speech.evaluate(model, own, sequences=0).digit_accuracy:.4f} single clips{few}")
     print(speech.evaluate(model, clips).line())
 
 
@@ -401,7 +405,12 @@ def main() -> None:
     args = parser.parse_args()
     if getattr(args, "target", None) == "cifar10" and args.command == "train" and args.out is None:
         args.out = CIFAR10_MODELS[args.variant]
-    args.run(args)
+    if args.command == "evaluate" and not args.model.is_file():
+        parser.exit(2, f"There is no model file at {args.model}.\n")
+    try:
+        args.run(args)
+    except DatasetUnavailable as problem:  # a folder a user named: one sentence, not a traceback
+        parser.exit(2, f"{problem}\n")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 CAPTCHA_URL = "https://github.com/AakashKumarNain/CaptchaCracker/raw/master/captcha_images_v2.zip"
 # The Free Spoken Digit Dataset's release archive: recordings/<digit>_<speaker>_<index>.wav, 8 kHz mono.
 FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"
-FSDD_NAME = re.compile(r"(?P<digit>[0-9])_(?P<speaker>[a-z]+)_(?P<index>[0-9]+)")
+# <digit>_<speaker>_<index>.wav; a speaker's name is letters, digits, "-" and "." (7_Maria_3, 7_en-us_1).
+FSDD_NAME = re.compile(r"(?P<digit>[0-9])_(?P<speaker>(?:[^\W_]|[.-])+)_(?P<index>[0-9]+)")
 
 
 class DatasetUnavailable(RuntimeError):

@@ -384,7 +384,9 @@ def fixed_utterances(clips: Clips, count: int, seed: int, min_digits: int, max_d
     for _ in range(count):
         speaker = rng.choice(clips.speaker_names)
         pool = np.flatnonzero(np.array(clips.speakers) == speaker)
-        chosen = rng.choice(pool, size=rng.integers(min_digits, max_digits + 1), replace=False)
+        size = rng.integers(min_digits, max_digits + 1)
+        # A speaker with fewer clips than digits to say repeats some (`evaluate` says so); the others never do.
+        chosen = rng.choice(pool, size=size, replace=bool(size > len(pool)))
         samples = join_clips([clips.sounds[i] for i in chosen], rng, CLEAN)
         utterances.append(Utterance(samples, tuple(int(clips.digits[i]) for i in chosen)))
     return utterances
@@ -612,10 +614,16 @@ def train(
 
 def load_clips(root=None) -> Clips:
     """Every FSDD recording (from `root`, `FSDD_DIR` or the download), read at 8 kHz."""
-    from core.datasets import load_fsdd_files
+    from core.datasets import DatasetUnavailable, load_fsdd_files
 
     files = load_fsdd_files(root)
-    return read_clips(files.paths, files.digits, files.speakers)
+    clips = read_clips(files.paths, files.digits, files.speakers)
+    if not len(clips):
+        raise DatasetUnavailable(
+            "None of the spoken-digit recordings this app was given could be read as sound.",
+            f"{len(files.paths)} WAV files named like 7_george_12.wav in the {files.source}, none readable.",
+        )
+    return clips
 
 
 def train_task(history: History, stop: StopSignal, report: Report, epochs: int, held_out: str) -> list[np.ndarray]:
