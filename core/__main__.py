@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import captcha, captcha_with_drawings, cifar, forecast, handwriting, speech
+from core import captcha, captcha_with_drawings, cifar, enrolment, forecast, handwriting, speech
 from core.assets import (
     CAPTCHA_MODEL,
     CIFAR10_MODELS,
@@ -296,16 +296,54 @@ def train_speech(args: argparse.Namespace) -> None:
 
 def evaluate_speech(args: argparse.Namespace) -> None:
     clips = speech.load_clips(args.data)
+    if args.enrol and not args.enrolled_on:
+        evaluate_speech_enrolled(args, clips)
+        return
     model = load_model(args.model, compile=False)
+    if args.enrolled_on:
+        voice = speech.load_clips(args.enrolled_on)
+        seconds = enrol(model, voice.subset(voice.first_takes(args.enrol)))
+        print(f"enrolled on {', '.join(voice.speaker_names)} in {seconds:.1f} s")
     for name in clips.speaker_names:
         own = clips.of_speakers([name])
-        few = (
-            f" (only {len(own)}: its sequences of more than {len(own)} digits repeat some)"
-            if len(own) < speech.MAX_DIGITS
-            else ""
-        )
-        print(f"{name:>10}: {speech.evaluate(model, own, sequences=0).digit_accuracy:.4f} single clips{few}")
+        print(f"{name:>10}: {speech.evaluate(model, own, sequences=0).digit_accuracy:.4f} single clips{few(own)}")
     print(speech.evaluate(model, clips).line())
+
+
+def evaluate_speech_enrolled(args: argparse.Namespace, clips: speech.Clips) -> None:
+    """Each speaker: a fresh copy of the model adapted on their first `--enrol` takes, scored on their other clips."""
+    parts = []
+    for name in clips.speaker_names:
+        own = clips.of_speakers([name])
+        taught = own.first_takes(args.enrol)
+        if taught.all():
+            print(f"{name:>10}: every clip is among the first {args.enrol} takes: nothing left to score")
+            continue
+        model = load_model(args.model, compile=False)
+        seconds = enrol(model, own.subset(taught))
+        scores = speech.evaluate(model, own.subset(~taught))
+        parts.append(scores)
+        print(f"{name:>10}: enrolled in {seconds:.1f} s on {taught.sum()} clips; {scores.line()}{few(own)}", flush=True)
+    if not parts:
+        raise DatasetUnavailable(
+            "No speaker in this folder has a clip left to score after enrolling.",
+            f"Each speaker needs more than {args.enrol} takes of some digit.",
+        )
+    print(speech.Scores.combined(parts).line())
+
+
+def enrol(model, voice: speech.Clips) -> float:
+    """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`); the seconds it took."""
+    start = time.perf_counter()
+    enrolment.adapt(model, enrolment.own_clips(voice.sounds, voice.digits), enrolment.known_voices())
+    return time.perf_counter() - start
+
+
+def few(clips: speech.Clips) -> str:
+    """A note for a speaker with fewer clips than the longest sequence."""
+    if len(clips) >= speech.MAX_DIGITS:
+        return ""
+    return f" (only {len(clips)}: its sequences of more than {len(clips)} digits repeat some)"
 
 
 def main() -> None:
@@ -400,6 +438,19 @@ def main() -> None:
     )
     speech_eval.add_argument("--model", type=Path, required=True)
     speech_eval.add_argument("--data", type=Path, required=True)
+    speech_eval.add_argument(
+        "--enrol",
+        type=int,
+        default=0,
+        metavar="K",
+        help="adapt a copy of the model to each speaker on their first K takes of each digit, score their other clips",
+    )
+    speech_eval.add_argument(
+        "--enrolled-on",
+        type=Path,
+        metavar="DIR",
+        help="with --enrol: adapt once to the speaker in DIR, then score every clip of --data (what enrolling costs)",
+    )
     speech_eval.set_defaults(run=evaluate_speech)
 
     args = parser.parse_args()

@@ -34,6 +34,7 @@ FORECAST_LOOK_BACK_RESULTS = BENCHMARKS / "forecast_look_back.json"
 FORECAST_LONG_MEMORY_RESULTS = BENCHMARKS / "forecast_long_memory.json"
 DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
 SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speaker-out
+SPEECH_ENROLMENT_RESULTS = BENCHMARKS / "speech_enrolment.json"  # the same readers, each enrolled on its left-out voice
 TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
 SPEECH_SAMPLES = SAMPLES / "speech"  # a clip per digit and speaker, for the page without the data set
 

@@ -393,6 +393,7 @@ class SpokenDigitFiles:
     digits: tuple[int, ...]
     speakers: tuple[str, ...]
     source: str
+    takes: tuple[int, ...] = ()  # the <index> of each file's name: 0 for a speaker's first take of a digit
 
 
 def _download_fsdd_archive() -> Path:
@@ -448,4 +449,5 @@ def load_fsdd_files(root: str | Path | None = None) -> SpokenDigitFiles:
         tuple(int(match["digit"]) for _, match in named),
         tuple(match["speaker"] for _, match in named),
         f"folder {folder}",
+        tuple(int(match["index"]) for _, match in named),
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -123,13 +123,26 @@ class Clips:
     sounds: tuple[np.ndarray, ...]
     digits: np.ndarray  # (n,) int
     speakers: tuple[str, ...]
+    takes: np.ndarray | None = None  # (n,) int: the take number in each file's name, where known
 
     def __len__(self) -> int:
         return len(self.sounds)
 
     def subset(self, mask: np.ndarray) -> Clips:
         keep = np.flatnonzero(mask)
-        return Clips(tuple(self.sounds[i] for i in keep), self.digits[keep], tuple(self.speakers[i] for i in keep))
+        takes = self.takes[keep] if self.takes is not None else None
+        return Clips(
+            tuple(self.sounds[i] for i in keep), self.digits[keep], tuple(self.speakers[i] for i in keep), takes
+        )
+
+    def first_takes(self, count: int) -> np.ndarray:
+        """Which clips are among the `count` lowest take numbers of their speaker and digit (a mask)."""
+        takes = self.takes if self.takes is not None else np.zeros(len(self), int)
+        chosen = np.zeros(len(self), bool)
+        for speaker, digit in {(s, int(d)) for s, d in zip(self.speakers, self.digits, strict=True)}:
+            same = np.flatnonzero((np.array(self.speakers) == speaker) & (self.digits == digit))
+            chosen[same[np.argsort(takes[same], kind="stable")[:count]]] = True
+        return chosen
 
     def of_speakers(self, speakers: Sequence[str]) -> Clips:
         return self.subset(np.isin(np.array(self.speakers), list(speakers)))
@@ -139,17 +152,21 @@ class Clips:
         return tuple(sorted(set(self.speakers)))
 
 
-def read_clips(paths: Sequence, digits: Sequence[int], speakers: Sequence[str]) -> Clips:
+def read_clips(paths: Sequence, digits: Sequence[int], speakers: Sequence[str], takes: Sequence[int] = ()) -> Clips:
     """Read FSDD recordings (any rate is brought to 8 kHz); a file that cannot be read is skipped."""
-    sounds, kept_digits, kept_speakers = [], [], []
-    for path, digit, speaker in zip(paths, digits, speakers, strict=True):
+    sounds, kept = [], []
+    for index, path in enumerate(paths):
         try:
             sounds.append(read_audio(path.read_bytes()).samples)
         except (OSError, AudioProblem):
             continue
-        kept_digits.append(digit)
-        kept_speakers.append(speaker)
-    return Clips(tuple(sounds), np.array(kept_digits, dtype=np.int32), tuple(kept_speakers))
+        kept.append(index)
+    return Clips(
+        tuple(sounds),
+        np.array([digits[i] for i in kept], dtype=np.int32),
+        tuple(speakers[i] for i in kept),
+        np.array([takes[i] for i in kept], dtype=np.int32) if takes else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -345,9 +362,9 @@ def batch_arrays(utterances: Sequence[Utterance]) -> tuple[np.ndarray, np.ndarra
     return x, y
 
 
-def bucket_length(samples: int) -> int:
-    """`samples` rounded up to whole `BUCKET_S` seconds: batches come in a few lengths, and Keras compiles its step once per length."""
-    bucket = int(BUCKET_S * RATE)
+def bucket_length(samples: int, bucket_s: float = BUCKET_S) -> int:
+    """`samples` rounded up to whole `bucket_s` seconds: batches come in a few lengths, and Keras compiles its step once per length."""
+    bucket = int(bucket_s * RATE)
     return -(-samples // bucket) * bucket
 
 
@@ -370,8 +387,14 @@ def make_batch(
     clips: Clips, size: int, rng: np.random.Generator, augmentation: Augmentation, count: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """A batch of fresh utterances of `count` digits each: features (SpecAugment-masked) and labels."""
-    utterances = [random_utterance(clips, rng, augmentation, count) for _ in range(size)]
-    longest = bucket_length(max(len(u.samples) for u in utterances))
+    return masked_batch([random_utterance(clips, rng, augmentation, count) for _ in range(size)], rng, augmentation)
+
+
+def masked_batch(
+    utterances: Sequence[Utterance], rng: np.random.Generator, augmentation: Augmentation, bucket_s: float = BUCKET_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """Utterances padded with quiet to a whole bucket of `bucket_s`, as features with SpecAugment's masks, and labels."""
+    longest = bucket_length(max(len(u.samples) for u in utterances), bucket_s)
     padded = [Utterance(_pad_with_quiet_noise(u.samples, longest, rng), u.digits, u.warp) for u in utterances]
     x, y = batch_arrays(padded)
     return np.stack([spec_augment(item, rng, augmentation) for item in x]), y
@@ -503,6 +526,27 @@ class Scores:
     sequence_exact: float  # joined sequences read exactly
     der: float  # digit error rate over the sequences: edit distance ÷ true digits
     n: int  # clips + sequences
+    singles: int = 0  # how many of each the rates are over, for `combined`
+    sequences: int = 0
+    digits: int = 0
+
+    @staticmethod
+    def combined(parts: Sequence[Scores]) -> Scores:
+        """The scores of all the parts' clips and sequences together (each rate weighted by what it counts)."""
+
+        def mean(rate: str, weight: str) -> float:
+            total = sum(getattr(part, weight) for part in parts)
+            return sum(getattr(part, rate) * getattr(part, weight) for part in parts) / total if total else math.nan
+
+        return Scores(
+            mean("digit_accuracy", "singles"),
+            mean("sequence_exact", "sequences"),
+            mean("der", "digits"),
+            sum(part.n for part in parts),
+            sum(part.singles for part in parts),
+            sum(part.sequences for part in parts),
+            sum(part.digits for part in parts),
+        )
 
     def figures(self) -> dict:
         return {
@@ -533,8 +577,9 @@ def evaluate(model, clips: Clips, sequences: int = EVALUATION_SEQUENCES, seed: i
     truths = ["".join(map(str, u.digits)) for u in joined]
     exact = float(np.mean([t == truth for t, truth in zip(texts, truths, strict=True)])) if joined else float("nan")
     errors = sum(ctc.edit_distance(t, truth) for t, truth in zip(texts, truths, strict=True))
-    der = errors / sum(len(truth) for truth in truths) if joined else float("nan")
-    return Scores(accuracy, exact, der, len(singles) + len(joined))
+    digits = sum(len(truth) for truth in truths)
+    der = errors / digits if joined else float("nan")
+    return Scores(accuracy, exact, der, len(singles) + len(joined), len(singles), len(joined), digits)
 
 
 def _trimmed(sound: np.ndarray) -> np.ndarray:
@@ -549,6 +594,13 @@ def _trimmed(sound: np.ndarray) -> np.ndarray:
 
 def batches(clips: Clips, steps: int, batch_size: int, seed: int, augmentation: Augmentation):
     """`steps` batches an epoch of utterances never made before (seeded by epoch and batch)."""
+    return generated_batches(
+        steps, seed, lambda rng, index: make_batch(clips, batch_size, rng, augmentation, digits_in_batch(index))
+    )
+
+
+def generated_batches(steps: int, seed: int, make: Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]):
+    """A `keras.utils.PyDataset` of `steps` batches an epoch, each `make(rng, index)` with its own seeded rng."""
     import keras
 
     class Batches(keras.utils.PyDataset):
@@ -560,8 +612,7 @@ def batches(clips: Clips, steps: int, batch_size: int, seed: int, augmentation: 
             return steps
 
         def __getitem__(self, index: int):
-            rng = np.random.default_rng((seed, self.epoch, index))
-            return make_batch(clips, batch_size, rng, augmentation, digits_in_batch(index))
+            return make(np.random.default_rng((seed, self.epoch, index)), index)
 
         def on_epoch_end(self) -> None:
             self.epoch += 1
@@ -617,7 +668,7 @@ def load_clips(root=None) -> Clips:
     from core.datasets import DatasetUnavailable, load_fsdd_files
 
     files = load_fsdd_files(root)
-    clips = read_clips(files.paths, files.digits, files.speakers)
+    clips = read_clips(files.paths, files.digits, files.speakers, files.takes)
     if not len(clips):
         raise DatasetUnavailable(
             "None of the spoken-digit recordings this app was given could be read as sound.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -33,6 +35,26 @@ def waveform_figure(samples: np.ndarray, rate: int = RATE, height: int = 200) ->
         yaxis=dict(title="amplitude", range=[-1.05, 1.05]),
     )
     return readable(fig)
+
+
+def cut_figure(
+    samples: np.ndarray, spans: Sequence[tuple[int, int]], names: Sequence[str], doubtful: Sequence[bool]
+) -> go.Figure:
+    """The waveform with each piece of a cut shaded and named (doubtful pieces in orange)."""
+    fig = waveform_figure(samples, height=220)
+    for (start, stop), name, unsure in zip(spans, names, doubtful, strict=True):
+        fig.add_vrect(
+            x0=start / RATE,
+            x1=stop / RATE,
+            fillcolor="#FB8C00" if unsure else "#43A047",
+            opacity=0.18,
+            line_width=0,
+            annotation_text=name,
+            annotation_position="top",
+            annotation_font_size=15,
+        )
+    fig.update_layout(margin=dict(l=10, r=10, t=34, b=10))
+    return fig
 
 
 def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = RATE, mel: bool = False) -> go.Figure:

@@ -11,14 +11,15 @@ import streamlit as st
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import assets, audio, ctc, speech
+from core import assets, audio, ctc, enrolment, speech
 from core.datasets import DatasetUnavailable
-from core.speech_plots import features_figure, reading_figure, spectrogram_figure, waveform_figure
+from core.speech_plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
 from core.summary import layer_table
 from core.training import History, duration_in_words, scaled_seconds
 from core.worker import TrainingTask
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
+ENROL_SOURCES = ["record", "upload a file", "an example voice"]
 # Joined from the shipped clips: (digits, speaker).
 SAMPLES = {
     "4 1 7 (jackson)": ("417", "jackson"),
@@ -31,6 +32,7 @@ WINDOWS = [64, 128, 256, 512, 1024]  # samples: 8 ms … 128 ms at 8 kHz
 HOPS = [16, 32, 64, 128, 256]
 PRETRAINED = "pretrained (five speakers)"
 MY_MODEL = "my model"
+MY_VOICE = "my voice"
 MAX_TYPED = 40  # characters in the digits field: spaces between digits do not count against MAX_DIGITS
 
 
@@ -92,18 +94,13 @@ def reading_chart(reading_key: str, _reading: speech.Reading):
 def sound_to_read() -> bytes | None:
     """The bytes of what the student chose to read: a recording, a file, a sample or joined digits."""
     source = st.radio("Sound", SOURCES, horizontal=True, key="speech_source")
-    if source == "record":
-        st.caption(
-            "Press the microphone, say one to five digits in English (zero to nine) with a short pause between "
-            "them, then press stop. Your browser asks once for the microphone."
+    if source in ("record", "upload a file"):
+        return microphone_or_file(
+            source,
+            "speech",
+            "Press the microphone, say one to five digits in English (zero to nine) with a short pause between them, "
+            "then press stop.",
         )
-        recording = st.audio_input("Your voice", key="speech_record")
-        return recording.getvalue() if recording else None
-    if source == "upload a file":
-        upload = st.file_uploader(
-            "A recording (WAV, FLAC, OGG or MP3)", type=["wav", "flac", "ogg", "mp3"], key="speech_upload"
-        )
-        return upload.getvalue() if upload else None
     if source == "a sample":
         name = st.selectbox("Sample", list(SAMPLES), key="speech_sample", width=300)
         return joined(*SAMPLES[name])
@@ -127,6 +124,18 @@ def sound_to_read() -> bytes | None:
         digits = digits[: speech.MAX_DIGITS]
     st.caption("The page joins real recordings of these digits by that voice, with short pauses between them.")
     return joined(digits, speaker)
+
+
+def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
+    """A recording from the microphone (`source` "record") or a file, keyed `<key>_record` / `<key>_upload`."""
+    if source == "record":
+        st.caption(how + " Your browser asks once for the microphone.")
+        recording = st.audio_input("Your voice", key=f"{key}_record")
+        return recording.getvalue() if recording else None
+    upload = st.file_uploader(
+        "A recording (WAV, FLAC, OGG or MP3)", type=["wav", "flac", "ogg", "mp3"], key=f"{key}_upload"
+    )
+    return upload.getvalue() if upload else None
 
 
 def show_path(probabilities: np.ndarray) -> None:
@@ -182,12 +191,16 @@ def show_reading(model, model_key: str, data: bytes) -> None:
 
 
 def reader_label(name: str) -> str:
-    """A reader's name in the choice; the student's own says how long it trained."""
-    if name != MY_MODEL:
-        return name
-    history = st.session_state.speech_model["history"]
-    stopped = ", stopped early" if history.stopped_early else ""
-    return f"{MY_MODEL} ({history.epochs} epoch{'s' if history.epochs > 1 else ''}{stopped})"
+    """A reader's name in the choice; the student's own say how long they trained."""
+    if name == MY_MODEL:
+        history = st.session_state.speech_model["history"]
+        stopped = ", stopped early" if history.stopped_early else ""
+        return f"{MY_MODEL} ({history.epochs} epoch{'s' if history.epochs > 1 else ''}{stopped})"
+    if name == MY_VOICE:
+        history = st.session_state.speech_voice_model["history"]
+        stopped = ", stopped early" if history.stopped_early else ""
+        return f"{MY_VOICE} (adapted in {sum(history.seconds):.0f} s{stopped})"
+    return name
 
 
 def show_talk(models: dict) -> None:
@@ -195,10 +208,160 @@ def show_talk(models: dict) -> None:
         st.info("No reader yet: train one in the Train tab.")
         return
     name = st.radio("Reader", list(models), format_func=reader_label, horizontal=True, key="speech_model_choice")
+    if MY_VOICE not in models and PRETRAINED in models:
+        st.caption("Teach it your voice in the Your voice tab: one recording of zero to nine, and half a minute.")
     data = sound_to_read()
     if data is not None:
-        trained = st.session_state.get("speech_model")
-        show_reading(models[name], trained["id"] if name == MY_MODEL else name, data)
+        show_reading(models[name], session_reader_id(name), data)
+
+
+def session_reader_id(name: str) -> str:
+    """What tells one of this session's readers from another in the caches: a trained one's id, else its name."""
+    record = {MY_MODEL: "speech_model", MY_VOICE: "speech_voice_model"}.get(name)
+    return st.session_state[record]["id"] if record else name
+
+
+def session_readers() -> dict:
+    """This session's own readers that have finished: the one trained from scratch, the one adapted to a voice."""
+    readers = {}
+    for name, record in ((MY_VOICE, "speech_voice_model"), (MY_MODEL, "speech_model")):
+        trained = st.session_state.get(record)
+        if trained and trained["history"].epochs and not trained["job"].active:
+            readers[name] = trained["model"]
+    return readers
+
+
+@st.cache_data(max_entries=16, show_spinner="Cutting the recording into its ten digits…")
+def cut_recording(data: bytes) -> enrolment.Cut:
+    """The recording cut at its pauses and each piece read by the pretrained reader (raises AudioProblem)."""
+    return enrolment.cut_digits(pretrained_reader(), audio.read_audio(data))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def one_digit(data: bytes) -> np.ndarray:
+    """A recording of one digit, its silence cut off (raises AudioProblem)."""
+    return audio.trim_silence(audio.read_audio(data), margin_s=0.0).samples
+
+
+def example_voice(speaker: str, clips: speech.Clips) -> bytes:
+    """Zero to nine by a speaker of the data set, a take each, with the pauses a student leaves: to try the cut."""
+    own = clips.of_speakers([speaker])
+    rng = np.random.default_rng(0)
+    pieces = [speech.pause(0.4, 0.002, rng)]
+    for digit in range(10):
+        sound = own.sounds[int(np.flatnonzero(own.digits == digit)[-1])]
+        pieces += [0.5 * sound / (np.max(np.abs(sound)) + 1e-6), speech.pause(rng.uniform(0.35, 0.6), 0.002, rng)]
+    return audio.wav_bytes(np.concatenate(pieces))
+
+
+def enrolment_recording(clips: speech.Clips) -> bytes | None:
+    source = st.radio("Recording", ENROL_SOURCES, horizontal=True, key="speech_enrol_source")
+    if source == "an example voice":
+        speaker = st.selectbox("Voice", clips.speaker_names, key="speech_enrol_voice", width=SETTING_WIDTH)
+        st.caption("A voice the reader already knows, to see how the cut works; your own is what it needs.")
+        return example_voice(speaker, clips)
+    return microphone_or_file(
+        source,
+        "speech_enrol",
+        "Press the microphone and say the ten digits in English, zero to nine, with a pause of about a second after "
+        "each; then press stop.",
+    )
+
+
+def show_cut(cut: enrolment.Cut) -> dict[int, np.ndarray]:
+    """The cut on the waveform, each piece playable, and a recorder for each digit not found; the pieces by digit."""
+    names = [enrolment.DIGIT_NAMES[d] if d is not None else "?" for d in cut.digits]
+    unsure = [d is None or d in cut.doubtful for d in cut.digits]
+    st.plotly_chart(cut_figure(cut.samples, cut.spans, names, unsure), key="speech_enrol_cut")
+    pieces = cut.pieces
+    columns = st.columns(5)
+    for index, (span, digit, heard) in enumerate(zip(cut.spans, cut.digits, cut.heard, strict=True)):
+        with columns[index % 5]:
+            if digit is None:
+                st.markdown("**left over**")
+            else:
+                st.markdown(f"**{enrolment.DIGIT_NAMES[digit]}**" + (" ⚠" if digit in cut.doubtful else ""))
+            st.audio(audio.wav_bytes(cut.samples[span[0] : span[1]]), format="audio/wav")
+            st.caption(f"heard: {heard or 'nothing'}")
+    if cut.doubtful:
+        st.caption(
+            "⚠: the pretrained reader hears another digit in this piece. Listen to it: if it is the right digit, that "
+            "is the reader's mistake, which teaching it your voice is for; if not, record the ten digits again."
+        )
+    for digit in cut.missing:
+        st.warning(
+            f"**{enrolment.DIGIT_NAMES[digit].capitalize()}** was not found: record just that digit here, or record "
+            "all ten again with a longer pause after each."
+        )
+        recording = st.audio_input(f"{enrolment.DIGIT_NAMES[digit]}, alone", key=f"speech_enrol_record_{digit}")
+        if recording is not None:
+            try:
+                pieces[digit] = one_digit(recording.getvalue())
+            except audio.AudioProblem as error:
+                st.error(str(error))
+    return pieces
+
+
+def enrolment_summary(history: History) -> str:
+    stopped = " Stopped early; it keeps what it learnt so far." if history.stopped_early else ""
+    return (
+        f"Adapted to your voice in {sum(history.seconds):.0f} s.{stopped} Choose *{MY_VOICE}* in Talk to it and "
+        "compare it with the pretrained reader on the same recording. It belongs to this browser tab only."
+    )
+
+
+def start_enrolment(pieces: dict[int, np.ndarray]) -> None:
+    model = speech.build_model()
+    job = start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces}), model)
+    st.session_state.speech_voice_model = {
+        "model": model,
+        "history": job.history,
+        "id": uuid.uuid4().hex,
+        "job": job,
+    }
+
+
+def enrolment_seconds() -> float | None:
+    """How long an enrolment takes here: the measured start, then the median adaptation of the benchmark's voices."""
+    if not assets.SPEECH_ENROLMENT_RESULTS.exists():
+        return None
+    runs = json.loads(assets.SPEECH_ENROLMENT_RESULTS.read_text())["runs"]
+    adapting = float(np.median([run["enrol_seconds"] for run in runs]))
+    return assets.training_start_seconds(enrolment.enrol_task.__module__) + adapting
+
+
+def show_your_voice(clips: speech.Clips | DatasetUnavailable) -> None:
+    if pretrained_reader() is None:
+        st.info("The pretrained reader is not installed here, so there is no reader to teach.")
+        return
+    st.markdown(
+        "**Teach it your voice.** The reader learnt from five speakers; yours is new to it. Say the ten digits once, "
+        "and the page cuts the recording at your pauses into ten pieces, then adapts a copy of the reader to them: "
+        "it trains on sequences joined from your pieces, varied in speed, pitch and noise, mixed with the voices it "
+        "already knows so that it does not forget them."
+    )
+    known = clips if isinstance(clips, speech.Clips) else shipped_clips()
+    data = enrolment_recording(known)
+    if data is None:
+        return
+    try:
+        cut = cut_recording(data)
+    except audio.AudioProblem as error:
+        st.error(str(error))
+        return
+    pieces = show_cut(cut)
+    missing = [enrolment.DIGIT_NAMES[d] for d in range(10) if d not in pieces]
+    trained = st.session_state.get("speech_voice_model")
+    job = trained["job"] if trained else None
+    if (seconds := enrolment_seconds()) is not None:
+        st.caption(f"Teaching takes {duration_in_words(seconds)} on this server when nobody else trains.")
+    if training_buttons("speech_enrol", job, unavailable=bool(missing)):
+        start_enrolment(pieces)
+        job = st.session_state.speech_voice_model["job"]
+    if missing:
+        st.info(f"Train waits for every digit: {', '.join(missing)} still missing.")
+    if job:
+        show_job(job, "speech_enrol_training", enrolment_summary)
 
 
 def clip_picker(clips: speech.Clips) -> np.ndarray:
@@ -415,25 +578,26 @@ models = {}
 # that reads nothing yet, is offered beside it.
 if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
-trained = st.session_state.get("speech_model")
-if trained and trained["history"].epochs and not trained["job"].active:
-    models[MY_MODEL] = trained["model"]
-tabs = page_tabs(["Talk to it", "Sounds", "Model", "Train"], key="speech_tab")
+models |= session_readers()
+tabs = page_tabs(["Talk to it", "Your voice", "Sounds", "Model", "Train"], key="speech_tab")
 if tabs[0].open:
     with tabs[0]:
         show_talk(models)
 if tabs[1].open:
     with tabs[1]:
+        show_your_voice(clips)
+if tabs[2].open:
+    with tabs[2]:
         heard = clips if isinstance(clips, speech.Clips) else shipped_clips()
         show_sounds(heard)
         show_pipeline(heard)
         if isinstance(clips, speech.Clips):
             show_split(clips)
-if tabs[2].open:
-    with tabs[2]:
-        show_model()
 if tabs[3].open:
     with tabs[3]:
+        show_model()
+if tabs[4].open:
+    with tabs[4]:
         if isinstance(clips, DatasetUnavailable):
             needs_data("the spoken digits")
         else:
