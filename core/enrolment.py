@@ -25,6 +25,7 @@ from core.training import History, Report, StopSignal, batch_report
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MIN_PAUSE_S = 0.12  # a quieter stretch this long ends a piece (the pause within "seven" is shorter)
 MIN_PIECE_S = 0.08  # shorter loud stretches are clicks, not digits
+PIECE_MARGIN_S = 0.1  # kept on each side of a piece's loud part
 LOUD_SHARE = 0.3  # speech is louder than this share of the way from the room's noise to the loudest frame
 YOU = "you"  # the speaker's name of the enrolled pieces
 
@@ -57,7 +58,9 @@ class Cut:
         return not self.missing
 
 
-def speech_spans(samples: np.ndarray, rate: int = speech.RATE) -> list[tuple[int, int]]:
+def speech_spans(
+    samples: np.ndarray, rate: int = speech.RATE, loud_share: float = LOUD_SHARE, min_pause_s: float = MIN_PAUSE_S
+) -> list[tuple[int, int]]:
     """Stretches of speech separated by pauses of at least `MIN_PAUSE_S`, in samples.
 
     A frame is speech when it is louder than `LOUD_SHARE` of the way (in dB) from the room's
@@ -67,7 +70,7 @@ def speech_spans(samples: np.ndarray, rate: int = speech.RATE) -> list[tuple[int
     size = max(1, int(FRAME_S * rate))
     levels = frame_levels_db(samples, rate)
     noise = np.percentile(levels, 10)
-    loud = levels > noise * (1 - LOUD_SHARE)
+    loud = levels > noise * (1 - loud_share)
     spans, start, quiet = [], None, 0
     for index, is_loud in enumerate(loud):
         if is_loud:
@@ -75,7 +78,7 @@ def speech_spans(samples: np.ndarray, rate: int = speech.RATE) -> list[tuple[int
             quiet = 0
         elif start is not None:
             quiet += 1
-            if quiet * FRAME_S >= MIN_PAUSE_S:
+            if quiet * FRAME_S >= min_pause_s:
                 spans.append((start, index - quiet + 1))
                 start, quiet = None, 0
     if start is not None:
@@ -128,15 +131,50 @@ def assign_digits(heard: Sequence[str]) -> tuple[int | None, ...]:
     return tuple(reversed(digits))
 
 
+def widened(spans: list[tuple[int, int]], length: int, margin_s: float = PIECE_MARGIN_S) -> list[tuple[int, int]]:
+    """Each span with up to `margin_s` more on each side, never past the middle of the pause to its neighbour.
+
+    The loudness threshold cuts off a digit's soft start and end ("f" of four, "s" of six).
+
+    Example:
+        >>> widened([(800, 1600), (2000, 3000)], 4000, margin_s=0.1)
+        [(0, 1800), (1800, 3800)]
+    """
+    margin = int(margin_s * speech.RATE)
+    bounds = [0] + [(a[1] + b[0]) // 2 for a, b in zip(spans, spans[1:], strict=False)] + [length]
+    return [(max(a - margin, bounds[i]), min(b + margin, bounds[i + 1])) for i, (a, b) in enumerate(spans)]
+
+
+def split_span(samples: np.ndarray, span: tuple[int, int], parts: int) -> list[tuple[int, int]]:
+    """A stretch the reader hears several digits in, cut at shorter and shallower pauses into `parts` (if it can be)."""
+    start, stop = span
+    for loud_share, min_pause_s in ((0.45, 0.06), (0.6, 0.04), (0.75, 0.04)):
+        inner = speech_spans(samples[start:stop], loud_share=loud_share, min_pause_s=min_pause_s)
+        if len(inner) >= parts:
+            return [(start + a, start + b) for a, b in merge_closest(inner, parts)]
+    return [span]
+
+
 def cut_digits(model, audio: Audio) -> Cut:
     """Cut a recording of "zero … nine" into the ten digits, read each piece, and say which digit it is.
+
+    The cut is at the pauses; a piece the reader hears two or more digits in (a pause too short
+    or too noisy to find) is cut again at its quietest moments, so that it yields as many pieces.
 
     Raises:
         AudioProblem: if the recording is silent.
     """
     samples = trim_silence(audio, margin_s=0.0).samples
-    spans = merge_closest(speech_spans(samples), 10)
-    heard = tuple(speech.read(model, speech.prepare(Audio(samples[a:b], speech.RATE)).samples).text for a, b in spans)
+
+    def heard_in(span: tuple[int, int]) -> str:
+        return speech.read(model, speech.prepare(Audio(samples[span[0] : span[1]], speech.RATE)).samples).text
+
+    spans = []
+    for span in merge_closest(speech_spans(samples), 10):
+        text = heard_in(span)
+        spans += split_span(samples, span, len(text)) if len(text) > 1 else [span]
+    spans = widened(merge_closest(spans, 10), len(samples))
+    heard = tuple(heard_in(span) for span in spans)
     return Cut(samples, tuple(spans), assign_digits(heard), heard)
 
 
@@ -213,6 +251,8 @@ def enrol_task(history: History, stop: StopSignal, report: Report, pieces: dict[
     """The page's enrolment, for a worker process: the shipped reader adapted to the ten pieces of one voice."""
     from core import assets
 
+    if sorted(pieces) != list(range(10)):
+        raise ValueError(f"teaching a voice needs the ten digits; got {len(pieces)}: {sorted(pieces)}.")
     report(0.0, "Loading the reader…")
     model = assets.load_model(assets.SPEECH_MODEL, compile=False)
     setup = EnrolmentSetup()
