@@ -23,11 +23,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core import assets, captcha, cifar, forecast, speech  # noqa: E402
+from core import assets, captcha, cifar, enrolment, forecast, speech  # noqa: E402
 from core.jobs import TrainingJob  # noqa: E402
 from core.training import TrainingQueue  # noqa: E402
 from core.worker import TrainingTask, in_worker_process  # noqa: E402
 
+KNOWN = enrolment.known_voices().of_speakers(["lucas"])  # ten digits of one voice, for the enrolment
 TASKS = {
     "cifar10": TrainingTask(
         cifar.train_task,
@@ -45,6 +46,10 @@ TASKS = {
     ),
     "captcha": TrainingTask(captcha.train_task, {"epochs": 1, "patience": 0}),
     "speech": TrainingTask(speech.train_task, {"epochs": 1, "held_out": "george"}),
+    "speech enrolment": TrainingTask(
+        enrolment.enrol_task,
+        {"pieces": {int(digit): sound for digit, sound in zip(KNOWN.digits, KNOWN.sounds, strict=True)}},
+    ),
 }
 
 
@@ -75,10 +80,13 @@ def seconds_to_first_batch(task: TrainingTask) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", help=f"comma-separated, of: {', '.join(TASKS)} (default: all)")
     parser.add_argument("--save", action="store_true", help=f"write {assets.TRAINING_START_RESULTS.name}")
     args = parser.parse_args()
-    medians = {}
+    medians = json.loads(assets.TRAINING_START_RESULTS.read_text()) if assets.TRAINING_START_RESULTS.exists() else {}
     for page, task in TASKS.items():
+        if args.pages and page not in args.pages.split(","):
+            continue
         runs = [seconds_to_first_batch(task) for _ in range(args.runs)]
         medians[task.train.__module__] = round(statistics.median(runs), 1)
         print(f"{page}: {', '.join(f'{s:.1f}' for s in runs)} s to the first batch", flush=True)

@@ -13,6 +13,7 @@ from apptest import open_page
 
 from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS
 from core import speech
+from core.enrolment import DIGIT_NAMES
 from core.training import History
 
 PAGE = "app_pages/rnn/speech.py"
@@ -137,3 +138,38 @@ def test_held_out_figures_share_one_percent_format(fsdd_on_the_page):
     config = json.loads(app.dataframe[-1].proto.columns)
     formats = {column["type_config"]["format"] for name, column in config.items() if name != "_index"}
     assert formats == {"%.1f%%"} and len(config) == 4
+
+
+@pytest.mark.parametrize("voice", ["george", "yweweler"])
+def test_your_voice_cuts_an_example_into_ten_playable_digits(fsdd_on_the_page, voice):
+    """Test the Your voice tab on an example voice: the cut drawn, ten pieces to play, Train offered."""
+    app = open_page(PAGE, "Your voice", "speech_tab")
+    app.radio(key="speech_enrol_source").set_value("an example voice").run()
+    app.selectbox(key="speech_enrol_voice").select(voice).run()
+    assert not app.exception and not app.error
+    names = [m.value for m in app.markdown if m.value.startswith("**") and m.value.strip("*⚠ ") in DIGIT_NAMES]
+    assert sorted(name.strip("*⚠ ") for name in names) == sorted(DIGIT_NAMES)  # five columns: read down, then across
+    assert not app.button(key="speech_enrol_train").disabled
+    assert any("Teaching takes about" in c.value for c in app.caption)
+
+
+def test_your_voice_without_the_data_set_uses_the_shipped_voices(tmp_path, monkeypatch):
+    """Test the Your voice tab offline: the example voices come from the shipped clips, and the cut works."""
+    monkeypatch.setenv("FSDD_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    app = open_page(PAGE, "Your voice", "speech_tab")
+    app.radio(key="speech_enrol_source").set_value("an example voice").run()
+    assert not app.exception
+    assert not app.button(key="speech_enrol_train").disabled
+    st.cache_resource.clear()
+
+
+def test_my_voice_is_offered_beside_the_pretrained_reader(fsdd_on_the_page):
+    """Test that a finished enrolment adds "my voice", saying how long it took, and the pretrained reader stays first."""
+    app = open_page(PAGE, "Talk to it", "speech_tab")
+    history = History({"loss": [3.0]}, [12.0, 13.0])
+    job = SimpleNamespace(active=False, history=history)
+    app.session_state["speech_voice_model"] = {"model": speech.build_model(), "history": history, "id": "v", "job": job}
+    app.run()
+    reader = app.radio(key="speech_model_choice")
+    assert reader.options == [PRETRAINED, "my voice (adapted in 25 s)"] and reader.value == PRETRAINED
