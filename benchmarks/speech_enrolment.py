@@ -94,7 +94,13 @@ def main() -> None:
         )
         print(json.dumps(runs[-1]), flush=True)
     if args.save and runs:
-        SPEECH_ENROLMENT_RESULTS.write_text(json.dumps({"takes": args.takes, "runs": runs}, indent=1) + "\n")
+        # Speakers run apart (one per call, as their held-out readers become ready) add up in one file.
+        saved = json.loads(SPEECH_ENROLMENT_RESULTS.read_text()) if SPEECH_ENROLMENT_RESULTS.exists() else {}
+        kept = [
+            run for run in saved.get("runs", []) if saved.get("takes") == args.takes and run["speaker"] not in speakers
+        ]
+        everyone = sorted(kept + runs, key=lambda run: run["speaker"])
+        SPEECH_ENROLMENT_RESULTS.write_text(json.dumps({"takes": args.takes, "runs": everyone}, indent=1) + "\n")
         print(f"saved {SPEECH_ENROLMENT_RESULTS}")
 
 

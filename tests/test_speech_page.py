@@ -133,11 +133,15 @@ def test_a_students_barely_trained_reader_is_offered_beside_the_pretrained_one(f
 
 
 def test_held_out_figures_share_one_percent_format(fsdd_on_the_page):
-    """Test the Model tab's leave-one-speaker-out table: every figure a percentage with one decimal."""
+    """Test the Model tab's figure tables: every rate a percentage with one decimal."""
     app = open_page(PAGE, "Model", "speech_tab")
-    config = json.loads(app.dataframe[-1].proto.columns)
-    formats = {column["type_config"]["format"] for name, column in config.items() if name != "_index"}
-    assert formats == {"%.1f%%"} and len(config) == 4
+    tables = [json.loads(table.proto.columns) for table in app.dataframe]
+    held_out = next(config for config in tables if "digit error rate" in config)
+    formats = {column["type_config"]["format"] for name, column in held_out.items() if name != "_index"}
+    assert formats == {"%.1f%%"} and len(held_out) == 4
+    for config in tables:
+        rates = [column for name, column in config.items() if "right" in name or "voices" in name or name == "after"]
+        assert all(column["type_config"]["format"] == "%.1f%%" for column in rates)
 
 
 @pytest.mark.parametrize("voice", ["george", "yweweler"])

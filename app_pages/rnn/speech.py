@@ -498,8 +498,41 @@ def show_speaker_figures() -> None:
     )
     st.caption(
         "On the five voices it trained on, the pretrained reader gets nearly every digit right. A new voice is "
-        "harder: five speakers are few, and your own voice will meet the same limit. Speak clearly, with a short "
-        "pause between digits, and try the voices above to hear what it knows."
+        "harder: five speakers are few, and your own voice will meet the same limit. Teach it your voice in the Your "
+        "voice tab, or speak clearly, with a short pause between digits."
+    )
+    show_enrolment_figures()
+
+
+def show_enrolment_figures() -> None:
+    if not assets.SPEECH_ENROLMENT_RESULTS.exists():
+        return
+    results = json.loads(assets.SPEECH_ENROLMENT_RESULTS.read_text())
+    takes = results["takes"]
+    st.markdown(
+        f"**After teaching it the new voice.** Each of the readers above, adapted as the Your voice tab does to "
+        f"{'one take' if takes == 1 else f'{takes} takes'} of each digit by the voice it never heard, then scored on "
+        "that voice's other recordings; and, to see what it forgets, on the four voices it trained on, before and "
+        "after:"
+    )
+    st.dataframe(
+        [
+            {
+                "taught": run["speaker"],
+                "single digits right": 100 * run["enrolled"]["digit_accuracy"],
+                "sequences exactly right": 100 * run["enrolled"]["sequence_exact"],
+                "its trained voices, before": 100 * run["trained_voices_before"]["digit_accuracy"],
+                "after": 100 * run["trained_voices_after"]["digit_accuracy"],
+                "seconds": run["enrol_seconds"],
+            }
+            for run in results["runs"]
+        ],
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(format="%.1f%%")
+            for name in ("single digits right", "sequences exactly right", "its trained voices, before", "after")
+        }
+        | {"seconds": st.column_config.NumberColumn(format="%.0f s")},
     )
 
 

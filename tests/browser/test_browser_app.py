@@ -135,17 +135,21 @@ def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_cifar_training_curve_grows_then_stop(page, app_url):
-    """Test that training on a small subset draws a growing curve and Stop ends it, keeping the model."""
-    page.goto(f"{app_url}/cifar10")
+def _start_a_small_cifar_training(page, app_url: str, epochs: int) -> None:
+    """Open CIFAR's Train tab, choose the fewest training images and `epochs`, and press Train."""
+    page.goto(f"{app_url}/cifar10?cifar_tab=Train")
     wait_for_app(page)
-    page.get_by_role("tab", name="Train").click()
     subset = page.get_by_role("slider", name="Training images")
     subset.focus()
     subset.press("Home")
     wait_for_app(page)
-    _set_number(page, "Epochs", 30)
+    _set_number(page, "Epochs", epochs)
     page.get_by_role("button", name="Train").click()
+
+
+def test_cifar_training_curve_grows_then_stop(page, app_url):
+    """Test that training on a small subset draws a growing curve and Stop ends it, keeping the model."""
+    _start_a_small_cifar_training(page, app_url, epochs=30)
     page.get_by_text(re.compile(r"Epoch [2-9]/30")).first.wait_for(timeout=120_000)
     page.get_by_role("button", name="Stop").click()
     wait_for_app(page)
@@ -160,14 +164,7 @@ def test_cifar_settings_survive_a_visit_to_another_page_while_a_training_runs(pa
     The training panel refreshes itself once a second; after such a refresh, leaving the page made Streamlit
     drop the values of the page's other widgets (streamlit/streamlit#10805).
     """
-    page.goto(f"{app_url}/cifar10?cifar_tab=Train")
-    wait_for_app(page)
-    subset = page.get_by_role("slider", name="Training images")
-    subset.focus()
-    subset.press("Home")
-    wait_for_app(page)
-    _set_number(page, "Epochs", 30)
-    page.get_by_role("button", name="Train").click()
+    _start_a_small_cifar_training(page, app_url, epochs=30)
     page.get_by_role("progressbar").wait_for()
     page.wait_for_timeout(3_000)  # the panel refreshes itself once a second: Streamlit then forgets other widgets
     sidebar = page.locator('[data-testid="stSidebarNav"] a')

@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +43,37 @@ def open_source(page, url: str, source: str) -> None:
     wait_for_app(page)
 
 
+@contextmanager
+def microphone_playing(browser, samples: np.ndarray, folder: Path, height: int = 1000) -> Iterator:
+    """A page in a new Chromium whose microphone plays `samples` (8 kHz) once, at 48 kHz, with silence around them.
+
+    Chromium's fake microphone loops its file unless told `%noloop`; the silence after the sound is
+    longer than the recording, so that nothing plays twice.
+    """
+    quiet = np.zeros(24000, np.float32)
+    sound = audio.resample(samples, audio.RATE, 48000)
+    microphone = folder / "microphone.wav"
+    microphone.write_bytes(wav_file(np.concatenate([quiet, sound, *[quiet] * 5]), 48000))
+    flags = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone}%noloop",
+    ]
+    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + flags)
+    try:
+        context = launched.new_context(permissions=["microphone"], viewport={"width": 1400, "height": height})
+        yield context.new_page()
+    finally:
+        launched.close()
+
+
+def record(page, samples: np.ndarray) -> None:
+    """Press Record, wait while the microphone plays `samples` (after its half-second of silence), press Stop."""
+    page.get_by_role("button", name="Record").click()
+    page.wait_for_timeout(1000 * (0.5 + len(samples) / audio.RATE + 1.0))
+    page.get_by_role("button", name="Stop recording").click()
+
+
 def heard(page) -> str:
     heading = page.get_by_role("heading", name="Heard:")
     heading.wait_for(timeout=60_000)
@@ -50,30 +83,13 @@ def heard(page) -> str:
 def test_recording_from_the_microphone_reads_three_digits(browser, app_url, tmp_path):
     """Test `st.audio_input` end to end: Chromium's microphone plays three joined digits, the page reads them."""
     utterance = joined_digits()
-    # At a microphone's rate, with silence around it; played once (%noloop).
-    sound = audio.resample(utterance, audio.RATE, 48000)
-    quiet = np.zeros(24000, np.float32)
-    microphone = tmp_path / "three_digits.wav"
-    microphone.write_bytes(wav_file(np.concatenate([quiet, sound, quiet, quiet, quiet, quiet]), 48000))
-    flags = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={microphone}%noloop",
-    ]
-    with_microphone = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + flags)
-    try:
-        context = with_microphone.new_context(permissions=["microphone"], viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
+    with microphone_playing(browser, utterance, tmp_path) as page:
         open_source(page, app_url, "record")
-        page.get_by_role("button", name="Record").click()
-        page.wait_for_timeout(1000 * (0.5 + len(utterance) / audio.RATE + 1.0))
-        page.get_by_role("button", name="Stop recording").click()
+        record(page, utterance)
         assert heard(page).split(":", 1)[1].split() == list(DIGITS)
         assert page.locator('[data-testid="stException"]').count() == 0
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "test_recording_from_the_microphone_reads_three_digits.png", full_page=True)
-    finally:
-        with_microphone.close()
 
 
 @pytest.mark.parametrize(
@@ -170,26 +186,11 @@ def test_teaching_it_a_new_voice_through_the_microphone(browser, app_url, tmp_pa
     """Test enrolment end to end: the microphone says zero to nine in a whisper, the page cuts and adapts the reader,
     and "my voice" then reads an uploaded three-digit whisper right."""
     ten = whispered("0123456789", 40)
-    quiet = np.zeros(24000, np.float32)
-    # Chromium's fake microphone plays the file once (%noloop): silence after it, longer than the recording.
-    microphone = tmp_path / "zero_to_nine.wav"
-    sound = audio.resample(ten, audio.RATE, 48000)
-    microphone.write_bytes(wav_file(np.concatenate([quiet, sound, quiet, quiet, quiet, quiet, quiet]), 48000))
-    flags = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={microphone}%noloop",
-    ]
-    with_microphone = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS + flags)
-    try:
-        context = with_microphone.new_context(permissions=["microphone"], viewport={"width": 1400, "height": 1400})
-        page = context.new_page()
+    with microphone_playing(browser, ten, tmp_path, height=1400) as page:
         page.set_default_timeout(60_000)
         page.goto(f"{app_url}/speech?speech_tab=Your+voice")
         wait_for_app(page)
-        page.get_by_role("button", name="Record").click()
-        page.wait_for_timeout(1000 * (0.5 + len(ten) / audio.RATE + 1.0))
-        page.get_by_role("button", name="Stop recording").click()
+        record(page, ten)
         wait_for_app(page)
         page.get_by_role("button", name="Train").click()
         page.get_by_text(re.compile("Adapted to your voice in")).wait_for(timeout=600_000)
@@ -206,5 +207,3 @@ def test_teaching_it_a_new_voice_through_the_microphone(browser, app_url, tmp_pa
         assert page.locator('[data-testid="stException"]').count() == 0
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "test_teaching_it_a_new_voice_through_the_microphone.png", full_page=True)
-    finally:
-        with_microphone.close()
