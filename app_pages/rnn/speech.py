@@ -33,6 +33,8 @@ HOPS = [16, 32, 64, 128, 256]
 PRETRAINED = "pretrained (five speakers)"
 MY_MODEL = "my model"
 MY_VOICE = "my voice"
+# This session's own readers, by name, and where each is kept in the session.
+SESSION_READERS = {MY_VOICE: "speech_voice_model", MY_MODEL: "speech_model"}
 MAX_TYPED = 40  # characters in the digits field: spaces between digits do not count against MAX_DIGITS
 
 
@@ -192,15 +194,13 @@ def show_reading(model, model_key: str, data: bytes) -> None:
 
 def reader_label(name: str) -> str:
     """A reader's name in the choice; the student's own say how long they trained."""
-    if name == MY_MODEL:
-        history = st.session_state.speech_model["history"]
-        stopped = ", stopped early" if history.stopped_early else ""
-        return f"{MY_MODEL} ({history.epochs} epoch{'s' if history.epochs > 1 else ''}{stopped})"
+    if name not in SESSION_READERS:
+        return name
+    history = st.session_state[SESSION_READERS[name]]["history"]
+    stopped = ", stopped early" if history.stopped_early else ""
     if name == MY_VOICE:
-        history = st.session_state.speech_voice_model["history"]
-        stopped = ", stopped early" if history.stopped_early else ""
         return f"{MY_VOICE} (adapted in {sum(history.seconds):.0f} s{stopped})"
-    return name
+    return f"{MY_MODEL} ({history.epochs} epoch{'s' if history.epochs > 1 else ''}{stopped})"
 
 
 def show_talk(models: dict) -> None:
@@ -209,7 +209,7 @@ def show_talk(models: dict) -> None:
         return
     name = st.radio("Reader", list(models), format_func=reader_label, horizontal=True, key="speech_model_choice")
     if MY_VOICE not in models and PRETRAINED in models:
-        st.caption("Teach it your voice in the Your voice tab: one recording of zero to nine, and half a minute.")
+        st.caption("Teach it your voice in the Your voice tab, from one recording of zero to nine.")
     data = sound_to_read()
     if data is not None:
         show_reading(models[name], session_reader_id(name), data)
@@ -217,14 +217,13 @@ def show_talk(models: dict) -> None:
 
 def session_reader_id(name: str) -> str:
     """What tells one of this session's readers from another in the caches: a trained one's id, else its name."""
-    record = {MY_MODEL: "speech_model", MY_VOICE: "speech_voice_model"}.get(name)
-    return st.session_state[record]["id"] if record else name
+    return st.session_state[SESSION_READERS[name]]["id"] if name in SESSION_READERS else name
 
 
 def session_readers() -> dict:
     """This session's own readers that have finished: the one trained from scratch, the one adapted to a voice."""
     readers = {}
-    for name, record in ((MY_VOICE, "speech_voice_model"), (MY_MODEL, "speech_model")):
+    for name, record in SESSION_READERS.items():
         trained = st.session_state.get(record)
         if trained and trained["history"].epochs and not trained["job"].active:
             readers[name] = trained["model"]
