@@ -20,6 +20,7 @@ from core.worker import TrainingTask
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
 ENROL_SOURCES = ["record", "upload a file", "an example voice"]
+PIECE_WIDTH = 190  # pixels: an audio player with its play button, position and menu
 # Joined from the shipped clips: (digits, speaker).
 SAMPLES = {
     "4 1 7 (jackson)": ("417", "jackson"),
@@ -273,9 +274,10 @@ def show_cut(cut: enrolment.Cut) -> dict[int, np.ndarray]:
     unsure = [d is None or d in cut.doubtful for d in cut.digits]
     st.plotly_chart(cut_figure(cut.samples, cut.spans, names, unsure), key="speech_enrol_cut")
     pieces = cut.pieces
-    columns = st.columns(5)
-    for index, (span, digit, heard) in enumerate(zip(cut.spans, cut.digits, cut.heard, strict=True)):
-        with columns[index % 5]:
+    # Pieces of a fixed width that wrap: five a row on a laptop, two on a split screen, each player whole.
+    row = st.container(horizontal=True, wrap=True)
+    for span, digit, heard in zip(cut.spans, cut.digits, cut.heard, strict=True):
+        with row.container(width=PIECE_WIDTH):
             if digit is None:
                 st.markdown("**left over**")
             else:
