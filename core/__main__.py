@@ -335,7 +335,7 @@ def evaluate_speech_enrolled(args: argparse.Namespace, clips: speech.Clips) -> N
 def enrol(model, voice: speech.Clips) -> float:
     """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`); the seconds it took."""
     start = time.perf_counter()
-    enrolment.adapt(model, enrolment.own_clips(voice.sounds, voice.digits), enrolment.known_voices())
+    enrolment.adapt(model, voice, enrolment.known_voices())
     return time.perf_counter() - start
 
 

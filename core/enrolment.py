@@ -195,15 +195,9 @@ class EnrolmentSetup:
     augmentation: speech.Augmentation = field(default_factory=speech.Augmentation)
 
 
-def own_clips(
-    pieces: dict[int, np.ndarray] | Sequence[np.ndarray], digits: Sequence[int] | None = None
-) -> speech.Clips:
-    """The enrolled pieces as clips of one speaker, `YOU`."""
-    if isinstance(pieces, dict):
-        digits, sounds = list(pieces), list(pieces.values())
-    else:
-        sounds = list(pieces)
-    return speech.Clips(tuple(sounds), np.array(digits, dtype=np.int32), (YOU,) * len(sounds))
+def own_clips(pieces: dict[int, np.ndarray]) -> speech.Clips:
+    """The enrolled pieces, by digit, as clips of one speaker, `YOU`."""
+    return speech.Clips(tuple(pieces.values()), np.array(list(pieces), dtype=np.int32), (YOU,) * len(pieces))
 
 
 def enrolment_batches(own: speech.Clips, others: speech.Clips, setup: EnrolmentSetup, seed: int = 0):
