@@ -4,7 +4,7 @@ python -m core train forecast --out assets/models/forecast_lstm.keras
 python -m core train cifar10 --variant basic --out assets/models/cifar10_basic.keras
 python -m core evaluate cifar10 --model assets/models/cifar10_basic.keras --data DIR
 python -m core train speech
-python -m core evaluate speech --model assets/models/spoken_digits.keras --data DIR
+python -m core evaluate speech --model assets/models/spoken_digits.keras --data DIR [--enrol K]
 """
 
 from __future__ import annotations
