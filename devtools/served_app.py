@@ -88,6 +88,20 @@ def wait_for_app(page) -> None:
     page.wait_for_timeout(300)
 
 
+def visit_during_a_training(page, other: str, back: str) -> None:
+    """With a training running, let its panel refresh, go to the page linked `other` in the sidebar, come `back`.
+
+    The panel refreshes itself once a second; after such a refresh, leaving the page made Streamlit
+    forget the page's other widgets (streamlit/streamlit#10805).
+    """
+    page.get_by_role("progressbar").wait_for()
+    page.wait_for_timeout(3_000)
+    sidebar = page.locator('[data-testid="stSidebarNav"] a')
+    for link in (other, back):
+        sidebar.filter(has_text=link).click()
+        wait_for_app(page)
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

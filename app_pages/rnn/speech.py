@@ -1,5 +1,6 @@
 """Spoken digits: a conv + BiGRU + CTC reader that a student talks to, its sounds, model and training."""
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -20,6 +21,8 @@ from core.worker import TrainingTask
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
 ENROL_SOURCES = ["record", "upload a file", "an example voice"]
+# A recording as a student makes it: the pauses of a clean joined utterance, but longer.
+STUDENT_PAUSES = dataclasses.replace(speech.CLEAN, gap_s=(0.35, 0.6))
 PIECE_WIDTH = 190  # pixels: an audio player with its play button, position and menu
 # Joined from the shipped clips: (digits, speaker).
 SAMPLES = {
@@ -246,12 +249,8 @@ def one_digit(data: bytes) -> np.ndarray:
 def example_voice(speaker: str, clips: speech.Clips) -> bytes:
     """Zero to nine by a speaker of the data set, a take each, with the pauses a student leaves: to try the cut."""
     own = clips.of_speakers([speaker])
-    rng = np.random.default_rng(0)
-    pieces = [speech.pause(0.4, 0.002, rng)]
-    for digit in range(10):
-        sound = own.sounds[int(np.flatnonzero(own.digits == digit)[-1])]
-        pieces += [0.5 * sound / (np.max(np.abs(sound)) + 1e-6), speech.pause(rng.uniform(0.35, 0.6), 0.002, rng)]
-    return audio.wav_bytes(np.concatenate(pieces))
+    sounds = [own.sounds[int(np.flatnonzero(own.digits == digit)[-1])] for digit in range(10)]
+    return audio.wav_bytes(speech.join_clips(sounds, np.random.default_rng(0), STUDENT_PAUSES))
 
 
 def enrolment_recording(clips: speech.Clips) -> bytes | None:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from core.datasets import CIFAR10_CLASSES
 from devtools.canvas_drawing import draw_strokes, mouse_strokes, settled_reading
-from devtools.served_app import PAGES, wait_for_app
+from devtools.served_app import PAGES, visit_during_a_training, wait_for_app
 
 DRAWN_TEXT = "b3dx7"  # letter shapes of devtools/canvas_drawing.py, not the training ones
 
@@ -165,13 +165,7 @@ def test_cifar_settings_survive_a_visit_to_another_page_while_a_training_runs(pa
     drop the values of the page's other widgets (streamlit/streamlit#10805).
     """
     _start_a_small_cifar_training(page, app_url, epochs=30)
-    page.get_by_role("progressbar").wait_for()
-    page.wait_for_timeout(3_000)  # the panel refreshes itself once a second: Streamlit then forgets other widgets
-    sidebar = page.locator('[data-testid="stSidebarNav"] a')
-    sidebar.filter(has_text="Convolution layer").click()
-    wait_for_app(page)
-    sidebar.filter(has_text="CIFAR-10 CNN").click()
-    wait_for_app(page)
+    visit_during_a_training(page, "Convolution layer", "CIFAR-10 CNN")
     expect(page.get_by_label("Epochs", exact=True)).to_have_value("30")
     expect(page.get_by_role("slider", name="Training images")).to_have_attribute("aria-valuetext", "1,000")
     page.get_by_role("button", name="Stop").click()

@@ -57,6 +57,18 @@ def test_page_fits_a_split_screen_and_a_projector(browser, app_url, path, width)
         context.close()
 
 
+def _opened_with(browser, width: int, address: str, choice: str):
+    """A new browser context `width` px wide on `address`, with the option labelled `choice` clicked."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(address)
+    wait_for_app(page)
+    page.get_by_text(choice, exact=True).click()
+    wait_for_app(page)
+    return context, page
+
+
 # Text in a metric that is cut off with an ellipsis ("p('abba') = α in the las…"): wider than its box.
 METRIC_CUT_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"] *')]
   .filter(element => getComputedStyle(element).textOverflow === 'ellipsis')
@@ -68,13 +80,7 @@ METRIC_CUT_JS = """() => [...document.querySelectorAll('[data-testid="stMetric"]
 @pytest.mark.parametrize("source", ["random frames (seeded)", "the captcha reader's output"])
 def test_ctc_forward_numbers_are_whole_on_a_split_screen(browser, app_url, width, source):
     """Test that the forward tab's probability and losses are shown whole, labels included, at 800 and 1400 px."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{app_url}/ctc?ctc_tab=Forward+algorithm")
-    wait_for_app(page)
-    page.get_by_text(source, exact=True).click()
-    wait_for_app(page)
+    context, page = _opened_with(browser, width, f"{app_url}/ctc?ctc_tab=Forward+algorithm", source)
     if source.startswith("random"):
         label = page.get_by_label("Label (1 to 4 letters or digits)")
         label.fill("abba")
@@ -94,13 +100,7 @@ def test_ctc_forward_numbers_are_whole_on_a_split_screen(browser, app_url, width
 @pytest.mark.parametrize("source", ["draw", "draw over a captcha"])
 def test_captcha_canvas_and_its_toolbar_fit_and_cover_no_text(browser, app_url, width, source):
     """Test that the drawing canvas and its bin and undo buttons are inside the window and below the instructions."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{app_url}/captcha")
-    wait_for_app(page)
-    page.get_by_text(source, exact=True).click()
-    wait_for_app(page)
+    context, page = _opened_with(browser, width, f"{app_url}/captcha", source)
     canvas_box = page.locator("canvas.upper-canvas").first.bounding_box()  # Fabric.js draws on its upper canvas
     page.mouse.move(canvas_box["x"] + 40, canvas_box["y"] + 30)  # the toolbar shows while the pointer is on it
     bin_box = page.get_by_title("Reset canvas & history").bounding_box()

@@ -17,7 +17,7 @@ import soundfile
 from playwright.sync_api import expect
 
 from core import assets, audio, speech
-from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, wait_for_app
+from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, visit_during_a_training, wait_for_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -148,13 +148,7 @@ def test_train_settings_show_what_the_running_training_runs_with(page, app_url):
     page.get_by_role("option", name="lucas").click()
     wait_for_app(page)
     page.get_by_role("button", name="Train").click()
-    page.get_by_role("progressbar").wait_for()
-    page.wait_for_timeout(3_000)  # the panel refreshes itself once a second: Streamlit then forgets other widgets
-    sidebar = page.locator('[data-testid="stSidebarNav"] a')
-    sidebar.filter(has_text="CTC").click()
-    wait_for_app(page)
-    sidebar.filter(has_text="Spoken digits").click()
-    wait_for_app(page)
+    visit_during_a_training(page, "CTC", "Spoken digits")
     expect(page.get_by_label("Epochs")).to_have_value("2")
     expect(page.get_by_label("Epochs")).to_be_disabled()
     expect(page.get_by_role("combobox", name="Voice left out")).to_have_value("lucas")
