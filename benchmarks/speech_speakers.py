@@ -1,9 +1,10 @@
 """Leave-one-speaker-out: the spoken-digit reader trained without each speaker in turn, scored on that voice.
 
-    python benchmarks/speech_speakers.py [--speakers george,jackson] [--epochs 30] [--save]
+    python benchmarks/speech_speakers.py [--speakers george,jackson] [--epochs 30] [--synthetic DIR] [--keep DIR] [--save]
 
 Each run is `python -m core train speech --hold-out SPEAKER` (the shipped reader's training,
-minus one voice), in its own process; the held-out speaker's single clips and 300 joined
+minus one voice; with `--synthetic DIR`, plus the synthetic voices of `python -m core synthesise digits`),
+in its own process; the held-out speaker's single clips and 300 joined
 sequences of 2-5 of their clips are then read (`core.speech.evaluate`). `--save` writes
 the figures to assets/benchmarks/speech_speakers.json, which the README and the page quote.
 """
@@ -29,15 +30,20 @@ def main() -> None:
     parser.add_argument("--speakers", help="comma-separated; default: every speaker of the data set")
     parser.add_argument("--epochs", type=int, default=TrainingSetup.epochs)
     parser.add_argument("--steps-per-epoch", type=int, default=TrainingSetup.steps_per_epoch)
+    parser.add_argument("--synthetic", type=Path, help="train on these synthetic voices as well")
+    parser.add_argument("--keep", type=Path, help="keep the held-out readers in this folder (default: thrown away)")
     parser.add_argument("--save", action="store_true", help=f"write {SPEECH_SPEAKER_RESULTS.name}")
     args = parser.parse_args()
     speakers = args.speakers.split(",") if args.speakers else list(load_clips().speaker_names)
     runs = []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
         for speaker in speakers:
-            out = Path(folder) / f"without_{speaker}.keras"
+            out = folder / f"without_{speaker}.keras"
             command = [sys.executable, "-m", "core", "train", "speech", "--hold-out", speaker, "--out", str(out)]
             command += ["--epochs", str(args.epochs), "--steps-per-epoch", str(args.steps_per_epoch)]
+            command += ["--synthetic", str(args.synthetic)] if args.synthetic else []
             subprocess.run(command, cwd=PROJECT_ROOT, check=True)
             summary = read_summary(out)
             runs.append({**summary.figures, "held_out": speaker, "train_seconds": summary.train_seconds})
@@ -49,6 +55,8 @@ def main() -> None:
         )
     if args.save:
         setup = {"epochs": args.epochs, "steps_per_epoch": args.steps_per_epoch}
+        if args.synthetic:
+            setup |= {key: runs[0][key] for key in ("synthetic_voices", "synthetic_share")}
         SPEECH_SPEAKER_RESULTS.parent.mkdir(parents=True, exist_ok=True)
         SPEECH_SPEAKER_RESULTS.write_text(json.dumps({"setup": setup, "runs": runs}, indent=1) + "\n")
         print(f"saved {SPEECH_SPEAKER_RESULTS}")

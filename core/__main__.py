@@ -3,7 +3,8 @@
 python -m core train forecast --out assets/models/forecast_lstm.keras
 python -m core train cifar10 --variant basic --out assets/models/cifar10_basic.keras
 python -m core evaluate cifar10 --model assets/models/cifar10_basic.keras --data DIR
-python -m core train speech
+python -m core synthesise digits --out DIR        # needs espeak-ng; for train speech --synthetic DIR
+python -m core train speech [--synthetic DIR]
 python -m core evaluate speech --model assets/models/spoken_digits.keras --data DIR [--enrol K]
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import captcha, captcha_with_drawings, cifar, enrolment, forecast, handwriting, speech
+from core import captcha, captcha_with_drawings, cifar, enrolment, forecast, handwriting, speech, synthetic_voices
 from core.assets import (
     CAPTCHA_MODEL,
     CIFAR10_MODELS,
@@ -276,13 +277,21 @@ def train_speech(args: argparse.Namespace) -> None:
         f"validation on {', '.join(checked.speaker_names)}",
         flush=True,
     )
+    synthetic = speech.load_clips(args.synthetic) if args.synthetic else None
+    if synthetic is not None:
+        share = f"{setup.synthetic_share:.0%}"
+        print(f"and {len(synthetic)} clips by {len(synthetic.speaker_names)} synthetic voices ({share} of utterances)")
     model = speech.build_model(seed=args.seed, steps=setup.epochs * setup.steps_per_epoch)
     validation = speech.validation_arrays(checked, setup.validation_sequences)
 
     start = time.perf_counter()
-    history = speech.train(model, heard, validation, setup, seed=args.seed, on_epoch=epoch_printer(setup.epochs))
+    history = speech.train(
+        model, heard, validation, setup, seed=args.seed, on_epoch=epoch_printer(setup.epochs), synthetic=synthetic
+    )
     seconds = time.perf_counter() - start
     figures = {"speakers_heard": list(heard.speaker_names)}
+    if synthetic is not None:
+        figures |= {"synthetic_voices": len(synthetic.speaker_names), "synthetic_share": setup.synthetic_share}
     if split:
         scores = speech.evaluate(model, checked)
         figures |= {"held_out": list(split.validation), **scores.figures()}
@@ -292,6 +301,15 @@ def train_speech(args: argparse.Namespace) -> None:
     model.save(args.out)
     write_summary(args.out, trained_summary(model, history, seconds, figures))
     print(f"trained in {seconds:.0f}s; saved {args.out}")
+
+
+def synthesise_digits(args: argparse.Namespace) -> None:
+    setup = synthetic_voices.VoiceSetup(voices=args.voices, takes=args.takes, seed=args.seed)
+    try:
+        written = synthetic_voices.synthesise(args.out, setup)
+    except synthetic_voices.EngineMissing as problem:
+        raise SystemExit(f"{problem}") from None
+    print(f"wrote {written} clips by {setup.voices} voices into {args.out}")
 
 
 def evaluate_speech(args: argparse.Namespace) -> None:
@@ -409,7 +427,19 @@ def main() -> None:
     spoken.add_argument("--steps-per-epoch", type=int, default=speech.TrainingSetup.steps_per_epoch)
     spoken.add_argument("--hold-out", nargs="+", metavar="SPEAKER", help="train without these speakers, score on them")
     spoken.add_argument("--seed", type=int, default=0)
+    spoken.add_argument(
+        "--synthetic", type=Path, help="also train on the synthetic voices in this folder (python -m core synthesise)"
+    )
     spoken.set_defaults(run=train_speech)
+
+    synthesise = commands.add_parser("synthesise", help="make training data with a local text-to-speech engine")
+    made = synthesise.add_subparsers(dest="target", required=True)
+    digits = made.add_parser("digits", help="the ten digits said by espeak-ng voices, named as FSDD's files")
+    digits.add_argument("--out", type=Path, required=True)
+    digits.add_argument("--voices", type=int, default=synthetic_voices.VoiceSetup.voices)
+    digits.add_argument("--takes", type=int, default=synthetic_voices.VoiceSetup.takes)
+    digits.add_argument("--seed", type=int, default=synthetic_voices.VoiceSetup.seed)
+    digits.set_defaults(run=synthesise_digits)
 
     evaluate = commands.add_parser("evaluate", help="evaluate a saved model on a folder of data")
     evaluated = evaluate.add_subparsers(dest="target", required=True)

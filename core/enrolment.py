@@ -203,13 +203,11 @@ def own_clips(pieces: dict[int, np.ndarray]) -> speech.Clips:
 def enrolment_batches(own: speech.Clips, others: speech.Clips, setup: EnrolmentSetup, seed: int = 0):
     """Batches of utterances by the new voice (`own_share` of each) and by the voices the reader knows."""
 
+    voices = speech.Voices(others, own, setup.own_share)
+
     def make(rng: np.random.Generator, index: int) -> tuple[np.ndarray, np.ndarray]:
         count = speech.digits_in_batch(index)
-        utterances = [
-            speech.random_utterance(own if rng.random() < setup.own_share else others, rng, setup.augmentation, count)
-            for _ in range(setup.batch_size)
-        ]
-        return speech.masked_batch(utterances, rng, setup.augmentation, setup.bucket_s)
+        return speech.make_batch(voices, setup.batch_size, rng, setup.augmentation, count, setup.bucket_s)
 
     return speech.generated_batches(setup.steps // setup.epochs, seed, make)
 

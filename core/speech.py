@@ -383,11 +383,32 @@ def digits_in_batch(index: int) -> int:
     return (1, MAX_DIGITS, 2, 4, 3)[index % MAX_DIGITS]
 
 
+@dataclass(frozen=True)
+class Voices:
+    """Where a batch's utterances come from: `main`'s speakers, or with chance `other_share` `other`'s."""
+
+    main: Clips
+    other: Clips | None = None
+    other_share: float = 0.0
+
+    def utterance(self, rng: np.random.Generator, augmentation: Augmentation, count: int) -> Utterance:
+        """One fresh utterance of `count` digits by one speaker of the pool drawn."""
+        chosen = self.other if self.other is not None and rng.random() < self.other_share else self.main
+        return random_utterance(chosen, rng, augmentation, count)
+
+
 def make_batch(
-    clips: Clips, size: int, rng: np.random.Generator, augmentation: Augmentation, count: int
+    voices: Voices | Clips,
+    size: int,
+    rng: np.random.Generator,
+    augmentation: Augmentation,
+    count: int,
+    bucket_s: float = BUCKET_S,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A batch of fresh utterances of `count` digits each: features (SpecAugment-masked) and labels."""
-    return masked_batch([random_utterance(clips, rng, augmentation, count) for _ in range(size)], rng, augmentation)
+    pools = voices if isinstance(voices, Voices) else Voices(voices)
+    utterances = [pools.utterance(rng, augmentation, count) for _ in range(size)]
+    return masked_batch(utterances, rng, augmentation, bucket_s)
 
 
 def masked_batch(
@@ -592,10 +613,10 @@ def _trimmed(sound: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- training
 
 
-def batches(clips: Clips, steps: int, batch_size: int, seed: int, augmentation: Augmentation):
+def batches(voices: Voices | Clips, steps: int, batch_size: int, seed: int, augmentation: Augmentation):
     """`steps` batches an epoch of utterances never made before (seeded by epoch and batch)."""
     return generated_batches(
-        steps, seed, lambda rng, index: make_batch(clips, batch_size, rng, augmentation, digits_in_batch(index))
+        steps, seed, lambda rng, index: make_batch(voices, batch_size, rng, augmentation, digits_in_batch(index))
     )
 
 
@@ -629,6 +650,8 @@ class TrainingSetup:
     batch_size: int = 32
     validation_sequences: int = 100
     augmentation: Augmentation = field(default_factory=Augmentation)
+    # Utterances said by a synthetic voice (`core.synthetic_voices`), when the training is given them.
+    synthetic_share: float = 0.5
 
 
 def validation_arrays(clips: Clips, count: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -646,11 +669,13 @@ def train(
     on_batch=None,
     stop: StopSignal | None = None,
     history: History | None = None,
+    synthetic: Clips | None = None,
 ) -> History:
-    """Fit on fresh utterances of `clips`' speakers, `setup.steps_per_epoch` batches an epoch."""
+    """Fit on fresh utterances of `clips`' speakers (and `synthetic` voices'), `setup.steps_per_epoch` batches an epoch."""
     from core.fitting import fit
 
-    training = batches(clips, setup.steps_per_epoch, setup.batch_size, seed, setup.augmentation)
+    voices = Voices(clips, synthetic, setup.synthetic_share if synthetic is not None else 0.0)
+    training = batches(voices, setup.steps_per_epoch, setup.batch_size, seed, setup.augmentation)
     return fit(
         model,
         training,
