@@ -15,6 +15,8 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -70,7 +72,46 @@ def _glyphs() -> dict[str, list[Glyph]]:
         "y": (0.75, [[(0.1, 0.45), (0.1, 0.75)] + arc(0.34, 0.75, 0.24, 0.2, 180, 0, 10)
                      + [(0.58, 0.45), (0.58, 1.2)] + arc(0.36, 1.2, 0.22, 0.15, 0, 150, 6)]),
     }  # fmt: skip
-    return {char: [glyph] + ([second[char]] if char in second else []) for char, glyph in first.items()}
+    # More ways people write them, added when drawings by other hands were read badly: one-stroke letters
+    # (the pen never lifts), pointed and rounded arches, loops, open and closed 4s, crossed 7s, a looped y and g.
+    more: dict[str, list[Glyph]] = {
+        "2": [(0.9, [arc(0.42, 0.3, 0.3, 0.28, -160, 40) + [(0.1, 0.95)] + arc(0.2, 0.88, 0.1, 0.1, 90, 300, 6)
+                     + [(0.88, 0.97)]]),
+              (0.85, [[(0.08, 0.1), (0.7, 0.06), (0.1, 0.98), (0.85, 0.96)]])],
+        "3": [(0.85, [arc(0.4, 0.25, 0.32, 0.22, -170, 80) + [(0.3, 0.5)] + arc(0.4, 0.74, 0.34, 0.25, -80, 170)])],
+        "4": [(0.9, [[(0.2, 0.0), (0.15, 0.6), (0.88, 0.6)], [(0.7, 0.15), (0.7, 1.0)]]),
+              (0.9, [[(0.7, 1.0), (0.72, 0.0), (0.08, 0.7), (0.92, 0.7)]])],
+        "5": [(0.85, [[(0.25, 0.02), (0.2, 0.45), (0.5, 0.4), (0.78, 0.6), (0.72, 0.9), (0.4, 1.0), (0.1, 0.9)],
+                      [(0.25, 0.02), (0.8, 0.02)]])],
+        "7": [(0.85, [[(0.05, 0.0), (0.85, 0.0), (0.35, 1.0)], [(0.25, 0.5), (0.75, 0.5)]]),
+              (0.85, [[(0.1, 0.1), (0.05, 0.0), (0.85, 0.02), (0.6, 0.45), (0.48, 1.0)]])],
+        "8": [(0.85, [[(0.75, 0.1), (0.45, 0.0), (0.15, 0.2), (0.75, 0.75), (0.45, 1.0), (0.12, 0.78), (0.75, 0.2)]]),
+              (0.85, [arc(0.45, 0.26, 0.28, 0.24, 90, 450, 16) + arc(0.45, 0.74, 0.32, 0.26, -90, 270, 16)])],
+        "b": [(0.85, [[(0.2, 0.0), (0.2, 1.0), (0.2, 0.7)] + arc(0.47, 0.74, 0.28, 0.26, 180, 520, 16)])],
+        "c": [(0.75, [[(0.7, 0.52), (0.3, 0.46), (0.1, 0.72), (0.3, 1.0), (0.72, 0.96)]])],
+        "d": [(0.85, [arc(0.45, 0.72, 0.3, 0.27, -10, -370, 18) + [(0.78, 0.0), (0.78, 1.0)]]),
+              (0.9, [arc(0.42, 0.74, 0.3, 0.25, 0, -360, 16) + [(0.72, 0.0), (0.74, 0.92), (0.9, 1.0)]])],
+        "e": [(0.8, [[(0.1, 0.78), (0.65, 0.65), (0.5, 0.46), (0.22, 0.5), (0.08, 0.78), (0.3, 1.0), (0.75, 0.95)]])],
+        "f": [(0.7, [arc(0.6, 0.2, 0.2, 0.2, 0, -180, 8) + [(0.38, 1.3)], [(0.1, 0.5), (0.7, 0.5)]])],
+        "g": [(0.85, [bowl, [(0.8, 0.45), (0.8, 1.2)] + arc(0.55, 1.15, 0.25, 0.2, 30, 200, 8) + [(0.8, 1.0)]]),
+              (0.85, [arc(0.45, 0.68, 0.3, 0.22, 0, -360, 16) + [(0.75, 0.68), (0.72, 1.3), (0.3, 1.3)]])],
+        "m": [(1.25, [[(0.08, 0.45), (0.08, 1.0), (0.08, 0.55), (0.32, 0.45), (0.52, 0.6), (0.52, 1.0), (0.52, 0.6),
+                       (0.78, 0.45), (0.98, 0.6), (1.0, 1.0)]]),
+              (1.3, [[(0.1, 0.45), (0.1, 1.0), (0.1, 0.65)] + arc(0.35, 0.62, 0.25, 0.17, 180, 360, 8)
+                     + [(0.6, 1.0), (0.6, 0.65)] + arc(0.85, 0.62, 0.25, 0.17, 180, 360, 8) + [(1.1, 1.0)]])],
+        "n": [(0.85, [[(0.1, 0.45), (0.1, 1.0), (0.1, 0.6), (0.42, 0.45), (0.72, 0.6), (0.75, 1.0)]]),
+              (0.85, [[(0.12, 0.45), (0.12, 1.0), (0.12, 0.65)] + arc(0.45, 0.64, 0.33, 0.19, 180, 360, 8)
+                      + [(0.78, 1.0)]])],
+        "p": [(0.85, [[(0.2, 1.35), (0.2, 0.45), (0.2, 0.55)] + arc(0.47, 0.72, 0.28, 0.26, -120, 200, 16)])],
+        "w": [(1.1, [arc(0.25, 0.45, 0.23, 0.55, 180, 0, 10) + arc(0.72, 0.45, 0.23, 0.55, 180, 0, 10)[1:]]),
+              (1.2, [[(0.0, 0.45), (0.3, 1.0), (0.55, 0.45), (0.8, 1.0), (1.1, 0.45)]])],
+        "x": [(0.85, [arc(0.05, 0.72, 0.3, 0.28, -60, 60, 8), arc(0.8, 0.72, 0.3, 0.28, 120, 240, 8)])],
+        "y": [(0.8, [[(0.08, 0.45), (0.12, 0.85), (0.4, 0.98), (0.68, 0.82), (0.68, 0.45), (0.66, 1.25)]
+                     + arc(0.48, 1.2, 0.18, 0.18, 30, 300, 8) + [(0.8, 1.0)]])],
+    }  # fmt: skip
+    return {
+        char: [glyph] + ([second[char]] if char in second else []) + more.get(char, []) for char, glyph in first.items()
+    }
 
 
 GLYPHS = _glyphs()
@@ -91,35 +132,93 @@ def _wobble(points: np.ndarray, amount: float, rng: np.random.Generator) -> np.n
     return points + offsets + rng.normal(0.0, amount * 0.15, size=points.shape)
 
 
+def _angular(points: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A curve drawn as a few straight segments, as an angular hand draws it."""
+    if len(points) <= 6:  # already a few segments: a c of five points would become a <
+        return points
+    count = int(rng.integers(len(points) // 4 + 2, len(points) // 2 + 3))
+    corners = np.unique(np.linspace(0, len(points) - 1, count).round().astype(int))
+    return points[corners]
+
+
+def _shaky(points: np.ndarray, amount: float, rng: np.random.Generator) -> np.ndarray:
+    """A stroke cut into short steps, each nudged: the quick tremor of a mouse held unsteadily."""
+    if amount == 0 or len(points) < 2:
+        return points
+    steps = max(2, int(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)) / 0.06))
+    where = np.linspace(0, len(points) - 1, steps)
+    dense = np.stack([np.interp(where, np.arange(len(points)), points[:, axis]) for axis in range(2)], axis=1)
+    return dense + rng.normal(0.0, amount, size=dense.shape)
+
+
+def _starts_left(glyph: list[Stroke], advance: float) -> bool:
+    return glyph[0][0][0] <= 0.35 * advance
+
+
+@dataclass(frozen=True)
+class Hand:
+    """How one writer draws a whole text: drawn once per text, so that a text is consistent in itself."""
+
+    height: float  # pixels from the top of a tall character to the baseline
+    slant: float  # shear: negative leans right, as most hands do
+    spacing: float  # gap between characters, in character heights
+    wobble: float  # slow drift of a stroke from its shape
+    shake: float  # quick tremor along a stroke
+    angular: bool  # curves drawn as a few straight segments
+    joining: float  # chance that the pen stays down from one character into the next
+    size_spread: float  # how much each character's size varies
+    baseline_spread: float  # how far each character sits above or below the line
+
+    @classmethod
+    def random(cls, rng: np.random.Generator) -> Hand:
+        return cls(
+            height=rng.uniform(40, 95),
+            slant=rng.uniform(-0.4, 0.3),
+            spacing=rng.uniform(0.0, 0.45),
+            wobble=rng.uniform(0.0, 0.06),
+            shake=rng.choice([0.0, rng.uniform(0.002, 0.012)]),
+            angular=bool(rng.random() < 0.2),
+            joining=rng.choice([0.0, rng.uniform(0.2, 0.8)]),
+            size_spread=rng.uniform(0.0, 0.2),
+            baseline_spread=rng.uniform(0.0, 0.1),
+        )
+
+
 def text_strokes(text: str, rng: np.random.Generator) -> tuple[list[np.ndarray], float]:
     """The pen strokes of `text` in canvas pixels, each (points, 2) as x, y, drawn by a random hand.
 
     Returns:
         The strokes and the height of a tall character in pixels.
     """
-    height = rng.uniform(45, 95)  # pixels from the top of a tall character to the baseline
-    slant = rng.uniform(-0.35, 0.25)  # shear: negative leans right, as most hands do
-    spacing = rng.uniform(0.05, 0.45)  # gap between characters, in character heights
-    wobble = rng.uniform(0.0, 0.06)
-    strokes, cursor = [], 0.0
+    hand = Hand.random(rng)
+    strokes: list[np.ndarray] = []
+    cursor, pen_down = 0.0, False
     for char in text:
         shapes = GLYPHS[char]
         advance, glyph = shapes[int(rng.integers(len(shapes)))]
-        scale = rng.uniform(0.85, 1.15)
+        scale = rng.uniform(1 - hand.size_spread, 1 + hand.size_spread) * rng.uniform(0.9, 1.1)
         angle = np.radians(rng.normal(0, 4))
         rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-        lift = rng.normal(0, 0.05)
-        for stroke in glyph:
-            points = _wobble(np.array(stroke) * scale, wobble, rng) @ rotation.T
-            points[:, 0] += cursor - slant * (points[:, 1] - 1.0)
-            points[:, 1] += lift
-            strokes.append(points)
-        cursor += advance * scale + spacing
-    width = cursor - spacing
+        lift = rng.uniform(-hand.baseline_spread, hand.baseline_spread) + rng.normal(0, 0.03)
+        for index, stroke in enumerate(glyph):
+            shape = _angular(np.array(stroke), rng) if hand.angular else np.array(stroke)
+            points = _wobble(shape * scale, hand.wobble, rng) @ rotation.T
+            points[:, 1] += (1 - scale) + lift  # a smaller character keeps its baseline
+            points[:, 0] += cursor - hand.slant * (points[:, 1] - 1.0)
+            points = _shaky(points, hand.shake, rng)
+            if pen_down and index == 0 and _starts_left(glyph, advance):
+                strokes[-1] = np.concatenate([strokes[-1], points])  # joined up: one stroke into the next letter
+            else:
+                strokes.append(points)
+        # A hand joins a letter that ends on its right to one that starts on its left; the pen never crosses back.
+        pen_down = glyph[-1][-1][0] >= 0.5 * advance and rng.random() < hand.joining
+        cursor += advance * scale + hand.spacing
     # Fit the text into the canvas with a margin, then place it anywhere that keeps it whole.
-    scale = min(height, (CANVAS_WIDTH - 40) / width, (CANVAS_HEIGHT - 20) / 1.45)
-    left = rng.uniform(20, max(20.0, CANVAS_WIDTH - 20 - width * scale))
-    top = rng.uniform(5, max(5.0, CANVAS_HEIGHT - 5 - 1.4 * scale))
+    ink = np.concatenate(strokes)
+    (x0, y0), (x1, y1) = ink.min(axis=0), ink.max(axis=0)
+    scale = min(hand.height, (CANVAS_WIDTH - 40) / (x1 - x0), (CANVAS_HEIGHT - 20) / (y1 - y0))
+    left = rng.uniform(20, max(20.0, CANVAS_WIDTH - 20 - (x1 - x0) * scale)) - x0 * scale
+    top = rng.uniform(10, max(10.0, CANVAS_HEIGHT - 10 - (y1 - y0) * scale)) - y0 * scale
     return [np.column_stack([left + s[:, 0] * scale, top + s[:, 1] * scale]) for s in strokes], scale
 
 

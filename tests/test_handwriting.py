@@ -8,20 +8,37 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from core import captcha, handwriting
 from core.assets import read_summary
 from core.captcha_with_drawings import CaptchaAndDrawingBatches
-from devtools.canvas_drawing import MOUSE_GLYPHS, mouse_strokes
+from devtools.canvas_drawing import HANDS, MOUSE_GLYPHS, OTHER_GLYPHS, mouse_strokes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_character_has_a_training_and_a_benchmark_shape():
-    """Test that both letter sets cover exactly the captcha alphabet, and differ from each other."""
+def test_every_character_has_training_shapes_and_benchmark_shapes_of_its_own():
+    """Test that the three letter sets cover exactly the captcha alphabet, the training's with several shapes each,
+    and that neither benchmark hand draws a shape the training has."""
     assert sorted(handwriting.GLYPHS) == sorted(captcha.ALPHABET)
-    assert sorted(MOUSE_GLYPHS) == sorted(captcha.ALPHABET)
-    assert all(MOUSE_GLYPHS[c] not in handwriting.GLYPHS[c] for c in captcha.ALPHABET)
+    assert all(len(handwriting.GLYPHS[c]) >= 2 for c in captcha.ALPHABET)
+    for hand in HANDS.values():
+        assert sorted(hand.glyphs) == sorted(captcha.ALPHABET)
+        assert all(hand.glyphs[c] not in handwriting.GLYPHS[c] for c in captcha.ALPHABET)
+    assert all(MOUSE_GLYPHS[c] != OTHER_GLYPHS[c] for c in captcha.ALPHABET)
+
+
+def test_training_hands_vary_within_their_ranges():
+    """Test that random hands span angular and round, joined and apart, shaky and steady, and always keep ink."""
+    hands = [handwriting.Hand.random(np.random.default_rng(seed)) for seed in range(300)]
+    assert {hand.angular for hand in hands} == {True, False}
+    assert min(hand.joining for hand in hands) == 0 and max(hand.joining for hand in hands) > 0.5
+    assert min(hand.shake for hand in hands) == 0 and max(hand.shake for hand in hands) > 0
+    assert all(40 <= hand.height <= 95 and hand.size_spread <= 0.2 for hand in hands)
+    # Every n is one stroke: a joined-up hand draws fewer than five, never more.
+    strokes = [len(handwriting.text_strokes("nnnnn", np.random.default_rng(seed))[0]) for seed in range(60)]
+    assert min(strokes) < 5 and max(strokes) <= 5
 
 
 def test_render_text_draws_dark_strokes_inside_the_canvas():
@@ -74,10 +91,13 @@ def test_mixed_batches_are_half_captchas_and_reproducible():
     assert not np.array_equal(batches[2][0], x)
 
 
-def test_mouse_strokes_fit_the_canvas():
-    """Test that the benchmark's mouse paths stay on the 600 × 150 canvas."""
-    for seed in range(20):
-        points = np.concatenate(mouse_strokes("mwm4g", np.random.default_rng(seed)))
+@pytest.mark.parametrize("hand", sorted(HANDS))
+def test_mouse_strokes_fit_the_canvas(hand):
+    """Test that each benchmark hand's mouse paths stay on the 600 × 150 canvas, for any 5 characters."""
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        text = "".join(rng.choice(list(captcha.ALPHABET), size=5))
+        points = np.concatenate(mouse_strokes(text, rng, HANDS[hand]))
         assert points[:, 0].min() >= 0 and points[:, 0].max() <= 600
         assert points[:, 1].min() >= 0 and points[:, 1].max() <= 150
 

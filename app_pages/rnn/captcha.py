@@ -179,12 +179,15 @@ def pretrained_figures(summary: assets.ModelSummary) -> str:
 
 
 def drawn_text_figures(measured: dict) -> str:
-    """What the drawing benchmark found, for the student about to draw."""
-    scores = "; ".join(
-        f"*{label}* read {result['exact_match']:.0%} of them exactly (character error rate {result['cer']:.1%})"
-        for label, result in measured["results"].items()
-    )
-    return f"Measured on {measured['drawings']}: {scores}."
+    """What the drawing benchmark found, for the student about to draw: one sentence per hand."""
+    sentences = []
+    for hand in measured["hands"].values():
+        scores = "; ".join(
+            f"*{label}* read {result['exact_match']:.0%} of them exactly (character error rate {result['cer']:.1%})"
+            for label, result in hand["results"].items()
+        )
+        sentences.append(f"On {hand['drawings']}: {scores}.")
+    return f"Measured in a browser, {measured['pens']}. " + " ".join(sentences)
 
 
 def probability_text(log_probability: float) -> str:
