@@ -5,6 +5,7 @@ import uuid
 import numpy as np
 import streamlit as st
 
+from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import page_tabs, show_layer_table
 from app_pages.common.training_panel import show_job, start_training, training_buttons
@@ -601,7 +602,7 @@ st.markdown(
 data = cifar_data()
 if isinstance(data, DatasetUnavailable):
     show_data_unavailable(data, "The pretrained models still classify your own pictures in the Try it tab.")
-tabs = page_tabs(["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"], key="cifar_tab")
+tabs = page_tabs(["Data", "Model", "Train", "Inspect", "Augmentation", "Try it", "Check yourself"], key="cifar_tab")
 if tabs[0].open:
     with tabs[0]:
         if isinstance(data, DatasetUnavailable):
@@ -628,3 +629,6 @@ if tabs[4].open:
 if tabs[5].open:
     with tabs[5]:
         show_try_it()
+if tabs[6].open:
+    with tabs[6]:
+        check_yourself("cifar")

@@ -6,6 +6,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from core.conv import (
     ConvGeometry,
@@ -253,9 +254,11 @@ try:
     geometry = conv_geometry(spec)
 except ValueError as error:
     st.error(str(error))
+    quiz_section("conv")
     st.stop()
 
 show_shape(geometry)
 let_numbers_paint_first()
 show_steps(geometry, seed)
 show_keras_check(spec, seed)
+quiz_section("conv")

@@ -9,6 +9,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import show_layer_table
 from app_pages.common.shipped_models import captcha_reader
@@ -309,7 +310,7 @@ st.markdown(
 files = captcha_files()
 if isinstance(files, DatasetUnavailable):
     show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
-tabs = st.tabs(["Read a captcha", "Data", "Model", "Train"])
+tabs = st.tabs(["Read a captcha", "Data", "Model", "Train", "Check yourself"])
 with tabs[0]:
     models = {}
     trained = st.session_state.get("captcha_model")
@@ -339,3 +340,5 @@ with tabs[3]:
         needs_data("the captcha images")
     else:
         show_training()
+with tabs[4]:
+    check_yourself("captcha")

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from app_pages.common.check_yourself import check_yourself
 from app_pages.common.layout import SETTING_WIDTH, page_tabs, settings_row
 from app_pages.common.shipped_models import captcha_reader
 from core import assets, captcha, ctc
@@ -326,7 +327,7 @@ st.markdown(
     "symbol: Connectionist Temporal Classification counts every way the label can be laid out along the steps."
 )
 st.page_link("app_pages/rnn/speech.py", label="CTC at work on speech: Spoken digits", icon=":material/mic:")
-tabs = page_tabs(["Alignments", "Forward algorithm", "Decoding"], key="ctc_tab")
+tabs = page_tabs(["Alignments", "Forward algorithm", "Decoding", "Check yourself"], key="ctc_tab")
 if tabs[0].open:
     with tabs[0]:
         label_text, steps = label_and_steps()
@@ -338,3 +339,6 @@ if tabs[1].open:
 if tabs[2].open:
     with tabs[2]:
         show_decoding()
+if tabs[3].open:
+    with tabs[3]:
+        check_yourself("ctc")

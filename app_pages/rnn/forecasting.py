@@ -6,6 +6,7 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
+from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.training_panel import show_job, start_training, training_buttons
 from core import assets, forecast
@@ -472,3 +473,4 @@ show_look_back_gap(
     if shown and not long_memory
     else None
 )
+quiz_section("forecast")

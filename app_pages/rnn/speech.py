@@ -9,6 +9,7 @@ import uuid
 import numpy as np
 import streamlit as st
 
+from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
 from app_pages.common.training_panel import show_job, start_training, training_buttons
@@ -612,7 +613,7 @@ models = {}
 if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
 models |= session_readers()
-tabs = page_tabs(["Talk to it", "Your voice", "Sounds", "Model", "Train"], key="speech_tab")
+tabs = page_tabs(["Talk to it", "Your voice", "Sounds", "Model", "Train", "Check yourself"], key="speech_tab")
 if tabs[0].open:
     with tabs[0]:
         show_talk(models)
@@ -635,3 +636,6 @@ if tabs[4].open:
             needs_data("the spoken digits")
         else:
             show_training(clips)
+if tabs[5].open:
+    with tabs[5]:
+        check_yourself("speech")

@@ -1,0 +1,324 @@
+"""Check yourself: every question's answer against an independent computation, over hundreds of seeds;
+answers compared sensibly; the pages take a right and a wrong answer and show a question's case."""
+
+from __future__ import annotations
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+from apptest import open_page
+
+from core import captcha, cifar, ctc, quiz, speech
+from core.conv import ConvSpec
+
+SEEDS = range(300)
+
+
+def questions(maker) -> list[quiz.Question]:
+    return [maker(np.random.default_rng(seed)) for seed in SEEDS]
+
+
+# ---------------------------------------------------------------- comparing answers
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer", "given", "right"),
+    [
+        ("number", "1792", "1,792", True),
+        ("number", "1792", " 1 792 ", True),
+        ("number", "1792", "1793", False),
+        ("number", "1792", "about 1792", False),
+        ("shape", "(None, 16, 16, 32)", "(16, 16, 32)", True),
+        ("shape", "(None, 16, 16, 32)", "[None, 16,16,32]", True),
+        ("shape", "(None, 16, 16, 32)", "16 x 16 x 32", True),
+        ("shape", "(None, 16, 16, 32)", "(16, 16)", False),
+        ("shape", "(4, 4, 2)", "4 × 4 × 2", True),
+        ("shape", "(4, 4, 2)", "(None, 4, 4, 2)", False),  # a shape with a known first size has no None to drop
+        ("shapes", "(2, 5, 4), (2, 4), (2, 4)", "(2,5,4) (2,4) (2,4)", True),
+        ("shapes", "(2, 5, 4), (2, 4), (2, 4)", "(2, 5, 4), (2, 4)", False),
+        ("shapes", "(2, 4)", "2, 4", True),
+        ("text", "ab a", "aba", True),
+        ("text", "aba", "ABA", True),
+        ("text", "aba", "ab", False),
+        ("choice", "yes", "no", False),
+        ("number", "3", "", False),
+        ("shape", "(2, 3)", "", False),
+    ],
+)
+def test_answers_are_compared_sensibly(kind, answer, given, right):
+    """Test that numbers, shapes (with or without None, any brackets) and text are compared as a teacher would."""
+    question = quiz.Question("?", kind, answer, "", choices=("yes", "no"))
+    assert quiz.is_right(question, given) is right
+
+
+@pytest.mark.parametrize("topic", sorted(quiz.QUESTIONS))
+def test_every_question_takes_its_own_answer_and_is_the_same_for_a_seed(topic):
+    """Test that each question accepts its answer, is reproducible from its seed, and that choices hold the answer."""
+    for number in range(40):
+        question = quiz.question(topic, 11, number)
+        assert question == quiz.question(topic, 11, number)
+        assert question.answer.strip() and quiz.is_right(question, question.answer)
+        assert question.kind != "choice" or question.answer in question.choices
+    assert len({quiz.question(topic, seed, 0).prompt for seed in range(30)}) > 5  # the seed changes the question
+
+
+# ---------------------------------------------------------------- each answer, computed another way
+
+
+def keras_conv_output(spec: ConvSpec) -> tuple[tuple, int]:
+    conv = keras.layers.Conv2D(spec.filters, spec.filter_size, strides=spec.stride, padding="valid")
+    stack = [keras.Input((spec.height, spec.width, spec.channels))]
+    if isinstance(spec.padding, int):
+        stack.append(keras.layers.ZeroPadding2D(spec.padding))
+    else:
+        conv = keras.layers.Conv2D(spec.filters, spec.filter_size, strides=spec.stride, padding=spec.padding)
+    model = keras.Sequential([*stack, conv])
+    return model.output_shape[1:], conv.count_params()
+
+
+def spec_of(question: quiz.Question) -> ConvSpec:
+    show = question.show
+    padding = show.get("conv_p", 0) if show["conv_padding_mode"] == "number p" else show["conv_padding_mode"]
+    return ConvSpec(*(show[k] for k in ("conv_height", "conv_width", "conv_channels", "conv_f", "conv_s")), padding,
+                    show["conv_k"])  # fmt: skip
+
+
+def test_conv_shapes_and_parameters_are_keras_layers():
+    """Test the output shape and parameter questions against real Keras layers (60 seeds each: building is slow)."""
+    for question in questions(quiz.conv_output_shape)[:60]:
+        shape, _ = keras_conv_output(spec_of(question))
+        assert quiz.parse_shape(question.answer) == shape
+    for question in questions(quiz.conv_parameters)[:60]:
+        _, params = keras_conv_output(spec_of(question))
+        assert int(question.answer) == params
+
+
+def test_conv_padding_keeps_the_size_and_possible_means_keras_builds_it():
+    """Test 'the padding that keeps the size' and 'possible at all' by the formula and by Keras."""
+    for question in questions(quiz.conv_same_padding):
+        spec = spec_of(question)
+        assert (spec.height + 2 * int(question.answer) - spec.filter_size) + 1 == spec.height
+    answers = set()
+    for question in questions(quiz.conv_possible)[:80]:
+        try:
+            keras_conv_output(spec_of(question))
+            built = "yes"
+        except ValueError:
+            built = "no"
+        assert question.answer == built
+        answers.add(built)
+    assert answers == {"yes", "no"}
+
+
+def test_cifar_layers_are_the_keras_model():
+    """Test `cifar_layers` (what the questions ask) against the real model's layers, for every filter choice."""
+    for first in (8, 16, 32):
+        config = cifar.CifarConfig.basic().with_changes(filters=(first, 2 * first, 4 * first))
+        model = cifar.build_model(config)
+        real = {layer.name: (layer.output.shape[1:], layer.count_params()) for layer in model.layers}
+        for name, shape, params in quiz.cifar_layers(config):
+            assert real[name] == (shape, params), name
+    assert sum(params for _, _, params in quiz.cifar_layers(cifar.CifarConfig.basic())) == 553_514  # the slides'
+
+
+def test_cifar_questions_ask_about_layers_of_the_model():
+    """Test that every CIFAR question's answer is the layer table's (shapes with the batch's None)."""
+    for question in questions(quiz.cifar_layer_question):
+        filters = tuple(int(f) for f in question.show["cifar_filters_basic (the slides')"].split(", "))
+        layers = quiz.cifar_layers(cifar.CifarConfig.basic().with_changes(filters=filters))
+        name = question.prompt.split("**")[-2]
+        _, shape, params = next(layer for layer in layers if layer[0] == name)
+        assert question.answer in (str(params), quiz.shape_text((None, *shape)))
+    for question in questions(quiz.cifar_flattened):
+        filters = [int(f) for f in question.show["cifar_filters_basic (the slides')"].split(", ")]
+        assert int(question.answer) == 4 * 4 * filters[-1]
+
+
+def test_lstm_outputs_and_parameters_are_a_keras_lstm():
+    """Test the LSTM questions against a Keras LSTM run on an input of the question's shape (40 seeds)."""
+    for question in questions(quiz.lstm_outputs)[:40]:
+        case = question.show
+        layer = keras.layers.LSTM(
+            case["lstm_units"],
+            return_sequences=case["lstm_return_sequences"],
+            return_state=case["lstm_return_state"],
+        )
+        shape = (case["lstm_batch"], case["lstm_timesteps"], case["lstm_features"])
+        outputs = layer(np.zeros(shape, np.float32))
+        outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
+        assert quiz.parse_shapes(question.answer) == [tuple(output.shape) for output in outputs]
+        assert layer.count_params() == 4 * (layer.units * (layer.units + shape[2]) + layer.units)
+    for question in questions(quiz.lstm_parameters)[:40]:
+        layer = keras.layers.LSTM(question.show["lstm_units"])
+        layer.build((None, 3, question.show["lstm_features"]))
+        assert int(question.answer) == layer.count_params()
+
+
+def test_lstm_equal_tensors_are_equal_in_keras():
+    """Test that the tensors the answer names are equal in a real LSTM's outputs, and the other pair is not."""
+    question = quiz.lstm_equal_tensors(np.random.default_rng(3))
+    layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
+    sequence, hidden, cell = layer(np.random.default_rng(0).standard_normal((2, 5, 3)).astype(np.float32))
+    assert question.answer == quiz.EQUAL_CHOICES[0]
+    np.testing.assert_allclose(sequence[:, -1, :], hidden)
+    assert not np.allclose(hidden, cell)
+
+
+def slides_create_dataset(dataset: np.ndarray, look_back: int) -> tuple[np.ndarray, np.ndarray]:
+    """The slides' create_dataset, as printed: it loops over range(len(dataset) - look_back - 1)."""
+    data_x, data_y = [], []
+    for i in range(len(dataset) - look_back - 1):
+        data_x.append(dataset[i : (i + look_back)])
+        data_y.append(dataset[i + look_back])
+    return np.array(data_x), np.array(data_y)
+
+
+def test_window_counts_are_the_slides_plus_the_pair_they_drop():
+    """Test the forecasting questions against the slides' own `create_dataset`, which makes one pair fewer."""
+    for question in questions(quiz.forecast_window_count):
+        length, look_back = (int(part.strip("*")) for part in question.prompt.split("**")[1:4:2])
+        x, _ = slides_create_dataset(np.arange(length), look_back)
+        assert int(question.answer) == len(x) + 1
+    for question in questions(quiz.forecast_input_shape):
+        length, look_back = (int(part.strip("*")) for part in question.prompt.split("**")[1:4:2])
+        x, _ = slides_create_dataset(np.arange(length), look_back)
+        assert quiz.parse_shape(question.answer) == (len(x) + 1, look_back, 1)
+
+
+def brute_collapse(path) -> list[int]:
+    return [symbol for symbol, _ in itertools.groupby(path) if symbol != ctc.BLANK]
+
+
+def test_ctc_answers_by_brute_force_over_every_path():
+    """Test the CTC questions by listing every path of T steps over ε, a, b."""
+    letters = quiz.CTC_LETTERS
+    for question in questions(quiz.ctc_collapse):
+        path = [
+            letters.symbols.index(s) + 1 if s != ctc.BLANK_SYMBOL else 0 for s in question.prompt.split("**")[1].split()
+        ]
+        assert question.answer == letters.decode(brute_collapse(path))
+    for question in questions(quiz.ctc_alignment_count)[:100]:
+        label, steps = letters.encode(question.show["ctc_label"]), question.show["ctc_steps"]
+        paths = itertools.product(range(letters.classes), repeat=steps)
+        assert int(question.answer) == sum(brute_collapse(path) == label for path in paths)
+    for question in questions(quiz.ctc_min_steps):
+        label = letters.encode(question.show["ctc_label"])
+        smallest = next(
+            t for t in range(1, 12) if any(brute_collapse(p) == label for p in itertools.product(range(3), repeat=t))
+        )
+        assert int(question.answer) == smallest
+    answers = set()
+    for question in questions(quiz.ctc_valid_path):
+        path_text, label = question.prompt.split("**")[1], question.prompt.split("'")[1]
+        path = [letters.symbols.index(s) + 1 if s != ctc.BLANK_SYMBOL else 0 for s in path_text.split()]
+        answers.add(question.answer)
+        assert question.answer == ("yes" if letters.decode(brute_collapse(path)) == label else "no")
+    assert answers == {"yes", "no"}
+
+
+def probabilities_in(question: quiz.Question) -> tuple[list[str], np.ndarray]:
+    lines = [line for line in question.prompt.splitlines() if line.startswith("|")]
+    symbols = [cell.strip() for cell in lines[0].strip("|").split("|")][1:]
+    rows = [[float(cell) for cell in line.strip("|").split("|")[1:]] for line in lines[2:]]
+    return symbols, np.array(rows)
+
+
+@pytest.mark.parametrize("maker", [quiz.captcha_best_path, quiz.speech_best_path])
+def test_best_path_questions_read_their_table(maker):
+    """Test the best-path questions from the table the student sees: rows sum to 1, one clear winner, its reading."""
+    for question in questions(maker):
+        symbols, probs = probabilities_in(question)
+        np.testing.assert_allclose(probs.sum(axis=1), 1, atol=1e-9)
+        winners = [symbols[i] for i in probs.argmax(axis=1)]
+        assert np.all(np.sort(probs, axis=1)[:, -1] - np.sort(probs, axis=1)[:, -2] >= 0.05 - 1e-9)
+        read = "".join(s for s, _ in itertools.groupby(winners) if s != ctc.BLANK_SYMBOL)
+        assert question.answer == read
+
+
+def test_output_steps_are_the_readers_own():
+    """Test the steps questions: the speech reader's output length for the question's seconds, the captcha's width/4."""
+    reader = speech.build_model(units=8)
+    for question in questions(quiz.speech_steps)[:25]:
+        seconds = float(question.prompt.split("**")[1].split()[0])
+        features = speech.features(np.zeros(int(seconds * speech.RATE), np.float32))
+        assert int(question.answer) == reader(features[np.newaxis]).shape[1]
+    for question in questions(quiz.captcha_steps):
+        width = int(question.prompt.split("**")[1])
+        assert int(question.answer) * captcha.IMAGE_WIDTH == width * captcha.TIME_STEPS
+
+
+# ---------------------------------------------------------------- on the pages
+
+PAGES = {
+    "conv": ("app_pages/cnn/convolution.py", None, None),
+    "cifar": ("app_pages/cnn/cifar10.py", "Check yourself", "cifar_tab"),
+    "lstm": ("app_pages/rnn/lstm.py", "Check yourself", "lstm_tab"),
+    "forecast": ("app_pages/rnn/forecasting.py", None, None),
+    "captcha": ("app_pages/rnn/captcha.py", None, None),
+    "ctc": ("app_pages/rnn/ctc.py", "Check yourself", "ctc_tab"),
+    "speech": ("app_pages/rnn/speech.py", "Check yourself", "speech_tab"),
+}
+
+
+def answer_on_page(app, topic: str, given: str) -> None:
+    question = quiz.question(topic, 42, 0)
+    if question.kind == "choice":
+        app.radio(key=f"quiz_{topic}_choice_42_0").set_value(given)
+    else:
+        app.text_input(key=f"quiz_{topic}_text_42_0").set_value(given)
+    next(button for button in app.button if button.label == "Check").click()
+    app.run()
+
+
+def wrong_answer(question: quiz.Question) -> str:
+    if question.kind == "choice":
+        return next(choice for choice in question.choices if choice != question.answer)
+    return {"number": "999999", "shape": "(1, 2, 3, 4, 5)", "shapes": "(9, 9, 9)", "text": "zzzzzz"}[question.kind]
+
+
+@pytest.mark.parametrize("topic", sorted(PAGES))
+def test_each_page_takes_a_right_and_a_wrong_answer(topic):
+    """Test on each page, with ?quiz=42 in the address: a wrong answer then the right one to the next question."""
+    page, tab, tab_key = PAGES[topic]
+    app = open_page(page, tab, tab_key)
+    app.query_params["quiz"] = "42"
+    app.run()
+    question = quiz.question(topic, 42, 0)
+    assert any(question.prompt.split("**")[0][:40] in m.value for m in app.markdown)  # the address's quiz
+    answer_on_page(app, topic, wrong_answer(question))
+    assert any(question.answer in e.value for e in app.error) and not app.exception
+    answer_on_page(app, topic, question.answer)  # a second answer to the same question does not count
+    assert any("0 of 1 right" in c.value for c in app.caption)
+    next(button for button in app.button if button.label == "Next question").click()
+    app.run()
+    following = quiz.question(topic, 42, 1)
+    key = f"quiz_{topic}_{'choice' if following.kind == 'choice' else 'text'}_42_1"
+    (app.radio if following.kind == "choice" else app.text_input)(key=key).set_value(following.answer)
+    next(button for button in app.button if button.label == "Check").click()
+    app.run()
+    assert any(e.value.startswith("Right") for e in app.success)
+    assert any("1 of 2 right" in c.value for c in app.caption)
+    assert not app.exception
+
+
+@pytest.mark.parametrize("topic", [topic for topic in sorted(PAGES) if topic not in {"forecast", "captcha"}])
+def test_show_it_on_the_page_sets_widgets_the_page_accepts(topic):
+    """Test "Show it on the page" for several questions of each page: the page runs with the case's values."""
+    page, tab, tab_key = PAGES[topic]
+    app = open_page(page, tab, tab_key)
+    for number in range(len(quiz.QUESTIONS[topic]) * 2):
+        question = quiz.question(topic, 5, number)
+        if not question.show:
+            continue
+        for key, value in question.show.items():
+            app.session_state[key] = value
+        app.run()
+        assert not app.exception, (number, question.show)
+        shown = {key: app.session_state[key] for key in question.show}
+        assert shown == question.show
+        assert not app.error or topic == "conv", [e.value for e in app.error]
+        if tab_key:
+            app.session_state[tab_key] = tab
+            app.run()
