@@ -231,7 +231,7 @@ def _cifar_filters(rng: np.random.Generator) -> CifarConfig:
 
 
 def _cifar_show(config: CifarConfig) -> dict[str, object]:
-    # The Train tab's "Start from" radio and its filters field, whose key carries the preset's label.
+    # The Model tab's "Start from" radio and its filters field, whose key carries the preset's label.
     preset = "basic (the slides')"
     return {
         "cifar_tab": "Train",
