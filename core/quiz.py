@@ -234,7 +234,7 @@ def _cifar_show(config: CifarConfig) -> dict[str, object]:
     # The Model tab's "Start from" radio and its filters field, whose key carries the preset's label.
     preset = "basic (the slides')"
     return {
-        "cifar_tab": "Train",
+        "cifar_tab": "Model",
         "cifar_preset": preset,
         f"cifar_filters_{preset}": ", ".join(map(str, config.filters)),
     }
