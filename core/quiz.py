@@ -1,9 +1,11 @@
 """Check yourself: questions made with random settings, answered from the same code that draws the pages.
 
-Each topic has a few question makers, `make(rng) -> Question`. A question carries its answer, a worked
-answer (the formula with the numbers in it, or the collapse step by step) and the widget values that show
-its case on the page. `question(topic, seed, number)` is the same for the same seed, so a teacher can
-give a whole class the same questions.
+Each topic has a few question makers, `make(rng) -> Question`, and some topics makers that ask about the
+page's own results, `make(rng, facts) -> Question` (the shipped CIFAR model's confusion matrix, the shipped
+forecaster's errors), used when the page has them. A question carries its answer, a worked answer (the
+formula with the numbers in it, or the collapse step by step) and the widget values that show its case on
+the page. `question(topic, seed, number)` is the same for the same seed, so a teacher can give a whole
+class the same questions.
 
 Example:
     >>> q = question("conv", seed=7, number=0)
@@ -327,6 +329,34 @@ def cifar_augmentation(rng: np.random.Generator) -> Question:
     )
 
 
+@dataclass(frozen=True)
+class CifarFacts:
+    """What the Inspect tab shows of a shipped model: its confusion matrix on the test images."""
+
+    model: str  # the Inspect tab's name for it
+    confusion: np.ndarray  # (10, 10): row = true class, column = predicted
+
+
+def cifar_confusion(rng: np.random.Generator, facts: CifarFacts) -> Question:
+    from core.datasets import CIFAR10_CLASSES
+
+    matrix = facts.confusion
+    off_diagonal = [(int(matrix[t, p]), t, p) for t in range(10) for p in range(10) if t != p]
+    _, true, predicted = sorted(off_diagonal, reverse=True)[int(rng.integers(10))]  # one of the ten biggest mix-ups
+    count, total = int(matrix[true, predicted]), int(matrix[true].sum())
+    true_name, predicted_name = CIFAR10_CLASSES[true], CIFAR10_CLASSES[predicted]
+    return Question(
+        f"In the confusion matrix of the **{facts.model}** model (Inspect tab), how many test pictures of a "
+        f"**{true_name}** did it call a **{predicted_name}**?",
+        "number",
+        str(count),
+        f"Row {true_name} (the true class), column {predicted_name} (what the model said): {count} of the "
+        f"{total} {true_name} pictures, {count / total:.1%}. The biggest mix-ups are between classes that look "
+        "alike at 32 × 32 pixels.",
+        show={"cifar_tab": "Inspect", "cifar_inspect_model": facts.model},
+    )
+
+
 # ---------------------------------------------------------------- LSTM
 
 
@@ -432,6 +462,45 @@ def forecast_input_shape(rng: np.random.Generator) -> Question:
         shape_text(x.shape),
         f"{x.shape[0]} windows (n − look_back), each {look_back} steps of 1 feature: the series has one value per "
         "step.",
+    )
+
+
+@dataclass(frozen=True)
+class ForecastFacts:
+    """What the page shows of the shipped forecaster on the material's series."""
+
+    rmse: dict[str, float]  # the results table's forecasts → RMSE on the test part
+    recursive_error: np.ndarray  # |recursive forecast − truth| at 1, 2, … steps ahead (the "Several steps ahead" chart)
+
+
+def forecast_lowest_error(rng: np.random.Generator, facts: ForecastFacts) -> Question:
+    lowest = rng.random() < 0.5
+    forecasters = {name: rmse for name, rmse in facts.rmse.items() if name != "noise floor"}
+    answer = (min if lowest else max)(forecasters, key=forecasters.get)
+    table = ", ".join(f"{name} {rmse:.3f}" for name, rmse in facts.rmse.items())
+    return Question(
+        f"On the material's series with the shipped model (the results table), which forecast has the "
+        f"**{'lowest' if lowest else 'highest'}** error (RMSE) on the test part?",
+        "choice",
+        answer,
+        f"The table's RMSEs: {table}. The noise floor is the error of knowing the noiseless curve: the noise "
+        "itself cannot be predicted, so no forecaster beats it on average.",
+        choices=tuple(forecasters),
+    )
+
+
+def forecast_horizon(rng: np.random.Generator, facts: ForecastFacts) -> Question:
+    error = facts.recursive_error
+    level = round(float(rng.uniform(np.quantile(error, 0.3), np.quantile(error, 0.9))), 2)
+    level = min(level, math.floor(float(error.max()) * 100) / 100 - 0.01)  # some step must pass it, even on a flat curve
+    step = int(np.argmax(error > level)) + 1
+    return Question(
+        f"In the chart **Several steps ahead** (the shipped model, each forecast fed back as the next input), at "
+        f"how many steps ahead does the recursive forecast's error first pass **{level}**?",
+        "number",
+        str(step),
+        f"Reading the recursive curve from the left, step {step} is the first above {level} "
+        f"({error[step - 1]:.3f}); the one-step forecast stays low because it always gets the true last values.",
     )
 
 
@@ -599,8 +668,17 @@ QUESTIONS: dict[str, tuple[Callable[[np.random.Generator], Question], ...]] = {
 }
 
 
-def question(topic: str, seed: int, number: int) -> Question:
+# Questions about what a page shows of its shipped model, asked when the page passes those facts.
+FACT_QUESTIONS: dict[str, tuple[Callable[[np.random.Generator, object], Question], ...]] = {
+    "cifar": (cifar_confusion,),
+    "forecast": (forecast_lowest_error, forecast_horizon),
+}
+
+
+def question(topic: str, seed: int, number: int, facts: object | None = None) -> Question:
     """Question `number` of a topic's quiz `seed`: the makers take turns, each with its own seeded draw."""
-    makers = QUESTIONS[topic]
+    makers = [*QUESTIONS[topic]]
+    if facts is not None:
+        makers += [lambda rng, make=make: make(rng, facts) for make in FACT_QUESTIONS.get(topic, ())]
     rng = np.random.default_rng((seed, list(QUESTIONS).index(topic), number))
     return makers[number % len(makers)](rng)

@@ -322,3 +322,43 @@ def test_show_it_on_the_page_sets_widgets_the_page_accepts(topic):
         if tab_key:
             app.session_state[tab_key] = tab
             app.run()
+
+
+def test_confusion_questions_read_the_matrix_the_inspect_tab_shows():
+    """Test that a confusion question names a cell among the ten biggest mix-ups and answers with its count."""
+    from core.datasets import CIFAR10_CLASSES
+
+    matrix = np.random.default_rng(0).integers(0, 60, size=(10, 10)) + np.eye(10, dtype=int) * 800
+    facts = quiz.CifarFacts("pretrained basic", matrix)
+    tenth_biggest = sorted(matrix[~np.eye(10, dtype=bool)])[-10]
+    for seed in SEEDS:
+        question = quiz.cifar_confusion(np.random.default_rng(seed), facts)
+        true, predicted = (CIFAR10_CLASSES.index(name) for name in question.prompt.split("**")[3:6:2])
+        assert int(question.answer) == matrix[true, predicted] >= tenth_biggest and true != predicted
+        assert question.show["cifar_inspect_model"] == "pretrained basic"
+
+
+def test_forecast_questions_read_the_results_table_and_the_steps_ahead_chart():
+    """Test the lowest/highest error among the three forecasters and the first step past a level, found by a loop."""
+    error = np.abs(np.random.default_rng(1).standard_normal(120)).cumsum() / 40
+    facts = quiz.ForecastFacts({"LSTM": 0.31, "linear predictor": 0.3, "persistence": 0.42, "noise floor": 0.29}, error)
+    answers = set()
+    for seed in SEEDS:
+        question = quiz.forecast_lowest_error(np.random.default_rng(seed), facts)
+        answers.add(question.answer)
+        assert question.answer == ("linear predictor" if "lowest" in question.prompt else "persistence")
+        assert "noise floor" not in question.choices
+        question = quiz.forecast_horizon(np.random.default_rng(seed), facts)
+        level = float(question.prompt.split("**")[-2])
+        first = next(step for step, value in enumerate(error, start=1) if value > level)
+        assert int(question.answer) == first
+    assert answers == {"linear predictor", "persistence"}
+
+
+def test_fact_questions_join_the_turns_only_when_the_page_has_facts():
+    """Test that without facts a topic's questions never need them, and with facts they come in turn."""
+    facts = quiz.ForecastFacts({"LSTM": 1.0, "linear predictor": 2.0, "persistence": 3.0, "noise floor": 0.5}, np.ones(9))
+    without = [quiz.question("forecast", 3, n).prompt for n in range(8)]
+    with_facts = [quiz.question("forecast", 3, n, facts).prompt for n in range(8)]
+    assert not any("shipped model" in prompt for prompt in without)
+    assert sum("shipped model" in prompt for prompt in with_facts) == 4  # two of every four turns

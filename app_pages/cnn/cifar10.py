@@ -9,7 +9,7 @@ from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import page_tabs, show_layer_table
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import assets, cifar, cifar_inspect
+from core import assets, cifar, cifar_inspect, quiz
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
@@ -63,6 +63,16 @@ def pretrained_test_probabilities(variant: str) -> np.ndarray:
     if stored is not None:
         return stored[0]
     return cifar.predict_probabilities(pretrained_model(variant), data.x_test)
+
+
+@st.cache_resource(show_spinner=False)
+def quiz_facts(variant: str = "basic") -> quiz.CifarFacts | None:
+    """The shipped model's confusion matrix, as the Inspect tab shows it, for the quiz (None without the test images)."""
+    data = cifar_data()
+    if isinstance(data, DatasetUnavailable) or pretrained_model(variant) is None:
+        return None
+    predicted = pretrained_test_probabilities(variant).argmax(axis=1)
+    return quiz.CifarFacts(f"pretrained {variant}", cifar.confusion_matrix(data.y_test, predicted))
 
 
 def pretrained_summary(variant: str) -> assets.ModelSummary | None:
@@ -631,4 +641,4 @@ if tabs[5].open:
         show_try_it()
 if tabs[6].open:
     with tabs[6]:
-        check_yourself("cifar")
+        check_yourself("cifar", quiz_facts())

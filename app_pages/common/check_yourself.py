@@ -34,19 +34,20 @@ def next_question(topic: str) -> None:
     st.session_state[f"quiz_{topic}"]["number"] += 1
 
 
-def quiz_section(topic: str) -> None:
+def quiz_section(topic: str, facts: object | None = None) -> None:
     """Check yourself at the foot of a page without tabs."""
     st.divider()
     st.subheader("Check yourself", anchor="check-yourself")
-    check_yourself(topic)
+    check_yourself(topic, facts)
 
 
-def check_yourself(topic: str) -> None:
-    """A question on `topic`, an answer field, the verdict and the worked answer, a score for the session."""
+def check_yourself(topic: str, facts: object | None = None) -> None:
+    """A question on `topic` (and on the page's `facts`, when it has them), an answer field, the verdict and the
+    worked answer, a score for the session."""
     seed = quiz_seed()
     progress = st.session_state.setdefault(f"quiz_{topic}", {"number": 0, "right": 0, "asked": 0, "answers": {}})
     number = progress["number"]
-    question = quiz.question(topic, seed, number)
+    question = quiz.question(topic, seed, number, facts)
     st.markdown(f"**Question {number + 1}.** {question.prompt}")
     with st.form(key=f"quiz_{topic}_form_{seed}_{number}", border=False):
         if question.kind == "choice":

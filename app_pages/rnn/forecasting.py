@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import assets, forecast
+from core import assets, forecast, quiz
 from core.forecast_plots import (
     coefficients_figure,
     horizon_figure,
@@ -62,6 +62,26 @@ def pretrained_results(settings: forecast.ModelSettings) -> tuple[forecast.Resul
     windows = forecast.split_windows(series, settings.look_back)
     results = forecast.results(pretrained_model(settings), series, windows, settings.look_back)
     return results, result_figures(results, series, windows, settings.long_memory)
+
+
+@st.cache_resource(show_spinner=False)
+def quiz_facts() -> quiz.ForecastFacts | None:
+    """The shipped forecaster's errors, as the results table and the steps-ahead chart show them, for the quiz."""
+    if not PRETRAINED[MATERIAL].exists():
+        return None
+    results, _ = pretrained_results(MATERIAL)
+    evaluation = results.evaluation
+    series = forecast.make_series(MATERIAL.series)
+    truth = series.noisy[forecast.split_windows(series, MATERIAL.look_back).test_index]
+    return quiz.ForecastFacts(
+        {
+            "LSTM": evaluation.model.rmse,
+            "linear predictor": results.linear_scores.rmse,
+            "persistence": evaluation.persistence.rmse,
+            "noise floor": evaluation.noise_floor.rmse,
+        },
+        np.abs(results.recursive - truth),
+    )
 
 
 def result_figures(
@@ -473,4 +493,4 @@ show_look_back_gap(
     if shown and not long_memory
     else None
 )
-quiz_section("forecast")
+quiz_section("forecast", quiz_facts())
