@@ -492,7 +492,8 @@ def forecast_lowest_error(rng: np.random.Generator, facts: ForecastFacts) -> Que
 def forecast_horizon(rng: np.random.Generator, facts: ForecastFacts) -> Question:
     error = facts.recursive_error
     level = round(float(rng.uniform(np.quantile(error, 0.3), np.quantile(error, 0.9))), 2)
-    level = min(level, math.floor(float(error.max()) * 100) / 100 - 0.01)  # some step must pass it, even on a flat curve
+    # Some step must pass the level, even on a flat curve.
+    level = min(level, math.floor(float(error.max()) * 100) / 100 - 0.01)
     step = int(np.argmax(error > level)) + 1
     return Question(
         f"In the chart **Several steps ahead** (the shipped model, each forecast fed back as the next input), at "

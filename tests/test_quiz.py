@@ -357,7 +357,9 @@ def test_forecast_questions_read_the_results_table_and_the_steps_ahead_chart():
 
 def test_fact_questions_join_the_turns_only_when_the_page_has_facts():
     """Test that without facts a topic's questions never need them, and with facts they come in turn."""
-    facts = quiz.ForecastFacts({"LSTM": 1.0, "linear predictor": 2.0, "persistence": 3.0, "noise floor": 0.5}, np.ones(9))
+    facts = quiz.ForecastFacts(
+        {"LSTM": 1.0, "linear predictor": 2.0, "persistence": 3.0, "noise floor": 0.5}, np.ones(9)
+    )
     without = [quiz.question("forecast", 3, n).prompt for n in range(8)]
     with_facts = [quiz.question("forecast", 3, n, facts).prompt for n in range(8)]
     assert not any("shipped model" in prompt for prompt in without)
