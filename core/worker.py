@@ -10,6 +10,10 @@ back to the page's model. The process's memory goes back to the system when it e
 
 A task is a module-level function (so that the new process can import it by name) called as
 `train(history, stop, report, **arguments)`; it returns the trained model's weights.
+
+`training_run` picks where a task trains: here, or on a Ray cluster when `CNN_RNN_LAB_RAY_ADDRESS` is set
+(`core.ray_runner`). Both send the same messages ("progress", "history", "failed", "weights") and the
+page-side loop reads them with `apply_message`.
 """
 
 from __future__ import annotations
@@ -36,6 +40,37 @@ class TrainingTask:
 
     train: Callable[..., list[np.ndarray]]
     arguments: dict = field(default_factory=dict)
+    num_cpus: float = 1.0  # what a Ray cluster reserves for it (the local worker takes what the machine has)
+    num_gpus: float = 0.0
+
+
+def training_run(task: TrainingTask, on_weights: Callable[[list[np.ndarray]], None]) -> TrainingRun:
+    """The task's run on a Ray cluster when `CNN_RNN_LAB_RAY_ADDRESS` is set, else in a local worker process."""
+    from core import ray_runner  # imports Ray only when it is asked for
+
+    if ray_runner.ray_address() is not None:
+        return ray_runner.on_ray(task, on_weights)
+    return in_worker_process(task, on_weights)
+
+
+def apply_message(
+    kind: str, payload, history: History, report: Report, on_weights: Callable[[list[np.ndarray]], None]
+) -> bool:
+    """Act on one message of a training: True once its weights have come (the training is over).
+
+    Raises:
+        RuntimeError: the training failed, with its error as the message.
+    """
+    if kind == "progress":
+        report(*payload)
+    elif kind == "history":
+        history.metrics, history.seconds = payload.metrics, payload.seconds
+    elif kind == "failed":
+        raise RuntimeError(payload)
+    else:  # "weights": the training is over
+        on_weights(payload)
+        return True
+    return False
 
 
 def in_worker_process(task: TrainingTask, on_weights: Callable[[list[np.ndarray]], None]) -> TrainingRun:
@@ -64,14 +99,7 @@ def in_worker_process(task: TrainingTask, on_weights: Callable[[list[np.ndarray]
                             f"the training process ended unexpectedly (exit code {worker.exitcode})"
                         ) from None
                     continue
-                if kind == "progress":
-                    report(*payload)
-                elif kind == "history":
-                    history.metrics, history.seconds = payload.metrics, payload.seconds
-                elif kind == "failed":
-                    raise RuntimeError(payload)
-                else:  # "weights": the training is over
-                    on_weights(payload)
+                if apply_message(kind, payload, history, report, on_weights):
                     return
         finally:
             worker.join(timeout=30)
@@ -82,7 +110,11 @@ def in_worker_process(task: TrainingTask, on_weights: Callable[[list[np.ndarray]
 
 
 def _worker_main(task: TrainingTask, messages, stop) -> None:
-    """In the worker process: train, sending progress, the curves after each epoch, then the weights."""
+    train_and_send(task, messages.put, stop)
+
+
+def train_and_send(task: TrainingTask, send: Callable[[tuple], object], stop: StopSignal) -> None:
+    """Where the training runs: train, sending progress, the curves after each epoch, then the weights."""
     history = History()
     sent = {"epochs": 0, "time": 0.0}
 
@@ -92,17 +124,17 @@ def _worker_main(task: TrainingTask, messages, stop) -> None:
     def report(fraction: float, text: str) -> None:
         now = time.monotonic()
         if history.epochs != sent["epochs"]:
-            messages.put(("history", curves()))
+            send(("history", curves()))
             sent["epochs"] = history.epochs
         if now - sent["time"] >= REPORT_INTERVAL_S or fraction >= 1:
-            messages.put(("progress", (fraction, text)))
+            send(("progress", (fraction, text)))
             sent["time"] = now
 
     try:
         weights = task.train(history, stop, report, **task.arguments)
     except Exception as error:  # the page shows the job's failure; the server's log gets the traceback
         traceback.print_exc()
-        messages.put(("failed", f"{type(error).__name__}: {error}"))
+        send(("failed", f"{type(error).__name__}: {error}"))
         return
-    messages.put(("history", curves()))
-    messages.put(("weights", weights))
+    send(("history", curves()))
+    send(("weights", weights))

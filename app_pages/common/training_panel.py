@@ -14,11 +14,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core.jobs import TrainingJob
 from core.training import History, server_training_queue, waiting_notice
 from core.training_plots import curves_figure
-from core.worker import TrainingTask, in_worker_process
+from core.worker import TrainingTask, training_run
 
 
 def start_training(task: TrainingTask, model) -> TrainingJob:
-    """Train `task` in a worker process as this browser session's job, through the server's training queue.
+    """Train `task` in a worker process (or on the Ray cluster) as this session's job, through the server's queue.
 
     The trained weights go to `model`, the session's copy that the page shows once the job has ended.
     """
@@ -28,7 +28,7 @@ def start_training(task: TrainingTask, model) -> TrainingJob:
         # Without a server (AppTest, bare mode) there is no browser tab to close.
         return not runtime.exists() or runtime.get_instance().is_active_session(session_id)
 
-    job = TrainingJob(in_worker_process(task, model.set_weights), server_training_queue(), alive)
+    job = TrainingJob(training_run(task, model.set_weights), server_training_queue(), alive)
     job.start()
     return job
 

@@ -1,0 +1,44 @@
+"""The CIFAR page served with its trainings on Ray (`CNN_RNN_LAB_RAY_ADDRESS=local`), in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import SCREENSHOTS, server_environment
+
+from devtools.served_app import served_app, visit_during_a_training, wait_for_app
+
+pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-cluster.txt")
+
+
+def test_a_cifar_training_on_ray_runs_to_its_end_while_the_student_visits_another_page(browser, tmp_path):
+    """Test one epoch on the fewest images through a local Ray instance: progress, a visit elsewhere, the end."""
+    env = {**server_environment(tmp_path / "cache"), "CNN_RNN_LAB_RAY_ADDRESS": "local"}
+    with served_app(env=env, log=tmp_path / "server.log", timeout=120) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(180_000)
+        try:
+            page.goto(url)
+            wait_for_app(page)
+            page.goto(f"{url}/cifar10?cifar_tab=Train")
+            wait_for_app(page)
+            subset = page.get_by_role("slider", name="Training images")
+            subset.focus()
+            subset.press("Home")
+            wait_for_app(page)
+            epochs = page.get_by_label("Epochs", exact=True)
+            epochs.fill("2")
+            epochs.press("Enter")
+            wait_for_app(page)
+            page.get_by_role("button", name="Train").click()
+            page.get_by_text(re.compile(r"Epoch 1/2, batch")).wait_for()
+            visit_during_a_training(page, "LSTM", "CIFAR-10 CNN")
+            page.get_by_role("tab", name="Train").click()
+            wait_for_app(page)
+            page.get_by_text(re.compile(r"^2 epoch\(s\); seconds per epoch")).first.wait_for()
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert "failed" not in page.locator('[data-testid="stMain"]').inner_text()
+        finally:
+            page.screenshot(path=SCREENSHOTS / "ray-cifar-training.png", full_page=True)
+            page.close()
