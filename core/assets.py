@@ -36,6 +36,7 @@ DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
 SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speaker-out
 SPEECH_ENROLMENT_RESULTS = BENCHMARKS / "speech_enrolment.json"  # the same readers, each enrolled on its left-out voice
 TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
+RAY_TRAININGS_RESULTS = BENCHMARKS / "ray_trainings.json"  # Ray against the local worker (README)
 SPEECH_SAMPLES = SAMPLES / "speech"  # a clip per digit and speaker, for the page without the data set
 
 
