@@ -1,6 +1,12 @@
 """Entry point: page configuration, server set-up and navigation only; each page draws itself."""
 
-import streamlit as st
+import os
+
+# TensorFlow's start-up lines (oneDNN, CPU instructions) are not for an operator: keep its warnings and errors.
+# Set before anything imports TensorFlow; the trainings' worker processes inherit it.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+
+import streamlit as st  # noqa: E402
 
 from app_pages.common.layout import keep_widget_values
 from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas

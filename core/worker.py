@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
 import time
 import traceback
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,7 +89,8 @@ def in_worker_process(task: TrainingTask, on_weights: Callable[[list[np.ndarray]
         worker_stop = context.Event()
         worker = context.Process(target=_worker_main, args=(task, messages, worker_stop), daemon=True)
         report(0.0, "Starting the training…")
-        worker.start()
+        with _bare_main_module():
+            worker.start()
         try:
             while True:
                 if stop.is_set():
@@ -107,6 +111,22 @@ def in_worker_process(task: TrainingTask, on_weights: Callable[[list[np.ndarray]
                 worker.kill()
 
     return run
+
+
+@contextmanager
+def _bare_main_module() -> Iterator[None]:
+    """Start a process with an empty `__main__`, not the page that Streamlit runs as `__main__`.
+
+    A spawned process imports its parent's `__main__` again. Under Streamlit that is the page being
+    run, so each worker ran `app.py` and the page once more, and filled the server's log with a dozen
+    "missing ScriptRunContext" warnings per training.
+    """
+    page = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = page
 
 
 def _worker_main(task: TrainingTask, messages, stop) -> None:

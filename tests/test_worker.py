@@ -66,3 +66,21 @@ def test_a_worker_that_dies_fails_the_job_with_its_exit_code():
     """Test that a worker ended from outside (out of memory) fails the job instead of leaving it running."""
     job = run_job(TrainingTask(dying_task), [])
     assert job.status == "failed" and "exit code 3" in job.error
+
+
+def test_a_worker_does_not_run_the_page_that_streamlit_runs_as_main(tmp_path, monkeypatch):
+    """Test that the worker process does not import the parent's `__main__` again (under Streamlit: the page,
+    whose every st call logged "missing ScriptRunContext" in the worker), and that `__main__` is put back."""
+    import sys
+    import types
+
+    marker = tmp_path / "the page ran"
+    page_file = tmp_path / "page.py"
+    page_file.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(page_file)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    job = run_job(TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 1, "batch_size": 32}), [])
+    assert job.status == "finished", job.error
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page
