@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 import streamlit as st  # noqa: E402
 
 from app_pages.common.layout import keep_widget_values
-from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas
+from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas, timed_run
 
 st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
 
@@ -34,4 +34,6 @@ keep_keras_state_between_runs()
 share_memory_arenas()
 # Every page's widgets start with its own prefix; their values outlive a visit to another page.
 keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_", "ctc_", "speech_"))
-st.navigation(pages).run()
+page = st.navigation(pages)
+# "student" tags the runs of a simulated student in the class-load benchmark's log; otherwise unused.
+timed_run(page.run, page.url_path, st.query_params.get("student", ""))

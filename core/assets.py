@@ -37,6 +37,7 @@ SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speake
 SPEECH_ENROLMENT_RESULTS = BENCHMARKS / "speech_enrolment.json"  # the same readers, each enrolled on its left-out voice
 TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
 RAY_TRAININGS_RESULTS = BENCHMARKS / "ray_trainings.json"  # Ray against the local worker (README)
+CLASS_LOAD_RESULTS = BENCHMARKS / "class_load.json"  # 30 students at once on a Cloud-sized server (README)
 SPEECH_SAMPLES = SAMPLES / "speech"  # a clip per digit and speaker, for the page without the data set
 
 

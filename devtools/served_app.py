@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,14 +50,20 @@ def served_app_process(
     env: dict[str, str] | None = None,
     log: Path | None = None,
     app_dir: Path = PROJECT_ROOT,
+    preexec: Callable[[], None] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """As `served_app`, also yielding the server's process (to read its memory); `app_dir` may be another checkout."""
+    """As `served_app`, also yielding the server's process (to read its memory); `app_dir` may be another checkout.
+
+    `preexec` runs in the server's process before Streamlit starts (to put it in a memory group).
+    """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     output = log.open("w") if log else subprocess.DEVNULL
-    server = subprocess.Popen(command, cwd=app_dir, stdout=output, stderr=subprocess.STDOUT, env=env)
+    server = subprocess.Popen(
+        command, cwd=app_dir, stdout=output, stderr=subprocess.STDOUT, env=env, preexec_fn=preexec
+    )
     try:
         deadline = time.monotonic() + timeout
         while True:

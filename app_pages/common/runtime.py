@@ -1,7 +1,12 @@
-"""How the Streamlit server process is set up: Keras between script runs, memory arenas."""
+"""How the Streamlit server process is set up: Keras between script runs, memory arenas, a log of run costs."""
 
 import ctypes
 import functools
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
 
 from streamlit.runtime.scriptrunner import script_runner
 
@@ -42,3 +47,33 @@ def share_memory_arenas(arenas: int = 2) -> None:
     except OSError:
         return
     libc.mallopt(M_ARENA_MAX, arenas)
+
+
+# Where `timed_run` appends one line per script run; unset (the default), nothing is timed or written.
+RUN_LOG_VARIABLE = "CNN_RNN_LAB_RUN_LOG"
+_run_log_lock = threading.Lock()
+
+
+def timed_run(run: Callable[[], None], page: str, student: str) -> None:
+    """Run a page; with `CNN_RNN_LAB_RUN_LOG` set, log the run's CPU time in its thread and its wall time.
+
+    The class-load benchmark (`benchmarks/class_load.py`) reads the log to find what each student action
+    cost the server. Thread CPU time leaves out TensorFlow's own thread pools, so the benchmark also
+    reports the server process's total CPU time per action.
+    """
+    path = os.environ.get(RUN_LOG_VARIABLE)
+    if not path:
+        run()
+        return
+    cpu, wall = time.thread_time(), time.perf_counter()
+    try:
+        run()
+    finally:  # st.stop and st.rerun end a run with an exception: it still cost what it cost
+        line = {
+            "page": page,
+            "student": student,
+            "cpu_s": time.thread_time() - cpu,
+            "wall_s": time.perf_counter() - wall,
+        }
+        with _run_log_lock, open(path, "a") as log:
+            log.write(json.dumps({"time": time.time(), **line}) + "\n")

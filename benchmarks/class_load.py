@@ -1,0 +1,273 @@
+"""A class on one server the size of Community Cloud: N students at once, each doing a task on one page.
+
+    python benchmarks/class_load.py [--students 30] [--memory-gb 2.7] [--save]
+
+Serves the app (`streamlit run app.py`) with its worker processes inside a memory limit (a cgroup v1
+memory group when the machine lets this process make one; the report says whether it did), then opens
+N browser sessions in one Chromium, all at once. Student k does task k mod 8: convolution settings,
+CIFAR Inspect, a CIFAR training of 1 epoch on the fewest images, the LSTM switches, a forecasting
+setting, a CTC label, a spoken-digit reading of typed digits, a captcha drawing. Each student's pages
+carry `?student=k`, and the server logs every script run's CPU time with it (`CNN_RNN_LAB_RUN_LOG`), so
+the cost of each action is what the server spent on that student's runs, not what the browsers spent
+(they share the same cores).
+
+Reports: actions done, exceptions shown on any page, the peak memory of the server with its workers
+(the cgroup's high-water mark, else the sum of their resident memory sampled every 0.5 s), each
+action's server CPU time (median and 95th percentile, trainings apart) and the server process's whole
+CPU time over the run divided by the actions. `--save` writes assets/benchmarks/class_load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from core.assets import CLASS_LOAD_RESULTS  # noqa: E402
+from devtools.canvas_drawing import DESIGN_WIDTH, mouse_strokes  # noqa: E402
+from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, served_app_process  # noqa: E402
+
+CGROUP = Path("/sys/fs/cgroup/memory/cnn_rnn_lab_class_load")
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+TASKS = ("convolution", "cifar inspect", "cifar train", "lstm", "forecasting", "ctc", "speech", "captcha")
+
+
+def memory_group(limit_bytes: int) -> Path | None:
+    """A cgroup v1 memory group with `limit_bytes`, or None where this process may not make one."""
+    try:
+        CGROUP.mkdir(exist_ok=True)
+        (CGROUP / "memory.limit_in_bytes").write_text(str(limit_bytes))
+        (CGROUP / "memory.max_usage_in_bytes").write_text("0")  # reset the high-water mark
+        return CGROUP
+    except OSError:
+        return None
+
+
+def process_tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, StopIteration):
+            continue
+        pending += [int(child) for child in children]
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (not its children), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def ready(page) -> None:
+    await page.wait_for_selector(READY, timeout=600_000)
+    await page.wait_for_timeout(300)
+
+
+async def open_page(page, url: str, path: str, student: int) -> None:
+    joiner = "&" if "?" in path else "?"
+    await page.goto(f"{url}/{path}{joiner}student={student}")
+    await ready(page)
+
+
+async def do_task(browser, url: str, student: int, timeout_s: float) -> dict:
+    """One student's task; returns its name, whether it was done, and any exception the page showed."""
+    task = TASKS[student % len(TASKS)]
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(timeout_s * 1000)
+    started = time.perf_counter()
+    try:
+        await open_page(page, url, "", student)
+        if task == "convolution":
+            await open_page(page, url, "convolution", student)
+            stride = page.get_by_role("spinbutton", name="Stride s")
+            await stride.fill("2")
+            await stride.press("Enter")
+            await ready(page)
+            await page.get_by_text("2 × 2 × 2").first.wait_for()  # 6 × 6 input, f = 3, p = 0, s = 2
+        elif task == "cifar inspect":
+            await open_page(page, url, "cifar10?cifar_tab=Inspect", student)
+            await page.get_by_text("Test accuracy").first.wait_for()
+        elif task == "cifar train":
+            await open_page(page, url, "cifar10?cifar_tab=Train", student)
+            subset = page.get_by_role("slider", name="Training images")
+            await subset.focus()
+            await subset.press("Home")
+            await ready(page)
+            epochs = page.get_by_label("Epochs", exact=True)
+            await epochs.fill("1")
+            await epochs.press("Enter")
+            await ready(page)
+            await page.get_by_role("button", name="Train").click()
+            await page.get_by_text("1 epoch(s); seconds per epoch").first.wait_for()
+        elif task == "lstm":
+            await open_page(page, url, "lstm?lstm_tab=return_sequences+%2F+return_state", student)
+            for switch in ("return_sequences", "return_state"):
+                await page.get_by_text(switch, exact=True).first.click()
+                await ready(page)
+            await page.get_by_text("final_cell_state").first.wait_for()
+        elif task == "forecasting":
+            await open_page(page, url, "forecasting", student)
+            noise = page.get_by_role("slider", name="Noise σ")
+            await noise.focus()
+            await noise.press("ArrowRight")
+            await ready(page)
+        elif task == "ctc":
+            await open_page(page, url, "ctc", student)
+            label = page.get_by_label("Label (1 to 4 letters or digits)")
+            await label.fill("abba")
+            await label.press("Enter")
+            await ready(page)
+            await page.get_by_text("abba").first.wait_for()
+        elif task == "speech":
+            await open_page(page, url, "speech", student)
+            await page.get_by_text("join digits", exact=True).click()
+            await ready(page)
+            digits = page.get_by_label("Digits (1 to 5)")
+            await digits.fill("417")
+            await digits.press("Enter")
+            await ready(page)
+            await page.get_by_role("heading", name="Heard:").first.wait_for()
+        else:  # captcha
+            await open_page(page, url, "captcha", student)
+            await page.get_by_text("draw", exact=True).click()
+            await ready(page)
+            canvas = await page.locator("canvas.upper-canvas").first.bounding_box()
+            scale = canvas["width"] / DESIGN_WIDTH
+
+            for stroke in mouse_strokes("b3dx7", np.random.default_rng(student)):
+                await page.mouse.move(canvas["x"] + stroke[0][0] * scale, canvas["y"] + stroke[0][1] * scale)
+                await page.mouse.down()
+                for x, y in stroke[1:]:
+                    await page.mouse.move(canvas["x"] + x * scale, canvas["y"] + y * scale, steps=3)
+                await page.mouse.up()
+            await ready(page)
+            await page.get_by_role("heading", name="Reading:").first.wait_for()
+        done = True
+    except Exception as error:  # a task that could not be done is a result, not the end of the benchmark
+        print(f"student {student} ({task}): {type(error).__name__}: {str(error).splitlines()[0]}", flush=True)
+        done = False
+    exceptions = await page.locator('[data-testid="stException"]').count()
+    await context.close()
+    return {
+        "student": student,
+        "task": task,
+        "done": done,
+        "exceptions": exceptions,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+async def run_class(url: str, students: int, timeout_s: float, only: str | None) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        chosen = [s for s in range(students) if only is None or TASKS[s % len(TASKS)] == only]
+        results = await asyncio.gather(*(do_task(browser, url, student, timeout_s) for student in chosen))
+        await browser.close()
+    return list(results)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--memory-gb", type=float, default=2.7)
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a step of a task may take")
+    parser.add_argument("--only", choices=TASKS, help="only the students with this task (to try one)")
+    parser.add_argument("--save", action="store_true")
+    args = parser.parse_args()
+
+    group = memory_group(int(args.memory_gb * 1e9))
+    log = Path(tempfile.mkdtemp()) / "runs.jsonl"
+    env = {**os.environ, "CNN_RNN_LAB_RUN_LOG": str(log), "CNN_RNN_LAB_CACHE": str(log.parent / "cache")}
+
+    def join_group() -> None:  # in the server's process before it starts: its workers inherit the group
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    peak = {"mb": 0.0}
+    with served_app_process(env=env, timeout=120, log=log.parent / "server.log", preexec=join_group) as (url, server):
+        sampling = threading.Event()
+
+        def sample() -> None:
+            while not sampling.is_set():
+                peak["mb"] = max(peak["mb"], process_tree_rss_mb(server.pid))
+                time.sleep(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        cpu_before, started = cpu_seconds(server.pid), time.perf_counter()
+        results = asyncio.run(run_class(url, args.students, args.timeout, args.only))
+        wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pid) - cpu_before
+        sampling.set()
+        sampler.join()
+        server_log = (log.parent / "server.log").read_text()
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
+    group_peak_mb = int((group / "memory.max_usage_in_bytes").read_text()) / 2**20 if group else None
+    oom_kills = _oom_kills(group) if group else None
+
+    per_action = {}
+    for result in results:
+        spent = [run["cpu_s"] for run in runs if run["student"] == str(result["student"])]
+        result["server_cpu_s"], result["server_runs"] = sum(spent), len(spent)
+        per_action.setdefault(result["task"], []).append(result["server_cpu_s"])
+    actions = [r for r in results if r["task"] != "cifar train"]
+    costs = [r["server_cpu_s"] for r in actions]
+    figures = {
+        "students": args.students,
+        "actions_done": sum(r["done"] for r in results),
+        "exceptions_on_pages": sum(r["exceptions"] for r in results),
+        "tracebacks_in_server_log": server_log.count("Traceback"),
+        "memory_limit": f"cgroup v1, {args.memory_gb} GB" if group else "none (no cgroup could be made here)",
+        "peak_memory_mb": round(group_peak_mb if group_peak_mb is not None else peak["mb"]),
+        "peak_memory_sampled_mb": round(peak["mb"]),
+        "oom_kills": oom_kills,
+        "action_cpu_s_median": round(statistics.median(costs), 3),
+        "action_cpu_s_p95": round(percentile(costs, 0.95), 3),
+        "action_cpu_s_mean": round(statistics.mean(costs), 3),
+        "server_process_cpu_s": round(server_cpu, 1),
+        "server_process_cpu_s_per_action": round(server_cpu / len(results), 3),
+        "wall_s": round(wall, 1),
+        "per_task_cpu_s_median": {task: round(statistics.median(v), 3) for task, v in per_action.items()},
+    }
+    print(json.dumps(figures, indent=1))
+    if args.save:
+        command = f"python benchmarks/class_load.py --students {args.students} --memory-gb {args.memory_gb} --save"
+        CLASS_LOAD_RESULTS.write_text(json.dumps({"command": command, **figures}, indent=1) + "\n")
+        print(f"saved {CLASS_LOAD_RESULTS}")
+
+
+def _oom_kills(group: Path) -> int:
+    for line in (group / "memory.oom_control").read_text().splitlines():
+        if line.startswith("oom_kill "):
+            return int(line.split()[1])
+    return 0
+
+
+if __name__ == "__main__":
+    main()
