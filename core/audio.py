@@ -5,9 +5,9 @@ and MP3; `scipy.signal.resample_poly` resamples with an anti-aliasing filter. Ev
 file can be unusable ends in `AudioProblem`, whose message is one sentence for a student.
 
 Example:
-    >>> clip = read_audio(wav_bytes)
-    >>> clip.samples.dtype, clip.rate
-    (dtype('float32'), 8000)
+    >>> clip = read_audio(wav_bytes(np.zeros(44_100, np.float32), rate=44_100))  # a second at 44.1 kHz
+    >>> clip.samples.dtype, clip.rate, len(clip.samples)
+    (dtype('float32'), 8000, 8000)
 """
 
 from __future__ import annotations

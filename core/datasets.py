@@ -119,9 +119,12 @@ class ImagesOnDisk:
     file) and integer-array indexing (`x[[3, 1, 4]]`, one read per image).
 
     Example:
-        >>> images = ImagesOnDisk(cache_path, "x_train")
-        >>> images[np.array([0, 5])].shape
-        (2, 32, 32, 3)
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "images.npz"
+        >>> np.savez(path, x_train=np.zeros((10, 32, 32, 3), np.uint8))
+        >>> images = ImagesOnDisk(path, "x_train")
+        >>> images[np.array([0, 5])].shape, len(images[2:7])
+        ((2, 32, 32, 3), 5)
     """
 
     def __init__(self, path: Path, member: str, start: int = 0, stop: int | None = None) -> None:
