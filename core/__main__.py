@@ -289,7 +289,7 @@ def train_speech(args: argparse.Namespace) -> None:
         model, heard, validation, setup, seed=args.seed, on_epoch=epoch_printer(setup.epochs), synthetic=synthetic
     )
     seconds = time.perf_counter() - start
-    figures = {"speakers_heard": list(heard.speaker_names)}
+    figures: dict[str, object] = {"speakers_heard": list(heard.speaker_names)}
     if synthetic is not None:
         figures |= {"synthetic_voices": len(synthetic.speaker_names), "synthetic_share": setup.synthetic_share}
     if split:

@@ -187,8 +187,8 @@ def _npz_member_layout(path: Path, member: str) -> tuple[int, tuple[int, ...], n
 
 def read_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
     """Decode one image file to a (height, width, 3) uint8 array, resized if it is another size."""
-    with Image.open(path) as image:
-        image = image.convert("RGB")
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
         if image.size != (size[1], size[0]):
             image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
         return np.asarray(image, dtype=np.uint8)
@@ -244,7 +244,7 @@ def _folder_fingerprint(root: Path) -> str:
 def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
     # Several sessions may decode at once: write aside, then rename, so no reader sees half a file.
     tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, **arrays)
+    np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stubs take any keyword for allow_pickle
     tmp.replace(path)
 
 
@@ -254,6 +254,14 @@ def _cifar10_from_cache(path: Path, source: str, train_images_in_memory: bool = 
     with np.load(path) as data:  # an NpzFile reads a member only when it is asked for
         x_train = data["x_train"] if train_images_in_memory else ImagesOnDisk(path, "x_train")
         return Cifar10(x_train, data["y_train"], data["x_test"], data["y_test"], source)
+
+
+def _from_cache_just_written(path: Path, source: str) -> Cifar10:
+    """The cache this process has just written, with the training images read from the file when used."""
+    data = _cifar10_from_cache(path, source, train_images_in_memory=False)
+    if data is None:
+        raise OSError(f"the CIFAR-10 cache {path} was written but cannot be read back")
+    return data
 
 
 def _cifar10_from_folder(root: Path, train_images_in_memory: bool = True) -> Cifar10:
@@ -275,7 +283,7 @@ def _cifar10_from_folder(root: Path, train_images_in_memory: bool = True) -> Cif
     x_train, y_train = train.images[order], train.labels[order]
     _save_npz_atomically(cache, x_train=x_train, y_train=y_train, x_test=test.images, y_test=test.labels)
     if not train_images_in_memory:
-        return _cifar10_from_cache(cache, source, train_images_in_memory)
+        return _from_cache_just_written(cache, source)
     return Cifar10(x_train, y_train, test.images, test.labels, source)
 
 
@@ -303,7 +311,7 @@ def _cifar10_from_keras(train_images_in_memory: bool = True) -> Cifar10:
     }
     _save_npz_atomically(cache, **arrays)
     if not train_images_in_memory:
-        return _cifar10_from_cache(cache, source, train_images_in_memory)
+        return _from_cache_just_written(cache, source)
     return Cifar10(**arrays, source=source)
 
 
@@ -440,8 +448,7 @@ def load_fsdd_files(root: str | Path | None = None) -> SpokenDigitFiles:
             "The spoken digits are not where this app was told to find them.",
             f"FSDD_DIR is set to {folder}, which is not a folder.",
         )
-    named = [(path, FSDD_NAME.fullmatch(path.stem)) for path in sorted(folder.glob("*.wav"))]
-    named = [(path, match) for path, match in named if match]
+    named = [(path, match) for path in sorted(folder.glob("*.wav")) if (match := FSDD_NAME.fullmatch(path.stem))]
     if not named:
         raise DatasetUnavailable(
             "The spoken-digit folder this app was given holds no recordings.",

@@ -63,7 +63,7 @@ def load_image(data: bytes) -> LoadedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ImageRejected(
@@ -72,7 +72,7 @@ def load_image(data: bytes) -> LoadedImage:
                 )
             file_format = image.format or "image"
             if getattr(image, "is_animated", False):
-                notes.append(f"It is animated ({image.n_frames} frames): the first frame is used.")
+                notes.append(f"It is animated ({getattr(image, 'n_frames', 2)} frames): the first frame is used.")
                 image.seek(0)
             image.load()
     except ImageRejected:

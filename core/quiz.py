@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from core import ctc, speech
 from core.captcha import ALPHABET as CAPTCHA_ALPHABET
 from core.captcha import TIME_STEPS as CAPTCHA_STEPS
 from core.cifar import CifarConfig
-from core.conv import ConvSpec, conv_geometry, validate
+from core.conv import ConvSpec, PaddingMode, conv_geometry, validate
 from core.forecast import make_windows, material_window_count
 from core.lstm import describe_outputs, lstm_param_count
 
@@ -86,12 +86,12 @@ def is_right(question: Question, given: str) -> bool:
         shape, expected = parse_shape(given), parse_shape(question.answer)
         return shape is not None and expected is not None and same_shape(shape, expected)
     if question.kind == "shapes":
-        shapes, expected = parse_shapes(given), parse_shapes(question.answer)
+        shapes, expected_shapes = parse_shapes(given), parse_shapes(question.answer)
         return (
             shapes is not None
-            and expected is not None
-            and len(shapes) == len(expected)
-            and all(same_shape(a, b) for a, b in zip(shapes, expected, strict=True))
+            and expected_shapes is not None
+            and len(shapes) == len(expected_shapes)
+            and all(same_shape(a, b) for a, b in zip(shapes, expected_shapes, strict=True))
         )
     if question.kind == "text":
         return re.sub(r"\s", "", given).lower() == re.sub(r"\s", "", question.answer).lower()
@@ -129,7 +129,8 @@ def _padding_words(padding: int | str) -> str:
 
 def conv_output_shape(rng: np.random.Generator) -> Question:
     while True:
-        padding = [int(rng.integers(0, 4)), "valid", "same"][int(rng.integers(3))]
+        paddings: list[int | PaddingMode] = [int(rng.integers(0, 4)), "valid", "same"]
+        padding = paddings[int(rng.integers(3))]
         n = int(rng.integers(5, 33))
         spec = ConvSpec(n, n, int(rng.integers(1, 5)), int(rng.choice([1, 2, 3, 5, 7])), int(rng.integers(1, 4)),
                         padding, int(rng.integers(1, 9)))  # fmt: skip
@@ -215,7 +216,8 @@ def conv_possible(rng: np.random.Generator) -> Question:
 def cifar_layers(config: CifarConfig) -> list[tuple[str, tuple[int, ...], int]]:
     """(name, output shape without the batch, parameters) of each layer of a plain (no batch norm) model."""
     assert not config.batch_norm and not config.global_pool and not config.pool_early
-    layers, (size, channels) = [], (32, 3)
+    layers: list[tuple[str, tuple[int, ...], int]] = []
+    size, channels = 32, 3
     for block, filters in enumerate(config.filters, start=1):
         layers.append((f"block{block}_conv1", (size, size, filters), (3 * 3 * channels + 1) * filters))
         size, channels = math.ceil(size / 2), filters
@@ -380,7 +382,7 @@ def lstm_returned_shapes(case: dict) -> list[tuple[int, ...]]:
 def lstm_outputs(rng: np.random.Generator) -> Question:
     case = _lstm_case(rng)
     shapes = lstm_returned_shapes(case)
-    names = describe_outputs(case["lstm_return_sequences"], case["lstm_return_state"])
+    names = describe_outputs(bool(case["lstm_return_sequences"]), bool(case["lstm_return_state"]))
     b, t, d, u = (case[k] for k in ("lstm_batch", "lstm_timesteps", "lstm_features", "lstm_units"))
     worked = "; ".join(
         f"{variable} ({name}): {shape_text(shape)}" for (name, variable), shape in zip(names, shapes, strict=True)
@@ -476,7 +478,7 @@ class ForecastFacts:
 def forecast_lowest_error(rng: np.random.Generator, facts: ForecastFacts) -> Question:
     lowest = rng.random() < 0.5
     forecasters = {name: rmse for name, rmse in facts.rmse.items() if name != "noise floor"}
-    answer = (min if lowest else max)(forecasters, key=forecasters.get)
+    answer = (min if lowest else max)(forecasters, key=lambda name: forecasters[name])
     table = ", ".join(f"{name} {rmse:.3f}" for name, rmse in facts.rmse.items())
     return Question(
         f"On the material's series with the shipped model (the results table), which forecast has the "
@@ -670,16 +672,22 @@ QUESTIONS: dict[str, tuple[Callable[[np.random.Generator], Question], ...]] = {
 
 
 # Questions about what a page shows of its shipped model, asked when the page passes those facts.
-FACT_QUESTIONS: dict[str, tuple[Callable[[np.random.Generator, object], Question], ...]] = {
+FACT_QUESTIONS: dict[str, tuple[Callable[[np.random.Generator, Any], Question], ...]] = {
     "cifar": (cifar_confusion,),
     "forecast": (forecast_lowest_error, forecast_horizon),
 }
+
+
+def _asking_about(
+    make: Callable[[np.random.Generator, Any], Question], facts: object
+) -> Callable[[np.random.Generator], Question]:
+    return lambda rng: make(rng, facts)
 
 
 def question(topic: str, seed: int, number: int, facts: object | None = None) -> Question:
     """Question `number` of a topic's quiz `seed`: the makers take turns, each with its own seeded draw."""
     makers = [*QUESTIONS[topic]]
     if facts is not None:
-        makers += [lambda rng, make=make: make(rng, facts) for make in FACT_QUESTIONS.get(topic, ())]
+        makers += [_asking_about(make, facts) for make in FACT_QUESTIONS.get(topic, ())]
     rng = np.random.default_rng((seed, list(QUESTIONS).index(topic), number))
     return makers[number % len(makers)](rng)

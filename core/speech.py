@@ -338,11 +338,11 @@ def spec_augment(x: np.ndarray, rng: np.random.Generator, augmentation: Augmenta
     """SpecAugment: a few bands and a few short stretches of time set to the utterance's mean (0)."""
     x = x.copy()
     for _ in range(augmentation.freq_masks):
-        width = rng.integers(0, augmentation.freq_mask_bands + 1)
+        width = int(rng.integers(0, augmentation.freq_mask_bands + 1))
         start = rng.integers(0, N_MELS - width + 1)
         x[:, start : start + width] = 0.0
     for _ in range(augmentation.time_masks):
-        width = min(rng.integers(0, augmentation.time_mask_frames + 1), len(x))
+        width = min(int(rng.integers(0, augmentation.time_mask_frames + 1)), len(x))
         start = rng.integers(0, len(x) - width + 1)
         x[start : start + width] = 0.0
     return x
