@@ -10,30 +10,20 @@ import streamlit as st  # noqa: E402
 
 from app_pages.common.layout import keep_widget_values
 from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas, timed_run
+from app_pages.registry import KEY_PREFIXES, PAGES
 
 st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
 
-pages = {
-    "Start": [
-        st.Page("app_pages/start/home.py", title="Home", icon=":material/home:", default=True),
-    ],
-    "Convolutional networks": [
-        st.Page("app_pages/cnn/convolution.py", title="Convolution layer", icon=":material/grid_on:"),
-        st.Page("app_pages/cnn/cifar10.py", title="CIFAR-10 CNN", icon=":material/image:"),
-    ],
-    "Recurrent networks": [
-        st.Page("app_pages/rnn/lstm.py", title="LSTM", icon=":material/memory:"),
-        st.Page("app_pages/rnn/forecasting.py", title="Forecasting", icon=":material/show_chart:"),
-        st.Page("app_pages/rnn/captcha.py", title="Captcha OCR", icon=":material/password:"),
-        st.Page("app_pages/rnn/ctc.py", title="CTC", icon=":material/linear_scale:"),
-        st.Page("app_pages/rnn/speech.py", title="Spoken digits", icon=":material/mic:"),
-    ],
-}
+# The registry lists every page once; the first is the default (the home page).
+pages: dict[str, list] = {}
+for entry in PAGES:
+    page_object = st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry is PAGES[0])
+    pages.setdefault(entry.section, []).append(page_object)
 
 keep_keras_state_between_runs()
 share_memory_arenas()
 # Every page's widgets start with its own prefix; their values outlive a visit to another page.
-keep_widget_values(("conv_", "cifar_", "lstm_", "forecast_", "captcha_", "ctc_", "speech_"))
+keep_widget_values(KEY_PREFIXES)
 page = st.navigation(pages)
 # "student" tags the runs of a simulated student in the class-load benchmark's log; otherwise unused.
 timed_run(page.run, page.url_path, st.query_params.get("student", ""))

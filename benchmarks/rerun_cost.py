@@ -20,16 +20,9 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-PAGES = {
-    "home": "app_pages/start/home.py",
-    "convolution": "app_pages/cnn/convolution.py",
-    "cifar10": "app_pages/cnn/cifar10.py",
-    "lstm": "app_pages/rnn/lstm.py",
-    "forecasting": "app_pages/rnn/forecasting.py",
-    "captcha": "app_pages/rnn/captcha.py",
-    "ctc": "app_pages/rnn/ctc.py",
-    "speech": "app_pages/rnn/speech.py",
-}
+from app_pages import registry  # noqa: E402
+
+PAGES = {entry.address or "home": entry.path for entry in registry.PAGES}
 
 
 def rerun_seconds(page: str, reruns: int) -> list[float]:

@@ -12,17 +12,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app_pages import registry
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PAGES = {  # address: the page's title
-    "": "CNN & RNN Lab",
-    "convolution": "Convolution layer",
-    "cifar10": "CIFAR-10: a CNN that recognises pictures",
-    "lstm": "LSTM",
-    "forecasting": "Forecasting a series with an LSTM",
-    "captcha": "Reading captchas: CNN + BiLSTM + CTC",
-    "ctc": "CTC: lining a label up with time",
-    "speech": "Spoken digits: speech recognition with CTC",
-}
+PAGES = {entry.address: entry.heading for entry in registry.PAGES}  # address: the page's title
 
 
 def free_port() -> int:

@@ -8,14 +8,9 @@ import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
-PAGES = (
-    "app_pages/start/home.py",
-    "app_pages/cnn/convolution.py",
-    "app_pages/cnn/cifar10.py",
-    "app_pages/rnn/lstm.py",
-    "app_pages/rnn/forecasting.py",
-    "app_pages/rnn/captcha.py",
-)
+from app_pages import registry
+
+PAGES = tuple(entry.path for entry in registry.PAGES)
 
 
 @pytest.mark.parametrize("page", PAGES)

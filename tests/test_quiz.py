@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from apptest import open_page
 
+from app_pages import registry
 from core import captcha, cifar, ctc, quiz, speech
 from core.conv import ConvSpec
 
@@ -251,14 +252,10 @@ def test_output_steps_are_the_readers_own():
 
 # ---------------------------------------------------------------- on the pages
 
+# Each quiz's page, and the tab that holds it where the page's tabs are in its address (captcha's are not).
 PAGES = {
-    "conv": ("app_pages/cnn/convolution.py", None, None),
-    "cifar": ("app_pages/cnn/cifar10.py", "Check yourself", "cifar_tab"),
-    "lstm": ("app_pages/rnn/lstm.py", "Check yourself", "lstm_tab"),
-    "forecast": ("app_pages/rnn/forecasting.py", None, None),
-    "captcha": ("app_pages/rnn/captcha.py", None, None),
-    "ctc": ("app_pages/rnn/ctc.py", "Check yourself", "ctc_tab"),
-    "speech": ("app_pages/rnn/speech.py", "Check yourself", "speech_tab"),
+    topic: (entry.path, entry.quiz_tab if entry.tab_key else None, entry.tab_key)
+    for topic, entry in registry.QUIZ_PAGES.items()
 }
 
 

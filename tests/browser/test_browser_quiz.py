@@ -5,18 +5,16 @@ from __future__ import annotations
 import pytest
 from conftest import SCREENSHOTS
 
+from app_pages import registry
 from core import quiz
 from devtools.served_app import wait_for_app
 
-# Each topic's page and, where the page has tabs, the tab the quiz is in.
+# Each topic's page address and, where its tabs are in the address, the tab the quiz is in.
 QUIZ_PAGES = {
-    "conv": "convolution?",
-    "cifar": "cifar10?cifar_tab=Check+yourself&",
-    "lstm": "lstm?lstm_tab=Check+yourself&",
-    "forecast": "forecasting?",
-    "captcha": "captcha?",
-    "ctc": "ctc?ctc_tab=Check+yourself&",
-    "speech": "speech?speech_tab=Check+yourself&",
+    topic: f"{entry.address}?{entry.tab_key}={entry.quiz_tab.replace(' ', '+')}&"
+    if entry.tab_key
+    else f"{entry.address}?"
+    for topic, entry in registry.QUIZ_PAGES.items()
 }
 
 
@@ -31,7 +29,7 @@ def test_a_question_answered_on_a_split_screen(browser, app_url, topic):
     page.goto(f"{app_url}/{QUIZ_PAGES[topic]}quiz=42")
     wait_for_app(page)
     question = quiz.question(topic, 42, 0)
-    if topic == "captcha":  # its tabs are not in the address
+    if registry.QUIZ_PAGES[topic].quiz_tab and not registry.QUIZ_PAGES[topic].tab_key:  # tabs not in the address
         page.get_by_role("tab", name="Check yourself").click()
         wait_for_app(page)
     try:

@@ -1,0 +1,166 @@
+"""Every page of the app, in one list: `app.py` builds the navigation and the kept widget prefixes from it,
+the home page its cards, the browser helpers their addresses, and the page-level tests their lists.
+
+A new page gets its smoke test, its split-screen and projector checks and its Check yourself tests by
+being added here. Kept free of streamlit, so that tests and benchmarks can read it without a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the home page says about a page."""
+
+    picture: str  # file in assets/cards/
+    teaches: str
+    runs: str  # what is computed live and what comes pretrained
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    path: str  # the page's file, as st.Page takes it
+    title: str  # in the sidebar and on its card
+    icon: str
+    section: str  # the sidebar's group
+    heading: str  # the page's st.title, which the browser tests wait for
+    key_prefix: str | None = None  # its widgets' keys start with this; their values outlive a visit elsewhere
+    tab_key: str | None = None  # the key of its tabs, in the address (…/cifar10?cifar_tab=Inspect)
+    quiz: str | None = None  # its Check yourself topic (`core.quiz.QUESTIONS`)
+    quiz_tab: str | None = None  # the tab that holds Check yourself, where the page has tabs
+    card: Card | None = None
+
+    @property
+    def address(self) -> str:
+        """The page's path in the URL: its file's name ('' for the home page, which is the default)."""
+        return "" if self.path.endswith("home.py") else self.path.rsplit("/", 1)[1].removesuffix(".py")
+
+
+PAGES = (
+    PageEntry("app_pages/start/home.py", "Home", ":material/home:", "Start", "CNN & RNN Lab"),
+    PageEntry(
+        "app_pages/cnn/convolution.py",
+        "Convolution layer",
+        ":material/grid_on:",
+        "Convolutional networks",
+        "Convolution layer",
+        key_prefix="conv_",
+        quiz="conv",
+        card=Card(
+            "convolution.png",
+            "Filter size f, stride s, padding p and K filters → the output shape, the parameter count, and "
+            "the window sliding over the input, product by product, checked against a real Keras Conv2D.",
+            "Live: everything is computed as you move the settings.",
+        ),
+    ),
+    PageEntry(
+        "app_pages/cnn/cifar10.py",
+        "CIFAR-10 CNN",
+        ":material/image:",
+        "Convolutional networks",
+        "CIFAR-10: a CNN that recognises pictures",
+        key_prefix="cifar_",
+        tab_key="cifar_tab",
+        quiz="cifar",
+        quiz_tab="Check yourself",
+        card=Card(
+            "cifar10.png",
+            "The slides' basic CNN (553,514 parameters) and an improved one: train them on a subset, watch the "
+            "curves, then look inside (confusion matrix, mistakes, feature maps, filters, Grad-CAM), augment images and "
+            "classify your own picture.",
+            "Train your own in the session (one training at a time on the server, the others queue); pretrained "
+            "models for everything else.",
+        ),
+    ),
+    PageEntry(
+        "app_pages/rnn/lstm.py",
+        "LSTM",
+        ":material/memory:",
+        "Recurrent networks",
+        "LSTM",
+        key_prefix="lstm_",
+        tab_key="lstm_tab",
+        quiz="lstm",
+        quiz_tab="Check yourself",
+        card=Card(
+            "lstm.png",
+            "The four sequence patterns; what return_sequences and return_state return, shapes and values; "
+            "stacking layers; the cell's gates step by step, recomputed in NumPy from the layer's own weights.",
+            "Live: a small Keras LSTM with random weights runs on every change.",
+        ),
+    ),
+    PageEntry(
+        "app_pages/rnn/forecasting.py",
+        "Forecasting",
+        ":material/show_chart:",
+        "Recurrent networks",
+        "Forecasting a series with an LSTM",
+        key_prefix="forecast_",
+        quiz="forecast",
+        card=Card(
+            "forecasting.png",
+            "The class's synthetic series, windows of look_back values, an LSTM forecast one and many steps ahead, "
+            "measured against persistence and the noise floor that no model can beat.",
+            "Pretrained for the class's settings (shown at once); train your own in about 15 s, with a Stop button.",
+        ),
+    ),
+    PageEntry(
+        "app_pages/rnn/captcha.py",
+        "Captcha OCR",
+        ":material/password:",
+        "Recurrent networks",
+        "Reading captchas: CNN + BiLSTM + CTC",
+        key_prefix="captcha_",
+        quiz="captcha",
+        quiz_tab="Check yourself",
+        card=Card(
+            "captcha.png",
+            "A CNN + BiLSTM reads a captcha column by column; CTC turns its 50 per-step guesses into 5 characters. "
+            "Read samples, uploads and your own drawings, greedy and beam search side by side.",
+            "Pretrained reader; train your own in the session.",
+        ),
+    ),
+    PageEntry(
+        "app_pages/rnn/ctc.py",
+        "CTC",
+        ":material/linear_scale:",
+        "Recurrent networks",
+        "CTC: lining a label up with time",
+        key_prefix="ctc_",
+        tab_key="ctc_tab",
+        quiz="ctc",
+        quiz_tab="Check yourself",
+        card=Card(
+            "ctc.png",
+            "How CTC lines a label up with time: every alignment and how it collapses, the forward algorithm's "
+            "trellis (equal to Keras's loss), and why the best path is not always the best reading.",
+            "Live: small cases computed on every change; the captcha reader's real output as an example.",
+        ),
+    ),
+    PageEntry(
+        "app_pages/rnn/speech.py",
+        "Spoken digits",
+        ":material/mic:",
+        "Recurrent networks",
+        "Spoken digits: speech recognition with CTC",
+        key_prefix="speech_",
+        tab_key="speech_tab",
+        quiz="speech",
+        quiz_tab="Check yourself",
+        card=Card(
+            "speech.png",
+            "Speech recognition with CTC: say up to five digits and a conv + bidirectional GRU network writes "
+            "them down. Waveforms, spectrograms, how training sentences are made, and voices it never heard.",
+            "Pretrained reader (record, upload, samples); train your own in the session.",
+        ),
+    ),
+)
+
+KEY_PREFIXES = tuple(page.key_prefix for page in PAGES if page.key_prefix)
+QUIZ_PAGES = {page.quiz: page for page in PAGES if page.quiz}
+
+
+def page_at(address: str) -> PageEntry:
+    return next(page for page in PAGES if page.address == address)
