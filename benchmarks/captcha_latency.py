@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import captcha  # noqa: E402
+from core import captcha, ctc  # noqa: E402
 from core.assets import CAPTCHA_MODEL, load_model  # noqa: E402
 from core.datasets import load_captcha_files  # noqa: E402
 
@@ -31,7 +31,7 @@ def read_once(model, picture: Image.Image) -> str:
     probabilities = captcha.predict_probabilities(model, x[np.newaxis])[0]
     captcha.ctc_decode(probabilities)
     captcha.ctc_decode(probabilities, "beam_search", beam_width=10, top_paths=3)
-    return captcha.best_path_collapse(probabilities).text
+    return ctc.best_path_steps(probabilities, captcha.CHARACTERS).text
 
 
 def timings(model, picture: Image.Image, repeats: int) -> list[float]:

@@ -1,6 +1,7 @@
 """Teaching the spoken-digit reader one new voice: leave-one-speaker-out readers, each enrolled on its left-out voice.
 
-    FSDD_DIR=... python benchmarks/speech_enrolment.py [--speakers george,jackson] [--takes 1] [--save]
+    FSDD_DIR=... python benchmarks/speech_enrolment.py [--speakers george,jackson] [--takes 1] [--models DIR]
+        [--synthetic DIR] [--save]
 
 For each speaker, `python -m core train speech --hold-out SPEAKER` trains the shipped reader's
 training without that voice (kept in the cache folder, `--models`, so that a rerun only
@@ -31,11 +32,12 @@ from core.datasets import cache_dir, load_fsdd_files  # noqa: E402
 FIGURES = re.compile(r"digit_accuracy=(\S+) sequence_exact=(\S+) der=(\S+) n=(\d+)")
 
 
-def held_out_reader(speaker: str, models: Path) -> Path:
-    """The shipped reader's training without `speaker`, trained once and kept in `models`."""
+def held_out_reader(speaker: str, models: Path, synthetic: Path | None) -> Path:
+    """The shipped reader's training without `speaker` (with the synthetic voices given), kept in `models`."""
     out = models / f"without_{speaker}.keras"
     if not out.exists():
         command = [sys.executable, "-m", "core", "train", "speech", "--hold-out", speaker, "--out", str(out)]
+        command += ["--synthetic", str(synthetic)] if synthetic else []
         subprocess.run(command, cwd=PROJECT_ROOT, check=True)
     return out
 
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument(
         "--models", type=Path, default=cache_dir() / "speech_held_out", help="where the readers are kept"
     )
+    parser.add_argument("--synthetic", type=Path, help="train missing readers with these synthetic voices too")
     parser.add_argument("--train-only", action="store_true", help="train the held-out readers, then stop")
     parser.add_argument("--save", action="store_true", help=f"write {SPEECH_ENROLMENT_RESULTS.name}")
     args = parser.parse_args()
@@ -70,7 +73,7 @@ def main() -> None:
     args.models.mkdir(parents=True, exist_ok=True)
     runs = []
     for speaker in speakers:
-        reader = held_out_reader(speaker, args.models)
+        reader = held_out_reader(speaker, args.models, args.synthetic)
         if args.train_only:
             continue
         with tempfile.TemporaryDirectory() as temporary:

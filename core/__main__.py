@@ -260,7 +260,7 @@ def evaluate_captcha(args: argparse.Namespace) -> None:
     data = captcha.load_split(files.paths, files.labels, validation_fraction=0.0)
     for note in data.skipped:
         print(f"skipped {note}")
-    truth = [captcha.decode_label(label) for label in data.y_train]
+    truth = [captcha.CHARACTERS.decode(label) for label in data.y_train]
     exact, cer = reading_scores(model, data.x_train, truth)
     print(f"exact_match={exact:.4f} cer={cer:.4f} n={len(truth)}")
 

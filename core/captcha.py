@@ -6,9 +6,9 @@ probabilities over 20 classes: the CTC blank (index 0, Keras's `mask_index`) and
 characters (1…19). CTC turns those 50 frames into text: take a path, merge repeats, drop blanks.
 
 Example:
-    >>> encode_label("226md").tolist()
+    >>> CHARACTERS.encode("226md")
     [1, 1, 5, 14, 10]
-    >>> decode_label([1, 1, 5, 14, 10])
+    >>> CHARACTERS.decode([1, 1, 5, 14, 10])
     '226md'
 """
 
@@ -28,23 +28,7 @@ NUM_CLASSES = len(ALPHABET) + 1  # 20: the blank and the characters
 IMAGE_HEIGHT, IMAGE_WIDTH = 50, 200
 LABEL_LENGTH = 5
 TIME_STEPS = IMAGE_WIDTH // 4  # two 2 × 2 poolings
-
-
-def encode_label(text: str) -> np.ndarray:
-    """Characters → class indices 1…19 (0 is the blank).
-
-    Raises:
-        ValueError: naming the characters outside the alphabet.
-    """
-    unknown = sorted(set(text) - set(ALPHABET))
-    if unknown:
-        raise ValueError(f"Label {text!r} has characters outside the alphabet {ALPHABET}: {''.join(unknown)}")
-    return np.array([ALPHABET.index(char) + 1 for char in text], dtype=np.int32)
-
-
-def decode_label(indices) -> str:
-    """Class indices → text; blanks and padding (0 or -1) are skipped."""
-    return "".join(ALPHABET[i - 1] for i in (int(v) for v in indices) if 1 <= i <= len(ALPHABET))
+CHARACTERS = ctc.Alphabet(ALPHABET)  # text ↔ classes, as the CTC page and the speech reader write them
 
 
 def preprocess(image: Image.Image) -> np.ndarray:
@@ -127,28 +111,9 @@ def ctc_decode(
     # One convention for both: Keras's greedy score is minus the path's log-probability.
     log_probabilities = -scores if strategy == "greedy" else scores
     return [
-        Decoded(decode_label(decoded[path, 0]), float(log_probabilities[0, path])) for path in range(decoded.shape[0])
+        Decoded(CHARACTERS.decode(decoded[path, 0]), float(log_probabilities[0, path]))
+        for path in range(decoded.shape[0])
     ]
-
-
-@dataclass(frozen=True)
-class CollapseSteps:
-    """The best path and what CTC's two rules make of it."""
-
-    path: list[int]  # most probable class at each time step
-    merged: list[int]  # consecutive repeats merged into one
-    text: str  # blanks dropped
-
-
-def best_path_collapse(probabilities: np.ndarray) -> CollapseSteps:
-    """Greedy CTC by hand: argmax per step, merge repeats, drop blanks."""
-    path = [int(i) for i in probabilities.argmax(axis=1)]
-    return CollapseSteps(path, ctc.merge_repeats(path), decode_label(ctc.collapse(path)))
-
-
-def class_symbol(index: int) -> str:
-    """How a class is written in the step-by-step view: '·' for the blank, else its character."""
-    return "·" if index == BLANK else ALPHABET[index - 1]
 
 
 def character_error_rate(truth: list[str], predicted: list[str]) -> float:
@@ -182,7 +147,7 @@ def load_split(paths, labels, validation_fraction: float = 0.1, seed: int = 42) 
         except OSError as error:
             skipped.append(f"{path.name}: {error}")
             continue
-        encoded.append(encode_label(label))
+        encoded.append(np.array(CHARACTERS.encode(label), np.int32))
         texts.append(label)
     if not images:
         raise ValueError("No usable captcha: " + "; ".join(skipped[:3]))
@@ -209,7 +174,7 @@ def predict_probabilities(model, images: np.ndarray, batch_size: int = 64) -> np
 
 def read_texts(probabilities: np.ndarray) -> list[str]:
     """Greedy readings of a batch of probabilities (the fast path used for evaluation)."""
-    return [best_path_collapse(p).text for p in probabilities]
+    return [ctc.best_path_steps(p, CHARACTERS).text for p in probabilities]
 
 
 def train(

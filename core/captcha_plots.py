@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.captcha import ALPHABET, BLANK, NUM_CLASSES, CollapseSteps, class_symbol
+from core.captcha import ALPHABET, BLANK, CHARACTERS, NUM_CLASSES
+from core.ctc import CollapseSteps
 from core.plot_style import readable
 
 
@@ -27,7 +28,7 @@ def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
 
 def probabilities_figure(probabilities: np.ndarray) -> go.Figure:
     """(time, classes) probabilities as a heatmap: time across, the blank and the 19 characters down."""
-    symbols = ["blank"] + [class_symbol(i) for i in range(1, NUM_CLASSES)]
+    symbols = ["blank"] + [CHARACTERS.symbol(i) for i in range(1, NUM_CLASSES)]
     fig = go.Figure(
         go.Heatmap(
             z=probabilities.T,
@@ -68,7 +69,7 @@ def collapse_figure(steps: CollapseSteps) -> go.Figure:
             y=[name] * len(path),
             mode="markers+text",
             marker=dict(symbol="square", size=18, color=colors),
-            text=[class_symbol(label) if k else "" for label, k in zip(path, kept, strict=True)],
+            text=[CHARACTERS.symbol(label) if k else "" for label, k in zip(path, kept, strict=True)],
             textfont=dict(color="white", size=12),
             hovertemplate="step %{x}<extra></extra>",
             showlegend=False,

@@ -61,6 +61,21 @@ def collapse(path: Sequence[int]) -> list[int]:
     return [c for c in merge_repeats(path) if c != BLANK]
 
 
+@dataclass(frozen=True)
+class CollapseSteps:
+    """The best path and what CTC's two rules make of it."""
+
+    path: list[int]  # most probable class at each time step
+    merged: list[int]  # consecutive repeats merged into one
+    text: str  # blanks dropped
+
+
+def best_path_steps(probabilities: np.ndarray, alphabet: Alphabet) -> CollapseSteps:
+    """Greedy CTC by hand: argmax per step, merge repeats, drop blanks."""
+    path = [int(i) for i in probabilities.argmax(axis=1)]
+    return CollapseSteps(path, merge_repeats(path), alphabet.decode(collapse(path)))
+
+
 def with_blanks(label: Sequence[int]) -> list[int]:
     """The label as the forward algorithm's 2L + 1 states: a blank before, between and after the symbols."""
     states = [BLANK]

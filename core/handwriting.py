@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from core.captcha import ALPHABET, encode_label, preprocess
+from core.captcha import ALPHABET, CHARACTERS, preprocess
 
 CANVAS_WIDTH, CANVAS_HEIGHT = 600, 150  # the page's canvas: the captchas' 200 × 50, three times larger
 MAX_LABEL_LENGTH = 6  # drawn texts have 3 to 6 characters; captchas 5
@@ -249,5 +249,5 @@ def synthetic_batch(count: int, rng: np.random.Generator) -> tuple[np.ndarray, n
     """`count` drawn texts as network inputs (count, 200, 50, 1), padded labels (count, 6) and the texts."""
     texts = [random_text(rng) for _ in range(count)]
     images = np.stack([preprocess(render_text(text, rng)) for text in texts])
-    labels = np.stack([pad_labels(encode_label(text)[np.newaxis])[0] for text in texts])
+    labels = np.stack([pad_labels(np.array([CHARACTERS.encode(text)]))[0] for text in texts])
     return images, labels, texts

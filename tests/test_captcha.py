@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import captcha
+from core import captcha, ctc
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,11 +18,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def test_label_round_trip_and_alphabet_check():
     """Test that every label encodes to 1…19 and decodes back, and a stranger character is named."""
     for label in ("226md", "nnn5p", "yyg5g", "2345678bcdefgmnpwxy"):
-        encoded = captcha.encode_label(label)
-        assert encoded.min() >= 1 and encoded.max() <= 19
-        assert captcha.decode_label(encoded) == label
-    with pytest.raises(ValueError, match="outside the alphabet.*aq"):
-        captcha.encode_label("2qa4m")
+        encoded = captcha.CHARACTERS.encode(label)
+        assert min(encoded) >= 1 and max(encoded) <= 19
+        assert captcha.CHARACTERS.decode(encoded) == label
+    with pytest.raises(ValueError, match="'aq' not in the alphabet"):
+        captcha.CHARACTERS.encode("2qa4m")
 
 
 def _path_probabilities(path: list[int], confidence: float = 0.9) -> np.ndarray:
@@ -34,15 +34,15 @@ def _path_probabilities(path: list[int], confidence: float = 0.9) -> np.ndarray:
 
 def test_collapse_merges_repeats_then_drops_blanks():
     """Test the two CTC rules on a known path: '2 2 · · 6 · 6 6 ·' reads '266'."""
-    two, six = captcha.encode_label("26").tolist()
-    steps = captcha.best_path_collapse(_path_probabilities([two, two, 0, 0, six, 0, six, six, 0]))
+    two, six = captcha.CHARACTERS.encode("26")
+    steps = ctc.best_path_steps(_path_probabilities([two, two, 0, 0, six, 0, six, six, 0]), captcha.CHARACTERS)
     assert steps.merged == [two, 0, six, 0, six, 0]
     assert steps.text == "266"
 
 
 def test_greedy_and_beam_decoding_agree_on_a_clear_matrix():
     """Test that keras.ops.ctc_decode, greedy and beam search, reads the known text."""
-    path = [0] + [i for label in captcha.encode_label("m4b").tolist() for i in (label, label, 0)]
+    path = [0] + [i for label in captcha.CHARACTERS.encode("m4b") for i in (label, label, 0)]
     probabilities = _path_probabilities(path)
     assert captcha.ctc_decode(probabilities)[0].text == "m4b"
     beams = captcha.ctc_decode(probabilities, "beam_search", beam_width=5, top_paths=2)
@@ -51,7 +51,7 @@ def test_greedy_and_beam_decoding_agree_on_a_clear_matrix():
 
 def test_beam_search_can_beat_the_best_path():
     """Test the case greedy gets wrong: many paths to 'b' outweigh the single best path to blank."""
-    b = captcha.encode_label("b")[0]
+    b = captcha.CHARACTERS.encode("b")[0]
     probabilities = np.zeros((2, captcha.NUM_CLASSES))
     probabilities[:, 0] = 0.4
     probabilities[:, b] = 0.35
@@ -126,7 +126,7 @@ def test_character_counts_show_every_character():
 
 def test_greedy_and_beam_report_log_probabilities_the_same_way():
     """Test one convention: greedy gives log P(best path), beam gives log P(text) ≥ it, both ≤ 0."""
-    path = [0] + [i for label in captcha.encode_label("m4b").tolist() for i in (label, label, 0)]
+    path = [0] + [i for label in captcha.CHARACTERS.encode("m4b") for i in (label, label, 0)]
     probabilities = _path_probabilities(path, confidence=0.9)
     greedy = captcha.ctc_decode(probabilities)[0]
     beam = captcha.ctc_decode(probabilities, "beam_search", beam_width=5)[0]

@@ -62,7 +62,7 @@ def test_forward_loss_on_the_captcha_readers_real_output():
     with Image.open(sample) as image:
         probs = captcha.predict_probabilities(model, captcha.preprocess(image)[np.newaxis])[0]
     log_probs = np.log(np.clip(probs, 1e-12, 1.0))
-    label = captcha.encode_label(sample.stem).tolist()
+    label = captcha.CHARACTERS.encode(sample.stem)
     result = ctc.forward(log_probs, label)
     assert result.log_alpha.shape == (captcha.TIME_STEPS, 2 * len(label) + 1)
     assert result.loss == pytest.approx(ctc.keras_ctc_loss(log_probs, label), abs=1e-5 * max(1.0, result.loss))

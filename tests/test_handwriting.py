@@ -68,7 +68,7 @@ def test_synthetic_batch_labels_match_texts():
     assert images.shape == (8, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1)
     assert images.dtype == np.float32 and 0.0 <= images.min() and images.max() <= 1.0
     assert labels.shape == (8, handwriting.MAX_LABEL_LENGTH)
-    assert [captcha.decode_label(row) for row in labels] == texts
+    assert [captcha.CHARACTERS.decode(row) for row in labels] == texts
     assert all(3 <= len(text) <= handwriting.MAX_LABEL_LENGTH for text in texts)
 
 
@@ -81,7 +81,7 @@ def test_pad_labels_fills_with_the_blank():
 def test_mixed_batches_are_half_captchas_and_reproducible():
     """Test that each batch holds half real captchas and half drawings, the same for the same epoch and index."""
     real_x = np.ones((10, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32)  # all white
-    real_y = np.tile(captcha.encode_label("226md"), (10, 1))
+    real_y = np.tile(captcha.CHARACTERS.encode("226md"), (10, 1))
     batches = CaptchaAndDrawingBatches(real_x, real_y, batch_size=6, steps=4, seed=1)
     x, y = batches[2]
     assert len(batches) == 4 and x.shape == (6, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1) and y.shape == (6, 6)

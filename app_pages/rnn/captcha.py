@@ -14,7 +14,7 @@ from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import show_layer_table
 from app_pages.common.shipped_models import captcha_reader
 from app_pages.common.training_panel import show_job, start_training, training_buttons
-from core import assets, captcha, handwriting
+from core import assets, captcha, ctc, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
@@ -79,7 +79,7 @@ def show_data(files: CaptchaFiles) -> None:
     columns[3].image(
         (tensor[..., 0] * 255).astype(np.uint8), caption=f"5. transpose: {tensor.shape}, width = time", width=50
     )
-    st.markdown(f"Label `{files.labels[0]}` → `{captcha.encode_label(files.labels[0]).tolist()}`")
+    st.markdown(f"Label `{files.labels[0]}` → `{captcha.CHARACTERS.encode(files.labels[0])}`")
 
 
 @st.cache_resource(show_spinner=False)
@@ -264,7 +264,7 @@ def read_picture(model_key: str, _model, x: np.ndarray) -> tuple[np.ndarray, flo
 @st.cache_resource(max_entries=64, show_spinner=False)
 def reading_charts(probabilities: np.ndarray) -> tuple:
     """The collapse of the best path and the probability heatmap, drawn once per reading."""
-    return collapse_figure(captcha.best_path_collapse(probabilities)), probabilities_figure(probabilities)
+    return collapse_figure(ctc.best_path_steps(probabilities, captcha.CHARACTERS)), probabilities_figure(probabilities)
 
 
 @st.cache_resource(show_spinner=False)

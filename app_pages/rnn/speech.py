@@ -147,17 +147,16 @@ def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
 
 def show_path(probabilities: np.ndarray) -> None:
     """The best path and CTC's two rules, one line each."""
-    path = probabilities.argmax(axis=1)
-    merged = ctc.merge_repeats(path)
+    steps = ctc.best_path_steps(probabilities, speech.DIGITS)
 
     def symbols(classes) -> str:
         return " ".join(speech.DIGITS.symbol(int(c)) for c in classes)
 
     st.markdown("**From steps to digits**: the likeliest class at each step, then CTC's two rules.")
     st.code(
-        f"best path     {symbols(path)}\n"
-        f"merge repeats {symbols(merged)}\n"
-        f"drop blanks   {symbols(ctc.collapse(path)) or '(nothing)'}",
+        f"best path     {symbols(steps.path)}\n"
+        f"merge repeats {symbols(steps.merged)}\n"
+        f"drop blanks   {' '.join(steps.text) or '(nothing)'}",
         language=None,
     )
 
