@@ -18,6 +18,7 @@ page-side loop reads them with `apply_message`.
 
 from __future__ import annotations
 
+import inspect
 import multiprocessing
 import queue
 import sys
@@ -45,6 +46,14 @@ class TrainingTask:
     arguments: dict = field(default_factory=dict)
     num_cpus: float = 1.0  # what a Ray cluster reserves for it (the local worker takes what the machine has)
     num_gpus: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Check the arguments against the train function here, on the page, not later inside the worker.
+
+        Raises:
+            TypeError: naming the argument that `train` does not take, or the one it lacks.
+        """
+        inspect.signature(self.train).bind(None, None, None, **self.arguments)
 
 
 def training_run(task: TrainingTask, on_weights: Callable[[list[np.ndarray]], None]) -> TrainingRun:

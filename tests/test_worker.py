@@ -84,3 +84,14 @@ def test_a_worker_does_not_run_the_page_that_streamlit_runs_as_main(tmp_path, mo
     assert job.status == "finished", job.error
     assert not marker.exists()
     assert sys.modules["__main__"] is page
+
+
+def test_a_task_with_a_misspelt_or_missing_setting_fails_when_made():
+    """Test that a TrainingTask checks its arguments against the train function: the page hears of it at once."""
+    import pytest
+
+    with pytest.raises(TypeError, match="epoch"):
+        TrainingTask(forecast.train_task, {"settings": SMALL, "epoch": 2, "batch_size": 32})
+    with pytest.raises(TypeError, match="batch_size"):
+        TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 2})
+    TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 2, "batch_size": 32})
