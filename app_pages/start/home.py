@@ -11,7 +11,8 @@ st.markdown(
     "the class and lets you change what the slide fixes: the sizes, the switches, the data. Go through the pages "
     "in order: first how one convolution layer turns an input into an output, then a whole CNN on CIFAR-10, then "
     "what a recurrent layer returns, what happens inside its cell, how it forecasts a series, "
-    "how a CNN and an LSTM together read text, how CTC lines a label up with time, and how the same reads speech."
+    "how a CNN and an LSTM together read text, how CTC lines a label up with time, and how the same reads speech. "
+    "Each page ends with **Check yourself**: questions to answer before you look, checked by the page's own models."
 )
 
 columns = st.columns(3)
