@@ -113,7 +113,7 @@ def test_a_killed_ray_worker_fails_the_job_with_a_sentence():
 def test_two_sessions_with_two_slots_train_at_once_on_ray():
     """Test that two jobs through a queue of two slots run on the cluster at the same time."""
     queue = TrainingQueue(slots=2)
-    task = TrainingTask(sleeping_task, {"seconds": 3.0})
+    task = TrainingTask(sleeping_task, {"seconds": 10.0})  # long enough to overlap on a busy machine
     texts: list[list[str]] = [[], []]
     jobs = []
     for seen in texts:

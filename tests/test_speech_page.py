@@ -40,16 +40,19 @@ def test_every_sample_is_read_right(fsdd_on_the_page, sample):
     assert not app.exception
 
 
-@pytest.mark.parametrize(
-    "typed, expected",
-    [("3141", "3 1 4 1"), ("0", "0"), ("9 8 7", "9 8 7"), ("55555", "5 5 5 5 5")],
-)
-def test_joined_digits_are_read(fsdd_on_the_page, typed, expected):
-    """Test the clip made on the page from typed digits, repeats included (5 5 5 5 5 needs a blank between each)."""
+def test_joined_digits_are_read(fsdd_on_the_page):
+    """Test the clips made on the page from typed digits, repeats included (5 5 5 5 5 needs a blank between each),
+    in every voice: the reader reads 0.98 of these voices' single clips, so at most one reading in ten may slip."""
     app = open_page(PAGE, "Talk to it", "speech_tab")
     app.radio(key="speech_source").set_value("join digits").run()
-    app.text_input(key="speech_digits").input(typed).run()
-    assert heard(app) == f"## Heard: `{expected}`"
+    readings = []
+    for voice in app.selectbox(key="speech_voice").options:
+        app.selectbox(key="speech_voice").select(voice).run()
+        for typed, expected in (("3141", "3 1 4 1"), ("0", "0"), ("9 8 7", "9 8 7"), ("55555", "5 5 5 5 5")):
+            app.text_input(key="speech_digits").input(typed).run()
+            readings.append(heard(app) == f"## Heard: `{expected}`")
+    assert len(readings) == 20 and sum(readings) >= 18, readings
+    assert not app.exception
 
 
 @pytest.mark.parametrize("typed, message", [("", "Type the digits"), ("12a", "Only the digits"), ("   ", "Type")])
