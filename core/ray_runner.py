@@ -92,20 +92,28 @@ class ChannelStop:
 
 def train_on_cluster(task: TrainingTask, channel) -> None:
     """The Ray task: train as the local worker does, with messages and Stop through `channel`."""
+    import ray
+
     train_and_send(task, lambda message: channel.put.remote(message), ChannelStop(channel))
+    # The puts above are sent without waiting. An actor runs one caller's calls in order, so once this call
+    # has run, the weights are in the channel before the task ends and the server looks for them.
+    ray.get(channel.is_stopped.remote())
 
 
 def on_ray(task: TrainingTask, on_weights: Callable[[list[np.ndarray]], None]) -> TrainingRun:
     """A job's run that trains `task` as a Ray task and gives its weights to `on_weights` at the end.
 
-    A task that raises, or whose worker dies, fails the job with a sentence (no retries: a training
-    that died once would only die again, and the student is waiting).
+    A task that raises, or whose worker dies, fails the job with a sentence.
     """
 
     def run(history: History, stop, report: Report) -> None:
         ray = connect()
         channel = ray.remote(Channel).options(num_cpus=0).remote()
-        remote = ray.remote(train_on_cluster).options(num_cpus=task.num_cpus, num_gpus=task.num_gpus, max_retries=0)
+        # max_calls=1: a fresh worker process per training, as on one server (a process that fits models keeps
+        # ~17 MB of TensorFlow's per training, README); max_retries=0: a training that died would die again.
+        remote = ray.remote(max_calls=1, max_retries=0)(train_on_cluster).options(
+            num_cpus=task.num_cpus, num_gpus=task.num_gpus
+        )
         reference = remote.remote(task, channel)
         report(0.0, "Waiting for a place on the cluster…")
         try:
