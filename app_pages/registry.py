@@ -83,7 +83,6 @@ PAGES = (
         key_prefix="lstm_",
         tab_key="lstm_tab",
         quiz="lstm",
-        quiz_tab="Check yourself",
         card=Card(
             "lstm.png",
             "The four sequence patterns; what return_sequences and return_state return, shapes and values; "

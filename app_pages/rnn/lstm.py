@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from app_pages.common.check_yourself import check_yourself
+from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import keep_in_range, page_tabs
 from core.lstm import (
     LstmRun,
@@ -243,8 +243,8 @@ st.markdown(
     "below uses them."
 )
 batch, timesteps, features, units, seed = read_sizes()
-patterns, explorer, stacking, cell, questions = page_tabs(
-    ["Sequence patterns", "return_sequences / return_state", "Stacking", "The cell", "Check yourself"], key="lstm_tab"
+patterns, explorer, stacking, cell = page_tabs(
+    ["Sequence patterns", "return_sequences / return_state", "Stacking", "The cell"], key="lstm_tab"
 )
 if patterns.open:
     with patterns:
@@ -258,6 +258,5 @@ if stacking.open:
 if cell.open:
     with cell:
         show_cell(batch, timesteps, features, units, seed)
-if questions.open:
-    with questions:
-        check_yourself("lstm")
+# Below the tabs, not a fifth one: five tabs do not fit a split screen's width.
+quiz_section("lstm")

@@ -12,7 +12,7 @@ from devtools.served_app import wait_for_app
 # Each topic's page address and, where its tabs are in the address, the tab the quiz is in.
 QUIZ_PAGES = {
     topic: f"{entry.address}?{entry.tab_key}={entry.quiz_tab.replace(' ', '+')}&"
-    if entry.tab_key
+    if entry.tab_key and entry.quiz_tab
     else f"{entry.address}?"
     for topic, entry in registry.QUIZ_PAGES.items()
 }
