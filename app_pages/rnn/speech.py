@@ -477,8 +477,8 @@ def show_speaker_figures() -> None:
         return
     results = json.loads(assets.SPEECH_SPEAKER_RESULTS.read_text())
     st.markdown(
-        "**On voices it has never heard.** The same training, five times, each time without one speaker, "
-        "then scored on that speaker's clips and on joined sequences of 2–5 of them:"
+        f"**On voices it has never heard.** The same training{synthetic_words(results['setup'])}, five times, each "
+        "time without one speaker, then scored on that speaker's clips and on joined sequences of 2–5 of them:"
     )
     st.dataframe(
         [
@@ -536,6 +536,17 @@ def show_enrolment_figures() -> None:
     )
 
 
+def synthetic_words(figures: dict) -> str:
+    """' (and N computer voices …)' when a training also heard synthetic voices, else nothing."""
+    voices = figures.get("synthetic_voices")
+    if not voices:
+        return ""
+    return (
+        f" (and {voices} computer voices from a text-to-speech engine, which said "
+        f"{figures['synthetic_share']:.0%} of its training sentences)"
+    )
+
+
 def training_summary(history: History) -> str:
     stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
     return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
@@ -590,8 +601,8 @@ def show_training(clips: speech.Clips) -> None:
         show_job(job, "speech_training", training_summary)
     if summary is not None:
         st.markdown(
-            f"**The pretrained reader** heard all five speakers: {summary.epochs} epochs in "
-            f"{summary.train_seconds / 60:.0f} min on {summary.trained_on}."
+            f"**The pretrained reader** heard all five speakers{synthetic_words(summary.figures)}: {summary.epochs} "
+            f"epochs in {summary.train_seconds / 60:.0f} min on {summary.trained_on}."
         )
         with st.expander("How the pretrained reader was made (for the teacher)"):
             st.code(summary.command, language="bash")
