@@ -24,7 +24,13 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from devtools.served_app import launch_chromium, resident_mb, served_app_process, wait_for_app  # noqa: E402
+from devtools.served_app import (  # noqa: E402
+    launch_chromium,
+    resident_mb,
+    served_app_process,
+    start_small_cifar_training,
+    wait_for_app,
+)
 
 
 def train_and_inspect(browser, url: str) -> None:
@@ -32,17 +38,7 @@ def train_and_inspect(browser, url: str) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(180_000)
-    page.goto(f"{url}/cifar10?cifar_tab=Train")
-    wait_for_app(page)
-    subset = page.get_by_role("slider", name="Training images")
-    subset.focus()
-    subset.press("Home")  # 1,000 images
-    wait_for_app(page)
-    epochs = page.get_by_label("Epochs", exact=True)
-    epochs.fill("1")
-    epochs.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name="Train").click()
+    start_small_cifar_training(page, url, epochs=1)
     page.get_by_text(re.compile(r"^1 epoch\(s\); seconds per epoch")).wait_for()
     page.get_by_role("tab", name="Inspect").click()
     wait_for_app(page)

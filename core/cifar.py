@@ -79,6 +79,9 @@ class CifarConfig:
         return replace(self, **changes)
 
 
+# The Model tab's "Start from" choices, which also name its filters field (the quiz sets both).
+PRESET_NAMES = ("basic (the slides')", "improved")
+
 MAX_FILTERS = 512
 MAX_BLOCKS = 5
 

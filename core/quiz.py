@@ -26,7 +26,7 @@ import numpy as np
 from core import ctc, speech
 from core.captcha import ALPHABET as CAPTCHA_ALPHABET
 from core.captcha import TIME_STEPS as CAPTCHA_STEPS
-from core.cifar import CifarConfig
+from core.cifar import PRESET_NAMES, CifarConfig
 from core.conv import ConvSpec, PaddingMode, conv_geometry, validate
 from core.forecast import make_windows, material_window_count
 from core.lstm import describe_outputs, lstm_param_count
@@ -236,7 +236,7 @@ def _cifar_filters(rng: np.random.Generator) -> CifarConfig:
 
 def _cifar_show(config: CifarConfig) -> dict[str, object]:
     # The Model tab's "Start from" radio and its filters field, whose key carries the preset's label.
-    preset = "basic (the slides')"
+    preset = PRESET_NAMES[0]
     return {
         "cifar_tab": "Model",
         "cifar_preset": preset,

@@ -87,6 +87,21 @@ def wait_for_app(page) -> None:
     page.wait_for_timeout(300)
 
 
+def start_small_cifar_training(page, url: str, epochs: int) -> None:
+    """Open CIFAR's Train tab, choose the fewest training images (1,000) and `epochs`, and press Train."""
+    page.goto(f"{url}/cifar10?cifar_tab=Train")
+    wait_for_app(page)
+    subset = page.get_by_role("slider", name="Training images")
+    subset.focus()
+    subset.press("Home")
+    wait_for_app(page)
+    field = page.get_by_label("Epochs", exact=True)
+    field.fill(str(epochs))
+    field.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Train").click()
+
+
 def visit_during_a_training(page, other: str, back: str) -> None:
     """With a training running, let its panel refresh, go to the page linked `other` in the sidebar, come `back`.
 

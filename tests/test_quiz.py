@@ -127,13 +127,13 @@ def test_cifar_layers_are_the_keras_model():
 def test_cifar_questions_ask_about_layers_of_the_model():
     """Test that every CIFAR question's answer is the layer table's (shapes with the batch's None)."""
     for question in questions(quiz.cifar_layer_question):
-        filters = tuple(int(f) for f in question.show["cifar_filters_basic (the slides')"].split(", "))
+        filters = tuple(int(f) for f in question.show[f"cifar_filters_{cifar.PRESET_NAMES[0]}"].split(", "))
         layers = quiz.cifar_layers(cifar.CifarConfig.basic().with_changes(filters=filters))
         name = question.prompt.split("**")[-2]
         _, shape, params = next(layer for layer in layers if layer[0] == name)
         assert question.answer in (str(params), quiz.shape_text((None, *shape)))
     for question in questions(quiz.cifar_flattened):
-        filters = [int(f) for f in question.show["cifar_filters_basic (the slides')"].split(", ")]
+        filters = [int(f) for f in question.show[f"cifar_filters_{cifar.PRESET_NAMES[0]}"].split(", ")]
         assert int(question.answer) == 4 * 4 * filters[-1]
 
 

@@ -6,6 +6,7 @@ import os
 import signal
 import time
 
+import job_runs
 import numpy as np
 import pytest
 
@@ -47,16 +48,9 @@ def sleeping_task(history, stop, report, seconds: float) -> list[np.ndarray]:
     return [np.zeros(1)]
 
 
-def run_job(run, stop_after_epochs: int | None = None, queue: TrainingQueue | None = None) -> TrainingJob:
-    job = TrainingJob(run, queue or TrainingQueue(slots=1))
-    job.start()
-    if stop_after_epochs is not None:
-        deadline = time.monotonic() + 180
-        while job.history.epochs < stop_after_epochs and time.monotonic() < deadline:
-            time.sleep(0.05)
-        job.stop()
-    job.join(300)
-    return job
+def run_job(run, stop_after_epochs: int | None = None) -> TrainingJob:
+    """A job run to its end, with the longer waits a Ray worker's start needs on a busy machine."""
+    return job_runs.run_job(run, stop_after_epochs, wait_s=180, join_s=300)
 
 
 def test_a_forecast_training_on_ray_matches_the_local_worker():

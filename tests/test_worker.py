@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
+from job_runs import run_job
 
 from core import forecast
 from core.jobs import TrainingJob
-from core.training import TrainingQueue
 from core.worker import TrainingTask, in_worker_process
 
 SMALL = forecast.ModelSettings(forecast.SeriesConfig(length=300), look_back=5, units=4, second_layer_units=0)
@@ -23,22 +22,14 @@ def dying_task(history, stop, report):
     os._exit(3)  # as the system's out-of-memory killer would end it
 
 
-def run_job(task: TrainingTask, received: list, stop_after_epochs: int | None = None) -> TrainingJob:
-    job = TrainingJob(in_worker_process(task, received.append), TrainingQueue(slots=1))
-    job.start()
-    if stop_after_epochs is not None:
-        deadline = time.monotonic() + 120
-        while job.history.epochs < stop_after_epochs and time.monotonic() < deadline:
-            time.sleep(0.05)
-        job.stop()
-    job.join(180)
-    return job
+def run_in_worker(task: TrainingTask, received: list, stop_after_epochs: int | None = None) -> TrainingJob:
+    return run_job(in_worker_process(task, received.append), stop_after_epochs)
 
 
 def test_a_worker_trains_and_hands_back_weights_that_fit_the_page_model():
     """Test that the worker's curves reach the job and its weights load into a model built by the page."""
     received = []
-    job = run_job(TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 2, "batch_size": 32}), received)
+    job = run_in_worker(TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 2, "batch_size": 32}), received)
     assert job.status == "finished", job.error
     assert job.history.epochs == 2 and len(job.history.metrics["loss"]) == 2
     series = forecast.make_series(SMALL.series)
@@ -51,20 +42,20 @@ def test_stop_reaches_the_worker_which_still_returns_its_weights():
     """Test that Stop ends a long training early, marked stopped, with the weights so far delivered."""
     received = []
     task = TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 500, "batch_size": 32})
-    job = run_job(task, received, stop_after_epochs=1)
+    job = run_in_worker(task, received, stop_after_epochs=1)
     assert job.status == "stopped" and job.history.stopped_early
     assert 1 <= job.history.epochs < 500 and len(received) == 1
 
 
 def test_a_failing_task_fails_the_job_with_its_message():
     """Test that an exception in the worker becomes the job's error, as the page shows it."""
-    job = run_job(TrainingTask(failing_task), [])
+    job = run_in_worker(TrainingTask(failing_task), [])
     assert job.status == "failed" and "ValueError: the data set is not there" in job.error
 
 
 def test_a_worker_that_dies_fails_the_job_with_its_exit_code():
     """Test that a worker ended from outside (out of memory) fails the job instead of leaving it running."""
-    job = run_job(TrainingTask(dying_task), [])
+    job = run_in_worker(TrainingTask(dying_task), [])
     assert job.status == "failed" and "exit code 3" in job.error
 
 
@@ -80,7 +71,7 @@ def test_a_worker_does_not_run_the_page_that_streamlit_runs_as_main(tmp_path, mo
     page = types.ModuleType("__main__")
     page.__file__ = str(page_file)
     monkeypatch.setitem(sys.modules, "__main__", page)
-    job = run_job(TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 1, "batch_size": 32}), [])
+    job = run_in_worker(TrainingTask(forecast.train_task, {"settings": SMALL, "epochs": 1, "batch_size": 32}), [])
     assert job.status == "finished", job.error
     assert not marker.exists()
     assert sys.modules["__main__"] is page

@@ -217,8 +217,8 @@ def show_data(data: Cifar10) -> None:
 
 
 def read_config() -> cifar.CifarConfig:
-    preset = st.radio("Start from", ("basic (the slides')", "improved"), horizontal=True, key="cifar_preset")
-    base = cifar.CifarConfig.basic() if preset.startswith("basic") else cifar.CifarConfig.improved()
+    preset = st.radio("Start from", cifar.PRESET_NAMES, horizontal=True, key="cifar_preset")
+    base = cifar.CifarConfig.basic() if preset == cifar.PRESET_NAMES[0] else cifar.CifarConfig.improved()
     columns = st.columns(4)
     filters_text = columns[0].text_input(
         "Filters per block",

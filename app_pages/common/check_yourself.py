@@ -45,7 +45,8 @@ def check_yourself(topic: str, facts: object | None = None) -> None:
     """A question on `topic` (and on the page's `facts`, when it has them), an answer field, the verdict and the
     worked answer, a score for the session."""
     seed = quiz_seed()
-    progress = st.session_state.setdefault(f"quiz_{topic}", {"number": 0, "right": 0, "asked": 0, "answers": {}})
+    # answers: question number → whether the first answer to it was right (the score is made from them).
+    progress = st.session_state.setdefault(f"quiz_{topic}", {"number": 0, "answers": {}})
     number = progress["number"]
     question = quiz.question(topic, seed, number, facts)
     st.markdown(f"**Question {number + 1}.** {question.prompt}")
@@ -61,8 +62,6 @@ def check_yourself(topic: str, facts: object | None = None) -> None:
         st.warning("Write an answer first." if question.kind != "choice" else "Pick an answer first.")
     elif checked and number not in progress["answers"]:  # only the first answer to a question counts
         progress["answers"][number] = quiz.is_right(question, given)
-        progress["asked"] += 1
-        progress["right"] += progress["answers"][number]
     if number in progress["answers"]:
         if progress["answers"][number]:
             st.success(f"Right: {answer_words(question)}.", icon=":material/check_circle:")
@@ -79,7 +78,8 @@ def check_yourself(topic: str, facts: object | None = None) -> None:
                 help="Sets the page's settings to this question's case.",
             )
         st.button("Next question", key=f"quiz_{topic}_next", on_click=next_question, args=(topic,))
-    st.caption(f"{progress['right']} of {progress['asked']} right on this page so far · quiz number {seed}")
+    answers = progress["answers"].values()
+    st.caption(f"{sum(answers)} of {len(answers)} right on this page so far · quiz number {seed}")
     with st.expander("Give a class the same questions"):
         st.markdown(
             f"Add `?{QUIZ_PARAM}={seed}` to this page's address: everyone who opens that link gets the same "

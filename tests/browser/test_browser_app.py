@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from core.datasets import CIFAR10_CLASSES
 from devtools.canvas_drawing import draw_strokes, mouse_strokes, settled_reading
-from devtools.served_app import PAGES, visit_during_a_training, wait_for_app
+from devtools.served_app import PAGES, start_small_cifar_training, visit_during_a_training, wait_for_app
 
 DRAWN_TEXT = "b3dx7"  # letter shapes of devtools/canvas_drawing.py, not the training ones
 
@@ -135,21 +135,9 @@ def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def _start_a_small_cifar_training(page, app_url: str, epochs: int) -> None:
-    """Open CIFAR's Train tab, choose the fewest training images and `epochs`, and press Train."""
-    page.goto(f"{app_url}/cifar10?cifar_tab=Train")
-    wait_for_app(page)
-    subset = page.get_by_role("slider", name="Training images")
-    subset.focus()
-    subset.press("Home")
-    wait_for_app(page)
-    _set_number(page, "Epochs", epochs)
-    page.get_by_role("button", name="Train").click()
-
-
 def test_cifar_training_curve_grows_then_stop(page, app_url):
     """Test that training on a small subset draws a growing curve and Stop ends it, keeping the model."""
-    _start_a_small_cifar_training(page, app_url, epochs=30)
+    start_small_cifar_training(page, app_url, epochs=30)
     page.get_by_text(re.compile(r"Epoch [2-9]/30")).first.wait_for(timeout=120_000)
     page.get_by_role("button", name="Stop").click()
     wait_for_app(page)
@@ -164,7 +152,7 @@ def test_cifar_settings_survive_a_visit_to_another_page_while_a_training_runs(pa
     The training panel refreshes itself once a second; after such a refresh, leaving the page made Streamlit
     drop the values of the page's other widgets (streamlit/streamlit#10805).
     """
-    _start_a_small_cifar_training(page, app_url, epochs=30)
+    start_small_cifar_training(page, app_url, epochs=30)
     visit_during_a_training(page, "Convolution layer", "CIFAR-10 CNN")
     expect(page.get_by_label("Epochs", exact=True)).to_have_value("30")
     expect(page.get_by_role("slider", name="Training images")).to_have_attribute("aria-valuetext", "1,000")

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SCREENSHOTS, server_environment
 
-from devtools.served_app import served_app, visit_during_a_training, wait_for_app
+from devtools.served_app import served_app, start_small_cifar_training, visit_during_a_training, wait_for_app
 
 pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-cluster.txt")
 
@@ -21,17 +21,7 @@ def test_a_cifar_training_on_ray_runs_to_its_end_while_the_student_visits_anothe
         try:
             page.goto(url)
             wait_for_app(page)
-            page.goto(f"{url}/cifar10?cifar_tab=Train")
-            wait_for_app(page)
-            subset = page.get_by_role("slider", name="Training images")
-            subset.focus()
-            subset.press("Home")
-            wait_for_app(page)
-            epochs = page.get_by_label("Epochs", exact=True)
-            epochs.fill("2")
-            epochs.press("Enter")
-            wait_for_app(page)
-            page.get_by_role("button", name="Train").click()
+            start_small_cifar_training(page, url, epochs=2)
             page.get_by_text(re.compile(r"Epoch 1/2, batch")).wait_for()
             visit_during_a_training(page, "LSTM", "CIFAR-10 CNN")
             page.get_by_role("tab", name="Train").click()
