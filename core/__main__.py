@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,17 +32,17 @@ from core.assets import (
     write_summary,
 )
 from core.datasets import CIFAR10_CLASSES, DatasetUnavailable, load_captcha_files, load_cifar10, load_image_folder
-from core.training import History
+from core.training import History, TrainingHooks
 
 
-def epoch_printer(epochs: int) -> Callable[[History], None]:
-    """A progress report that prints every metric of each finished epoch, and its time."""
+def epoch_printer(epochs: int) -> TrainingHooks:
+    """Hooks that print every metric of each finished epoch, and its time."""
 
     def report(history: History) -> None:
         metrics = " ".join(f"{name}={values[-1]:.4f}" for name, values in history.metrics.items())
         print(f"epoch {history.epochs}/{epochs} {metrics} time={history.seconds[-1]:.1f}s", flush=True)
 
-    return report
+    return TrainingHooks(on_epoch=report)
 
 
 def train_forecast(args: argparse.Namespace) -> None:
@@ -61,7 +60,7 @@ def train_forecast(args: argparse.Namespace) -> None:
 
     start = time.perf_counter()
     history = forecast.train_forecaster(
-        model, windows, epochs=epochs, batch_size=batch_size, on_epoch=epoch_printer(epochs)
+        model, windows, epochs=epochs, batch_size=batch_size, hooks=epoch_printer(epochs)
     )
     seconds = time.perf_counter() - start
     result = forecast.evaluate(model, series, windows)
@@ -117,7 +116,7 @@ def train_cifar10(args: argparse.Namespace) -> None:
         epochs=args.epochs,
         batch_size=args.batch_size,
         validation_split=args.validation_split,
-        on_epoch=epoch_printer(args.epochs),
+        hooks=epoch_printer(args.epochs),
         short_run=args.variant == "improved",
         patience=args.patience,
     )
@@ -215,7 +214,7 @@ def train_captcha(args: argparse.Namespace) -> None:
             batch_size=args.batch_size,
             patience=args.patience,
             seed=args.seed,
-            on_epoch=epoch_printer(args.epochs),
+            hooks=epoch_printer(args.epochs),
         )
     else:
         history = captcha.train(
@@ -224,7 +223,7 @@ def train_captcha(args: argparse.Namespace) -> None:
             epochs=args.epochs,
             batch_size=args.batch_size,
             patience=args.patience,
-            on_epoch=epoch_printer(args.epochs),
+            hooks=epoch_printer(args.epochs),
         )
     seconds = time.perf_counter() - start
     exact, cer = reading_scores(model, data.x_valid, list(data.valid_labels))
@@ -286,7 +285,7 @@ def train_speech(args: argparse.Namespace) -> None:
 
     start = time.perf_counter()
     history = speech.train(
-        model, heard, validation, setup, seed=args.seed, on_epoch=epoch_printer(setup.epochs), synthetic=synthetic
+        model, heard, validation, setup, seed=args.seed, hooks=epoch_printer(setup.epochs), synthetic=synthetic
     )
     seconds = time.perf_counter() - start
     figures: dict[str, object] = {"speakers_heard": list(heard.speaker_names)}

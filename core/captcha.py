@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from core import ctc
-from core.training import History, Report, StopSignal, batch_report
+from core.training import History, Report, StopSignal, TrainingHooks
 
 ALPHABET = "2345678bcdefgmnpwxy"  # the 19 characters of captcha_images_v2, sorted
 BLANK = ctc.BLANK  # CTC blank, Keras's mask_index
@@ -183,10 +183,7 @@ def train(
     epochs: int = 100,
     batch_size: int = 16,
     patience: int = 10,
-    on_epoch=None,
-    on_batch=None,
-    stop: StopSignal | None = None,
-    history: History | None = None,
+    hooks: TrainingHooks | None = None,
 ) -> History:
     """Fit with early stopping on the validation loss (best weights restored), as the Keras example does."""
     from core.fitting import EarlyStop, fit
@@ -197,10 +194,7 @@ def train(
         (data.x_valid, data.y_valid),
         epochs,
         batch_size=batch_size,
-        history=history,
-        on_batch=on_batch,
-        on_epoch=on_epoch,
-        stop=stop,
+        hooks=hooks,
         early_stop=EarlyStop("val_loss", patience),
     )
 
@@ -213,7 +207,5 @@ def train_task(history: History, stop: StopSignal, report: Report, epochs: int, 
     data = load_split(files.paths, files.labels)
     model = build_model()
 
-    train(
-        model, data, epochs=epochs, patience=patience, on_batch=batch_report(report, epochs), stop=stop, history=history
-    )
+    train(model, data, epochs=epochs, patience=patience, hooks=TrainingHooks.reporting(history, stop, report, epochs))
     return model.get_weights()

@@ -8,7 +8,7 @@ import numpy as np
 from core.captcha import CaptchaData
 from core.fitting import EarlyStop, fit
 from core.handwriting import pad_labels, synthetic_batch
-from core.training import History, StopSignal
+from core.training import History, TrainingHooks
 
 
 class CaptchaAndDrawingBatches(keras.utils.PyDataset):
@@ -48,10 +48,7 @@ def train_with_drawings(
     patience: int = 6,
     validation_drawings: int = 300,
     seed: int = 0,
-    on_epoch=None,
-    on_batch=None,
-    stop: StopSignal | None = None,
-    history: History | None = None,
+    hooks: TrainingHooks | None = None,
 ) -> History:
     """Fit on captchas and synthetic drawings together; validate on held-out captchas plus fixed drawings.
 
@@ -66,9 +63,6 @@ def train_with_drawings(
         batches,
         validation,
         epochs,
-        history=history,
-        on_batch=on_batch,
-        on_epoch=on_epoch,
-        stop=stop,
+        hooks=hooks,
         early_stop=EarlyStop("val_loss", patience),
     )

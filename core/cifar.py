@@ -19,7 +19,7 @@ import numpy as np
 
 from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_cifar10
 from core.fitting import EarlyStop, fit
-from core.training import History, Report, StopSignal, batch_report
+from core.training import History, Report, StopSignal, TrainingHooks
 
 NUM_CLASSES = len(CIFAR10_CLASSES)
 
@@ -359,10 +359,7 @@ def train(
     epochs: int,
     batch_size: int = 32,
     validation_split: float = 0.1,
-    on_epoch=None,
-    on_batch=None,
-    stop: StopSignal | None = None,
-    history: History | None = None,
+    hooks: TrainingHooks | None = None,
     short_run: bool = False,
     patience: int = 0,
 ) -> History:
@@ -389,10 +386,7 @@ def train(
         train_batches,
         validation,
         epochs,
-        history=history,
-        on_batch=on_batch,
-        on_epoch=on_epoch,
-        stop=stop,
+        hooks=hooks,
         early_stop=EarlyStop("val_accuracy", patience),
     )
 
@@ -422,9 +416,7 @@ def train_task(
         epochs,
         batch_size,
         validation,
-        on_batch=batch_report(report, epochs),
-        history=history,
-        stop=stop,
+        hooks=TrainingHooks.reporting(history, stop, report, epochs),
     )
     return model.get_weights()
 

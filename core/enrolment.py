@@ -20,7 +20,7 @@ import numpy as np
 
 from core import speech
 from core.audio import FRAME_S, Audio, frame_levels_db, trim_silence
-from core.training import History, Report, StopSignal, batch_report
+from core.training import History, Report, StopSignal, TrainingHooks
 
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MIN_PAUSE_S = 0.12  # a quieter stretch this long ends a piece (the pause within "seven" is shorter)
@@ -218,9 +218,7 @@ def adapt(
     others: speech.Clips,
     setup: EnrolmentSetup = EnrolmentSetup(),
     seed: int = 0,
-    on_batch=None,
-    stop: StopSignal | None = None,
-    history: History | None = None,
+    hooks: TrainingHooks | None = None,
 ) -> History:
     """Fine-tune `model` (in place) on the new voice's clips `own`, mixed with `others`."""
     import keras
@@ -229,7 +227,7 @@ def adapt(
 
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate), loss=speech.ctc.ctc_loss)
     training = enrolment_batches(own, others, setup, seed)
-    return fit(model, training, None, setup.epochs, history=history, on_batch=on_batch, stop=stop)
+    return fit(model, training, None, setup.epochs, hooks=hooks)
 
 
 def known_voices() -> speech.Clips:
@@ -248,6 +246,6 @@ def enrol_task(history: History, stop: StopSignal, report: Report, pieces: dict[
     report(0.0, "Loading the reader…")
     model = assets.load_model(assets.SPEECH_MODEL, compile=False)
     setup = EnrolmentSetup()
-    on_batch = batch_report(report, setup.epochs)
-    adapt(model, own_clips(pieces), known_voices(), setup, on_batch=on_batch, stop=stop, history=history)
+    hooks = TrainingHooks.reporting(history, stop, report, setup.epochs)
+    adapt(model, own_clips(pieces), known_voices(), setup, hooks=hooks)
     return model.get_weights()

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import keras
 
-from core.training import History, StopSignal
+from core.training import History, TrainingHooks
 
 
 class ProgressCallback(keras.callbacks.Callback):
-    """Reports each batch and epoch to the page, and stops after the current batch on request.
+    """Reports each batch and epoch through `hooks`, and stops after the current batch when `hooks.stop` is set."""
 
-    Args:
-        history: filled in as epochs finish.
-        on_batch: called as `on_batch(epoch, batch, batches_per_epoch)` after every batch.
-        on_epoch: called as `on_epoch(history)` after every epoch.
-        stop: when set, training ends after the batch in progress; the weights so far are kept.
-    """
-
-    def __init__(
-        self,
-        history: History,
-        on_batch: Callable[[int, int, int], None] | None = None,
-        on_epoch: Callable[[History], None] | None = None,
-        stop: StopSignal | None = None,
-    ) -> None:
+    def __init__(self, hooks: TrainingHooks) -> None:
         super().__init__()
-        self.history_so_far = history
-        self.on_batch = on_batch
-        self.on_epoch = on_epoch
-        self.stop = stop or threading.Event()
+        self.hooks = hooks
         self._epoch = 0
         self._epoch_start = 0.0
 
@@ -42,18 +25,19 @@ class ProgressCallback(keras.callbacks.Callback):
         self._epoch_start = time.perf_counter()
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.on_batch is not None:
-            self.on_batch(self._epoch, batch + 1, self.params.get("steps") or 0)
-        if self.stop.is_set():
+        if self.hooks.on_batch is not None:
+            self.hooks.on_batch(self._epoch, batch + 1, self.params.get("steps") or 0)
+        if self.hooks.stop.is_set():
             self.model.stop_training = True
-            self.history_so_far.stopped_early = True
+            self.hooks.history.stopped_early = True
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.history_so_far.seconds.append(time.perf_counter() - self._epoch_start)
+        history = self.hooks.history
+        history.seconds.append(time.perf_counter() - self._epoch_start)
         for name, value in (logs or {}).items():
-            self.history_so_far.metrics.setdefault(name, []).append(float(value))
-        if self.on_epoch is not None:
-            self.on_epoch(self.history_so_far)
+            history.metrics.setdefault(name, []).append(float(value))
+        if self.hooks.on_epoch is not None:
+            self.hooks.on_epoch(history)
 
 
 @dataclass(frozen=True)
@@ -70,23 +54,20 @@ def fit(
     validation,
     epochs: int,
     batch_size: int | None = None,
-    history: History | None = None,
-    on_batch: Callable[[int, int, int], None] | None = None,
-    on_epoch: Callable[[History], None] | None = None,
-    stop: StopSignal | None = None,
+    hooks: TrainingHooks | None = None,
     early_stop: EarlyStop | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> History:
     """`model.fit` on arrays `(x, y)` or a `keras.utils.PyDataset`, reporting progress; Stop ends after a batch.
 
-    `history`, if given, is filled in place, so a caller that keeps it sees the epochs done
-    even when the run is interrupted. Arrays are shuffled every epoch; a PyDataset shuffles itself.
+    `hooks` follow and stop it (none: a training nobody watches). Arrays are shuffled every epoch;
+    a PyDataset shuffles itself.
 
     Returns:
-        The `History`, epoch by epoch.
+        The `History` of `hooks`, epoch by epoch.
     """
-    history = history if history is not None else History()
-    every = [ProgressCallback(history, on_batch=on_batch, on_epoch=on_epoch, stop=stop), *callbacks]
+    hooks = hooks if hooks is not None else TrainingHooks()
+    every = [ProgressCallback(hooks), *callbacks]
     if early_stop is not None and early_stop.patience:
         every.append(
             keras.callbacks.EarlyStopping(
@@ -104,4 +85,4 @@ def fit(
         verbose=0,
         callbacks=every,
     )
-    return history
+    return hooks.history

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.training import History, Report, StopSignal, batch_report
+from core.training import History, Report, StopSignal, TrainingHooks
 
 MATERIAL_LOOK_BACK = 10
 MATERIAL_UNITS = 100
@@ -234,15 +234,11 @@ def train_forecaster(
     windows: Windows,
     epochs: int = MATERIAL_EPOCHS,
     batch_size: int = MATERIAL_BATCH_SIZE,
-    on_epoch=None,
-    on_batch=None,
-    stop: StopSignal | None = None,
-    history: History | None = None,
+    hooks: TrainingHooks | None = None,
 ) -> History:
     """Fit on the training windows, reporting each epoch; Stop ends after the current batch.
 
-    `history`, if given, is filled in place, so a caller that keeps it sees the epochs
-    done even when the run is interrupted. The learning rate halves whenever the training
+    `hooks` follow and stop it (see `core.training.TrainingHooks`). The learning rate halves whenever the training
     loss stalls for 3 epochs (the README has the benchmark that chose it). The loss on the
     test windows is recorded each epoch as `val_loss`, to be watched: nothing in the
     training looks at it.
@@ -257,10 +253,7 @@ def train_forecaster(
         (windows.x_test, windows.y_test),
         epochs,
         batch_size=batch_size,
-        history=history,
-        on_batch=on_batch,
-        on_epoch=on_epoch,
-        stop=stop,
+        hooks=hooks,
         callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=3, min_lr=1e-4)],
     )
 
@@ -277,9 +270,7 @@ def train_task(
         windows,
         epochs=epochs,
         batch_size=batch_size,
-        on_batch=batch_report(report, epochs),
-        stop=stop,
-        history=history,
+        hooks=TrainingHooks.reporting(history, stop, report, epochs),
     )
     return model.get_weights()
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from core import ctc
 from core.audio import RATE, Audio, AudioProblem, read_audio, trim_silence
-from core.training import History, Report, StopSignal, batch_report
+from core.training import History, Report, StopSignal, TrainingHooks
 
 DIGITS = ctc.Alphabet("0123456789")  # class d + 1 is the digit d; class 0 is the blank
 NUM_CLASSES = DIGITS.classes
@@ -665,10 +665,7 @@ def train(
     validation: tuple[np.ndarray, np.ndarray] | None,
     setup: TrainingSetup,
     seed: int = 0,
-    on_epoch=None,
-    on_batch=None,
-    stop: StopSignal | None = None,
-    history: History | None = None,
+    hooks: TrainingHooks | None = None,
     synthetic: Clips | None = None,
 ) -> History:
     """Fit on fresh utterances of `clips`' speakers (and `synthetic` voices'), `setup.steps_per_epoch` batches an epoch."""
@@ -681,10 +678,7 @@ def train(
         training,
         validation,
         setup.epochs,
-        history=history,
-        on_batch=on_batch,
-        on_epoch=on_epoch,
-        stop=stop,
+        hooks=hooks,
     )
 
 
@@ -716,8 +710,6 @@ def train_task(history: History, stop: StopSignal, report: Report, epochs: int, 
         clips.of_speakers(split.training),
         validation,
         setup,
-        on_batch=batch_report(report, epochs),
-        stop=stop,
-        history=history,
+        hooks=TrainingHooks.reporting(history, stop, report, epochs),
     )
     return model.get_weights()

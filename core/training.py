@@ -24,6 +24,9 @@ class StopSignal(Protocol):
 # How a training reports progress: report(fraction done, text for the page).
 Report = Callable[[float, str], None]
 
+# Called after every batch as on_batch(epoch, batch, batches per epoch).
+BatchHook = Callable[[int, int, int], None]
+
 
 @dataclass
 class History:
@@ -38,7 +41,7 @@ class History:
         return len(self.seconds)
 
 
-def batch_report(report: Report, epochs: int) -> Callable[[int, int, int], None]:
+def batch_report(report: Report, epochs: int) -> BatchHook:
     """An `on_batch(epoch, batch, batches)` for `fitting.fit` that reports every batch of `epochs` to `report`.
 
     Every page reports batches, not epochs: an epoch can take a minute, and a bar that stays empty
@@ -53,6 +56,29 @@ def batch_report(report: Report, epochs: int) -> Callable[[int, int, int], None]
         report((epoch + batch / max(batches, 1)) / epochs, f"Epoch {epoch + 1}/{epochs}, batch {batch}/{batches}")
 
     return on_batch
+
+
+@dataclass
+class TrainingHooks:
+    """How the caller follows and stops one training: every `train` here takes one, and `fitting.fit` uses it.
+
+    Attributes:
+        history: filled in place as epochs finish, so a caller that keeps it sees the epochs done even
+            when the run is interrupted.
+        stop: when set, training ends after the batch in progress; the weights so far are kept.
+        on_batch: called as `on_batch(epoch, batch, batches_per_epoch)` after every batch.
+        on_epoch: called as `on_epoch(history)` after every epoch.
+    """
+
+    history: History = field(default_factory=History)
+    stop: StopSignal = field(default_factory=threading.Event)
+    on_batch: BatchHook | None = None
+    on_epoch: Callable[[History], None] | None = None
+
+    @classmethod
+    def reporting(cls, history: History, stop: StopSignal, report: Report, epochs: int) -> TrainingHooks:
+        """The hooks of a worker's training task: every batch of `epochs` reported to the page's `report`."""
+        return cls(history, stop, on_batch=batch_report(report, epochs))
 
 
 class TrainingQueue:

@@ -15,7 +15,7 @@ from PIL import Image
 from core import cifar, cifar_inspect
 from core.assets import CIFAR10_MODELS, ModelSummary, read_summary, write_summary
 from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_image_folder
-from core.training import TrainingQueue
+from core.training import TrainingHooks, TrainingQueue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,7 +105,13 @@ def test_stop_ends_training_after_the_current_batch(tiny_data):
         stop.set()
 
     history = cifar.train(
-        model, images, labels, epochs=3, batch_size=8, validation_split=0.0, on_batch=on_batch, stop=stop
+        model,
+        images,
+        labels,
+        epochs=3,
+        batch_size=8,
+        validation_split=0.0,
+        hooks=TrainingHooks(stop=stop, on_batch=on_batch),
     )
     assert batches == [(0, 1)]
     assert history.stopped_early

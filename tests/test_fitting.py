@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 from core.fitting import EarlyStop, fit
+from core.training import TrainingHooks
 
 
 def tiny_model():
@@ -26,9 +27,8 @@ def test_fit_reports_every_batch_and_epoch():
     """Test that the callbacks see each of 4 batches of 3 epochs, and the history holds 3 epochs of loss."""
     batches, epochs = [], []
     x, y = data()
-    history = fit(
-        tiny_model(), (x, y), (x, y), 3, batch_size=16, on_batch=lambda *a: batches.append(a), on_epoch=epochs.append
-    )
+    hooks = TrainingHooks(on_batch=lambda *a: batches.append(a), on_epoch=epochs.append)
+    history = fit(tiny_model(), (x, y), (x, y), 3, batch_size=16, hooks=hooks)
     assert history.epochs == 3 and len(history.metrics["loss"]) == 3 and "val_loss" in history.metrics
     assert len(batches) == 12 and batches[-1] == (2, 4, 4) and len(epochs) == 3
 
@@ -38,7 +38,7 @@ def test_stop_ends_after_the_current_batch():
     stop = threading.Event()
     stop.set()
     x, y = data()
-    history = fit(tiny_model(), (x, y), None, 50, batch_size=16, stop=stop)
+    history = fit(tiny_model(), (x, y), None, 50, batch_size=16, hooks=TrainingHooks(stop=stop))
     assert history.epochs == 1 and history.stopped_early
 
 

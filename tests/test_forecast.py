@@ -18,6 +18,7 @@ from core.forecast import (
     split_windows,
     train_forecaster,
 )
+from core.training import TrainingHooks
 
 
 def test_windows_cover_every_position():
@@ -88,7 +89,8 @@ def test_short_training_lowers_the_loss():
     windows = split_windows(series, look_back=10)
     model = build_forecaster(10, units=16)
     epochs = []
-    history = train_forecaster(model, windows, epochs=5, batch_size=32, on_epoch=lambda h: epochs.append(h.epochs))
+    hooks = TrainingHooks(on_epoch=lambda h: epochs.append(h.epochs))
+    history = train_forecaster(model, windows, epochs=5, batch_size=32, hooks=hooks)
     assert epochs == [1, 2, 3, 4, 5]
     assert history.metrics["loss"][-1] < history.metrics["loss"][0]
 

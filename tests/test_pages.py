@@ -101,7 +101,7 @@ def test_forecasting_trains_a_session_model_for_new_settings():
     assert any("Training takes about" in m.value for m in app.markdown), "no word on what Train costs"
     app.button(key="forecast_train").click()
     app.run()
-    app.session_state["forecast_model"]["job"].join(timeout=120)  # the training runs in a worker process
+    app.session_state["forecast_model"].job.join(timeout=120)  # the training runs in a worker process
     app.run()
     assert not app.exception
     assert any("your model (2 epochs" in c.value for c in app.caption)
@@ -138,7 +138,7 @@ def test_forecasting_long_memory_shows_its_pretrained_model_then_trains_one():
     app.run()
     app.button(key="forecast_train").click()
     app.run()
-    app.session_state["forecast_model"]["job"].join(timeout=120)
+    app.session_state["forecast_model"].job.join(timeout=120)
     app.run()
     assert not app.exception
     assert any("your model (2 epochs" in c.value for c in app.caption)

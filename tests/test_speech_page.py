@@ -11,7 +11,8 @@ import pytest
 import streamlit as st
 from apptest import open_page
 
-from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS
+from app_pages.common.training_panel import SessionTraining
+from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS, SpeechTraining
 from core import speech
 from core.enrolment import DIGIT_NAMES
 from core.training import History
@@ -127,7 +128,7 @@ def test_a_students_barely_trained_reader_is_offered_beside_the_pretrained_one(f
     app = open_page(PAGE, "Talk to it", "speech_tab")
     history = History({"loss": [30.0]}, [40.0], stopped_early=True)
     job = SimpleNamespace(active=False, history=history)
-    app.session_state["speech_model"] = {"model": speech.build_model(), "history": history, "id": "x", "job": job}
+    app.session_state["speech_model"] = SpeechTraining(speech.build_model(), job, "x", epochs=1, held_out="george")
     app.run()
     reader = app.radio(key="speech_model_choice")
     assert reader.value == PRETRAINED
@@ -176,7 +177,7 @@ def test_my_voice_is_offered_beside_the_pretrained_reader(fsdd_on_the_page):
     app = open_page(PAGE, "Talk to it", "speech_tab")
     history = History({"loss": [3.0]}, [12.0, 13.0])
     job = SimpleNamespace(active=False, history=history)
-    app.session_state["speech_voice_model"] = {"model": speech.build_model(), "history": history, "id": "v", "job": job}
+    app.session_state["speech_voice_model"] = SessionTraining(speech.build_model(), job, "v")
     app.run()
     reader = app.radio(key="speech_model_choice")
     assert reader.options == [PRETRAINED, "my voice (adapted in 25 s)"] and reader.value == PRETRAINED

@@ -1,6 +1,6 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
-import uuid
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -8,7 +8,14 @@ import streamlit as st
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import page_tabs, show_layer_table
-from app_pages.common.training_panel import show_job, start_training, training_buttons
+from app_pages.common.training_panel import (
+    SessionTraining,
+    finished_training,
+    session_job,
+    show_job,
+    start_training,
+    training_buttons,
+)
 from core import assets, cifar, cifar_inspect, quiz
 from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
@@ -34,6 +41,11 @@ LOSS_NOTE = (
     "Their losses cannot be compared: the improved model trains with label smoothing (targets 0.82 and 0.02 "
     "instead of 1 and 0), so even a perfect guess has a loss well above 0."
 )
+
+
+@dataclass(kw_only=True)
+class CifarTraining(SessionTraining):
+    probabilities: np.ndarray | None = None  # on the test images, computed once when first inspected
 
 
 @st.cache_resource(show_spinner="Loading CIFAR-10…")
@@ -82,10 +94,9 @@ def pretrained_summary(variant: str) -> assets.ModelSummary | None:
 def available_models() -> dict[str, object]:
     """Models a student can inspect or try: their own first, then the shipped ones."""
     models = {}
-    trained = st.session_state.get("cifar_model")
     # Offered once its training has ended: its weights change under a running one.
-    if trained and trained["history"].epochs and not trained["job"].active:
-        models["my model"] = trained["model"]
+    if trained := finished_training("cifar_model"):
+        models["my model"] = trained.model
     for variant in MODELS:
         model = pretrained_model(variant)
         if model is not None:
@@ -95,7 +106,7 @@ def available_models() -> dict[str, object]:
 
 def model_key(name: str) -> str:
     """A name for caches shared by the server: the pretrained model's, or this session's own model's id."""
-    return st.session_state.cifar_model["id"] if name == "my model" else name
+    return st.session_state.cifar_model.id if name == "my model" else name
 
 
 def test_probabilities(name: str, model, x_test: np.ndarray) -> np.ndarray:
@@ -103,14 +114,14 @@ def test_probabilities(name: str, model, x_test: np.ndarray) -> np.ndarray:
     if name.startswith("pretrained "):
         return pretrained_test_probabilities(name.removeprefix("pretrained "))
     trained = st.session_state.cifar_model
-    if trained.get("probabilities") is None:
+    if trained.probabilities is None:
         progress = st.progress(0.0, text="Classifying the 5,000 test images with your model…")
         # One view, not two: mirror averaging would double the wait for a model that is looked at once.
-        trained["probabilities"] = cifar.predict_probabilities(
+        trained.probabilities = cifar.predict_probabilities(
             model, x_test, mirror=False, on_progress=lambda done: progress.progress(done, text=f"{done:.0%} classified")
         )
         progress.empty()
-    return trained["probabilities"]
+    return trained.probabilities
 
 
 # Charts are kept as objects once drawn: Streamlit sends a figure object without validating it again,
@@ -307,15 +318,7 @@ def start_cifar_training(
         cifar.train_task,
         {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
     )
-    job = start_training(task, model)
-    st.session_state.cifar_model = {
-        "model": model,
-        "config": config,
-        "history": job.history,
-        "probabilities": None,
-        "id": uuid.uuid4().hex,
-        "job": job,
-    }
+    st.session_state.cifar_model = CifarTraining(model, start_training(task, model))
 
 
 def training_summary(history: History) -> str:
@@ -337,15 +340,14 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
     st.caption(
         f"On this server, when nobody else is training, that takes {duration_in_words(start + training)} ({parts})."
     )
-    trained = st.session_state.get("cifar_model")
-    job = trained["job"] if trained else None
+    job = session_job("cifar_model")
     train = training_buttons("cifar", job, unavailable=isinstance(data, DatasetUnavailable))
     if isinstance(data, DatasetUnavailable):
         needs_data("the CIFAR-10 images")
         return
     if train:
         start_cifar_training(config, epochs, batch_size, subset, validation)
-        job = st.session_state.cifar_model["job"]
+        job = st.session_state.cifar_model.job
     if job:
         st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
         show_job(job, "cifar_training", training_summary)

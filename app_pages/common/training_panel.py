@@ -5,7 +5,10 @@ switching tabs or visiting another page does not stop it; Stop does, after the c
 closing the browser tab. The panel refreshes itself once a second while the job runs.
 """
 
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 from streamlit import runtime
@@ -15,6 +18,51 @@ from core.jobs import TrainingJob
 from core.training import History, server_training_queue, waiting_notice
 from core.training_plots import curves_figure
 from core.worker import TrainingTask, training_run
+
+
+@dataclass
+class SessionTraining:
+    """A model this browser tab trains, with the job that trains it; kept in `st.session_state`.
+
+    A page that keeps more with it (the settings it was trained for, results computed once)
+    extends it with keyword-only fields.
+    """
+
+    model: Any  # a keras.Model, typed loosely so that pages need not import Keras to hold one
+    job: TrainingJob
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # tells its cached results from an earlier model's
+
+    @property
+    def history(self) -> History:
+        return self.job.history
+
+    @property
+    def finished(self) -> bool:
+        """Trained for at least one epoch and no longer training: the page may use the model."""
+        return bool(self.history.epochs) and not self.job.active
+
+
+def session_training(key: str) -> SessionTraining | None:
+    """This session's training kept under `key`, if it has started one."""
+    return st.session_state.get(key)
+
+
+def finished_training(key: str) -> SessionTraining | None:
+    """This session's training under `key` once its model is ready to use."""
+    trained = session_training(key)
+    return trained if trained is not None and trained.finished else None
+
+
+def session_job(key: str) -> TrainingJob | None:
+    """The job of this session's training under `key`, if any."""
+    trained = session_training(key)
+    return trained.job if trained is not None else None
+
+
+def training_summary(history: History) -> str:
+    """The line under a finished training's curves, unless a page says more."""
+    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
+    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
 
 
 def start_training(task: TrainingTask, model) -> TrainingJob:
@@ -33,7 +81,7 @@ def start_training(task: TrainingTask, model) -> TrainingJob:
     return job
 
 
-def show_job(job: TrainingJob, key: str, summary: Callable[[History], str]) -> None:
+def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = training_summary) -> None:
     """Progress, queue place, live curves and the summary line of `job`, refreshed while it runs."""
 
     def panel() -> None:

@@ -2,7 +2,6 @@
 
 import json
 import time
-import uuid
 
 import numpy as np
 import streamlit as st
@@ -13,13 +12,20 @@ from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import show_layer_table
 from app_pages.common.shipped_models import captcha_reader
-from app_pages.common.training_panel import show_job, start_training, training_buttons
+from app_pages.common.training_panel import (
+    SessionTraining,
+    finished_training,
+    session_job,
+    show_job,
+    start_training,
+    training_buttons,
+)
 from core import assets, captcha, ctc, handwriting
 from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
-from core.training import History, duration_in_words, scaled_seconds
+from core.training import duration_in_words, scaled_seconds
 from core.worker import TrainingTask
 
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
@@ -101,13 +107,7 @@ def start_captcha_training(epochs: int, patience: int) -> None:
     """Train this session's reader in a worker process; its weights come back to the session's model at the end."""
     model = captcha.build_model()
     task = TrainingTask(captcha.train_task, {"epochs": epochs, "patience": patience})
-    job = start_training(task, model)
-    st.session_state.captcha_model = {"model": model, "history": job.history, "id": uuid.uuid4().hex, "job": job}
-
-
-def training_summary(history: History) -> str:
-    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
-    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
+    st.session_state.captcha_model = SessionTraining(model, start_training(task, model))
 
 
 def expected_duration(epochs: int) -> str | None:
@@ -149,15 +149,14 @@ def show_training() -> None:
     if estimate := expected_duration(int(epochs)):
         st.caption(f"Training takes {estimate}; early stopping may end it sooner.")
     st.caption(plateau_note(assets.read_summary(PRETRAINED["pretrained: captchas only"])))
-    trained = st.session_state.get("captcha_model")
-    job = trained["job"] if trained else None
+    job = session_job("captcha_model")
     train = training_buttons("captcha", job)
     if train:
         start_captcha_training(int(epochs), int(patience))
-        job = st.session_state.captcha_model["job"]
+        job = st.session_state.captcha_model.job
     if job:
         st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")
-        show_job(job, "captcha_training", training_summary)
+        show_job(job, "captcha_training")
     summaries = {label: summary for label, path in PRETRAINED.items() if (summary := assets.read_summary(path))}
     for label, summary in summaries.items():
         st.markdown(f"**{label.capitalize()}**: {pretrained_figures(summary)}")
@@ -313,10 +312,9 @@ if isinstance(files, DatasetUnavailable):
 tabs = st.tabs(["Read a captcha", "Data", "Model", "Train", "Check yourself"])
 with tabs[0]:
     models = {}
-    trained = st.session_state.get("captcha_model")
     # Offered once its training has ended: its weights change under a running one.
-    if trained and trained["history"].epochs and not trained["job"].active:
-        models["my model"] = trained["model"]
+    if trained := finished_training("captcha_model"):
+        models["my model"] = trained.model
     for label, path in PRETRAINED.items():
         if (model := captcha_reader(path)) is not None:
             models[label] = model
@@ -327,7 +325,7 @@ with tabs[0]:
         picture = picture_to_read(files)
         if picture is not None:
             # A session's own model is keyed by its training, the shipped ones by their names.
-            show_reading(models[name], trained["id"] if name == "my model" else name, picture)
+            show_reading(models[name], trained.id if trained and name == "my model" else name, picture)
 with tabs[1]:
     if isinstance(files, DatasetUnavailable):
         needs_data("the captcha images")

@@ -1,14 +1,22 @@
 """Forecasting: an LSTM predicts the class's synthetic series, against persistence and the noise floor."""
 
 import json
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 import streamlit as st
 
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
-from app_pages.common.training_panel import show_job, start_training, training_buttons
+from app_pages.common.training_panel import (
+    SessionTraining,
+    finished_training,
+    session_job,
+    session_training,
+    show_job,
+    start_training,
+    training_buttons,
+)
 from core import assets, forecast, quiz
 from core.forecast_plots import (
     coefficients_figure,
@@ -196,20 +204,19 @@ def read_model_settings(long_memory: bool) -> tuple[int, int, int, int]:
     return int(units), int(second), int(epochs), int(batch_size)
 
 
+@dataclass(kw_only=True)
+class ForecastTraining(SessionTraining):
+    settings: forecast.ModelSettings  # what it was trained for: its results show only for these
+    results: tuple[forecast.Results, list] | None = None  # computed once it has finished
+
+
 def start_forecast_training(
     settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int
 ) -> None:
     """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = forecast.new_forecaster(settings, windows)
     task = TrainingTask(forecast.train_task, {"settings": settings, "epochs": epochs, "batch_size": batch_size})
-    job = start_training(task, model)
-    st.session_state.forecast_model = {
-        "model": model,
-        "settings": settings,
-        "history": job.history,
-        "results": None,
-        "job": job,
-    }
+    st.session_state.forecast_model = ForecastTraining(model, start_training(task, model), settings=settings)
 
 
 def training_summary(history: forecast.History) -> str:
@@ -233,14 +240,14 @@ def current_results(
     settings: forecast.ModelSettings, series: forecast.Series, windows: forecast.Windows
 ) -> tuple[forecast.Results, list, str] | None:
     """The results to show: the session's model if it was trained for these settings, else the pretrained one."""
-    trained = st.session_state.get("forecast_model")
-    if trained and trained["settings"] == settings and trained["history"].epochs and not trained["job"].active:
-        history = trained["history"]
-        if trained["results"] is None:  # once per trained model, not on every rerun
-            results = forecast.results(trained["model"], series, windows, settings.look_back)
-            trained["results"] = (results, result_figures(results, series, windows, settings.long_memory))
+    trained = finished_training("forecast_model")
+    if trained and trained.settings == settings:
+        history = trained.history
+        if trained.results is None:  # once per trained model, not on every rerun
+            results = forecast.results(trained.model, series, windows, settings.look_back)
+            trained.results = (results, result_figures(results, series, windows, settings.long_memory))
         stopped = ", stopped early" if history.stopped_early else ""
-        return *trained["results"], f"your model ({history.epochs} epochs{stopped})"
+        return *trained.results, f"your model ({history.epochs} epochs{stopped})"
     if settings in PRETRAINED and PRETRAINED[settings].exists():
         return *pretrained_results(settings), "the pretrained model (the default settings)"
     return None
@@ -462,22 +469,21 @@ st.markdown(
     f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
     + expected_training(settings, epochs)
 )
-trained = st.session_state.get("forecast_model")
-job = trained["job"] if trained else None
+job = session_job("forecast_model")
 train = training_buttons("forecast", job)
 if train:
     start_forecast_training(settings, windows, epochs, batch_size)
-    job = st.session_state.forecast_model["job"]
+    job = st.session_state.forecast_model.job
 if job:
     show_job(job, "forecast_training", training_summary)
 shown = current_results(settings, series, windows)
 
 st.subheader("Results")
-trained = st.session_state.get("forecast_model")
-if trained and trained["history"].epochs and trained["settings"] != settings:
+trained = session_training("forecast_model")
+if trained and trained.history.epochs and trained.settings != settings:
     st.info(
         "Your trained model was made for other settings ("
-        + ", ".join(changed_settings(trained["settings"], settings))
+        + ", ".join(changed_settings(trained.settings, settings))
         + "). Set them back to see it again, or press **Train** for these."
     )
 if shown is None and job and job.active:

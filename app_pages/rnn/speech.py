@@ -4,7 +4,6 @@ import dataclasses
 import hashlib
 import json
 import time
-import uuid
 
 import numpy as np
 import streamlit as st
@@ -12,7 +11,14 @@ import streamlit as st
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
-from app_pages.common.training_panel import show_job, start_training, training_buttons
+from app_pages.common.training_panel import (
+    SessionTraining,
+    finished_training,
+    session_job,
+    show_job,
+    start_training,
+    training_buttons,
+)
 from core import assets, audio, ctc, enrolment, speech
 from core.datasets import DatasetUnavailable
 from core.speech_plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
@@ -200,7 +206,7 @@ def reader_label(name: str) -> str:
     """A reader's name in the choice; the student's own say how long they trained."""
     if name not in SESSION_READERS:
         return name
-    history = st.session_state[SESSION_READERS[name]]["history"]
+    history = st.session_state[SESSION_READERS[name]].history
     stopped = ", stopped early" if history.stopped_early else ""
     if name == MY_VOICE:
         return f"{MY_VOICE} (adapted in {sum(history.seconds):.0f} s{stopped})"
@@ -221,17 +227,12 @@ def show_talk(models: dict) -> None:
 
 def session_reader_id(name: str) -> str:
     """What tells one of this session's readers from another in the caches: a trained one's id, else its name."""
-    return st.session_state[SESSION_READERS[name]]["id"] if name in SESSION_READERS else name
+    return st.session_state[SESSION_READERS[name]].id if name in SESSION_READERS else name
 
 
 def session_readers() -> dict:
     """This session's own readers that have finished: the one trained from scratch, the one adapted to a voice."""
-    readers = {}
-    for name, record in SESSION_READERS.items():
-        trained = st.session_state.get(record)
-        if trained and trained["history"].epochs and not trained["job"].active:
-            readers[name] = trained["model"]
-    return readers
+    return {name: trained.model for name, key in SESSION_READERS.items() if (trained := finished_training(key))}
 
 
 @st.cache_data(max_entries=16, show_spinner="Cutting the recording into its ten digits…")
@@ -313,12 +314,7 @@ def enrolment_summary(history: History) -> str:
 def start_enrolment(pieces: dict[int, np.ndarray]) -> None:
     model = speech.build_model()
     job = start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces}), model)
-    st.session_state.speech_voice_model = {
-        "model": model,
-        "history": job.history,
-        "id": uuid.uuid4().hex,
-        "job": job,
-    }
+    st.session_state.speech_voice_model = SessionTraining(model, job)
 
 
 def enrolment_seconds() -> float | None:
@@ -351,13 +347,12 @@ def show_your_voice(clips: speech.Clips | DatasetUnavailable) -> None:
         return
     pieces = show_cut(cut)
     missing = [enrolment.DIGIT_NAMES[d] for d in range(10) if d not in pieces]
-    trained = st.session_state.get("speech_voice_model")
-    job = trained["job"] if trained else None
+    job = session_job("speech_voice_model")
     if (seconds := enrolment_seconds()) is not None:
         st.caption(f"Teaching takes {duration_in_words(seconds)} on this server when nobody else trains.")
     if training_buttons("speech_enrol", job, unavailable=bool(missing)):
         start_enrolment(pieces)
-        job = st.session_state.speech_voice_model["job"]
+        job = st.session_state.speech_voice_model.job
     if missing:
         st.info(f"Train waits for every digit: {', '.join(missing)} still missing.")
     if job:
@@ -547,31 +542,25 @@ def synthetic_words(figures: dict) -> str:
     )
 
 
-def training_summary(history: History) -> str:
-    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
-    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
+@dataclasses.dataclass(kw_only=True)
+class SpeechTraining(SessionTraining):
+    epochs: int
+    held_out: str  # the voice it did not hear
 
 
 def start_speech_training(epochs: int, held_out: str) -> None:
     model = speech.build_model()
-    settings = {"epochs": epochs, "held_out": held_out}
-    job = start_training(TrainingTask(speech.train_task, settings), model)
-    st.session_state.speech_model = {
-        "model": model,
-        "history": job.history,
-        "id": uuid.uuid4().hex,
-        "job": job,
-        "settings": settings,
-    }
+    job = start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
+    st.session_state.speech_model = SpeechTraining(model, job, epochs=epochs, held_out=held_out)
 
 
 def show_training(clips: speech.Clips) -> None:
     trained = st.session_state.get("speech_model")
-    job = trained["job"] if trained else None
+    job = trained.job if trained else None
     running = bool(job and job.active)
     if running:  # the fields show what the training runs with, and wait for it to end
-        st.session_state.speech_held_out = trained["settings"]["held_out"]
-        st.session_state.speech_epochs = trained["settings"]["epochs"]
+        st.session_state.speech_held_out = trained.held_out
+        st.session_state.speech_epochs = trained.epochs
     with settings_row():
         held_out = st.selectbox(
             "Voice left out", clips.speaker_names, key="speech_held_out", width=SETTING_WIDTH, disabled=running
@@ -595,10 +584,10 @@ def show_training(clips: speech.Clips) -> None:
     )
     if training_buttons("speech", job):
         start_speech_training(int(epochs), held_out)
-        job = st.session_state.speech_model["job"]
+        job = st.session_state.speech_model.job
     if job:
         st.caption("The training goes on while you talk to the reader or visit other pages; come back to follow it.")
-        show_job(job, "speech_training", training_summary)
+        show_job(job, "speech_training")
     if summary is not None:
         st.markdown(
             f"**The pretrained reader** heard all five speakers{synthetic_words(summary.figures)}: {summary.epochs} "
