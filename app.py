@@ -10,7 +10,7 @@ import streamlit as st  # noqa: E402
 
 from app_pages.common.layout import keep_widget_values
 from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas, timed_run
-from app_pages.registry import KEY_PREFIXES, PAGES
+from app_pages.registry import PAGES, kept_widget
 
 st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
 
@@ -22,8 +22,8 @@ for entry in PAGES:
 
 keep_keras_state_between_runs()
 share_memory_arenas()
-# Every page's widgets start with its own prefix; their values outlive a visit to another page.
-keep_widget_values(KEY_PREFIXES)
+# A page's setting keeps its value through a visit to another tab or page (the registry says which keys).
+keep_widget_values(kept_widget)
 page = st.navigation(pages)
 # "student" tags the runs of a simulated student in the class-load benchmark's log; otherwise unused.
 timed_run(page.run, page.url_path, st.query_params.get("student", ""))

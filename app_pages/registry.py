@@ -8,6 +8,7 @@ being added here. Kept free of streamlit, so that tests and benchmarks can read 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,37 @@ class Card:
 
 
 @dataclass(frozen=True)
+class WidgetKeys:
+    """Which of a page's widget values outlive a visit to another tab or page (`layout.keep_widget_values`).
+
+    Every widget of the page has a key that starts with `prefix`, and its value is kept, except for
+    the keys matching a pattern of `never_kept` (shell-style, `*` for any text) and the page's tab key:
+    widgets whose value Streamlit refuses to take from the session state (buttons, file uploads,
+    recorders, a chart's selection, the drawing canvas).
+    """
+
+    prefix: str
+    never_kept: tuple[str, ...] = ()
+
+
+def training_button_keys(name: str) -> tuple[str, str]:
+    """The keys of the Train and Stop buttons `training_panel.training_buttons(name, …)` draws."""
+    return f"{name}_train", f"{name}_stop"
+
+
+def recorder_keys(name: str) -> tuple[str, str]:
+    """The keys of the microphone and the file upload a page draws for a recording (`{name}_record`, `{name}_upload`)."""
+    return f"{name}_record", f"{name}_upload"
+
+
+@dataclass(frozen=True)
 class PageEntry:
     path: str  # the page's file, as st.Page takes it
     title: str  # in the sidebar and on its card
     icon: str
     section: str  # the sidebar's group
     heading: str  # the page's st.title, which the browser tests wait for
-    key_prefix: str | None = None  # its widgets' keys start with this; their values outlive a visit elsewhere
+    widgets: WidgetKeys | None = None  # which of its widgets' values outlive a visit elsewhere
     tab_key: str | None = None  # the key of its tabs, in the address (…/cifar10?cifar_tab=Inspect)
     quiz: str | None = None  # its Check yourself topic (`core.quiz.QUESTIONS`)
     quiz_tab: str | None = None  # the tab that holds Check yourself, where the page has tabs
@@ -37,6 +62,12 @@ class PageEntry:
         """The page's path in the URL: its file's name ('' for the home page, which is the default)."""
         return "" if self.path.endswith("home.py") else self.path.rsplit("/", 1)[1].removesuffix(".py")
 
+    def keeps(self, key: str) -> bool:
+        """Whether the value of this page's widget `key` is written back on every run (see `WidgetKeys`)."""
+        if self.widgets is None or not key.startswith(self.widgets.prefix) or key == self.tab_key:
+            return False
+        return not any(fnmatchcase(key, pattern) for pattern in self.widgets.never_kept)
+
 
 PAGES = (
     PageEntry("app_pages/start/home.py", "Home", ":material/home:", "Start", "CNN & RNN Lab"),
@@ -46,7 +77,7 @@ PAGES = (
         ":material/grid_on:",
         "Convolutional networks",
         "Convolution layer",
-        key_prefix="conv_",
+        widgets=WidgetKeys("conv_"),
         quiz="conv",
         card=Card(
             "convolution.png",
@@ -61,7 +92,7 @@ PAGES = (
         ":material/image:",
         "Convolutional networks",
         "CIFAR-10: a CNN that recognises pictures",
-        key_prefix="cifar_",
+        widgets=WidgetKeys("cifar_", (*training_button_keys("cifar"), "cifar_upload", "cifar_confusion_*")),
         tab_key="cifar_tab",
         quiz="cifar",
         quiz_tab="Check yourself",
@@ -80,7 +111,7 @@ PAGES = (
         ":material/memory:",
         "Recurrent networks",
         "LSTM",
-        key_prefix="lstm_",
+        widgets=WidgetKeys("lstm_"),
         tab_key="lstm_tab",
         quiz="lstm",
         card=Card(
@@ -96,7 +127,7 @@ PAGES = (
         ":material/show_chart:",
         "Recurrent networks",
         "Forecasting a series with an LSTM",
-        key_prefix="forecast_",
+        widgets=WidgetKeys("forecast_", training_button_keys("forecast")),
         quiz="forecast",
         card=Card(
             "forecasting.png",
@@ -111,7 +142,7 @@ PAGES = (
         ":material/password:",
         "Recurrent networks",
         "Reading captchas: CNN + BiLSTM + CTC",
-        key_prefix="captcha_",
+        widgets=WidgetKeys("captcha_", (*training_button_keys("captcha"), "captcha_upload", "captcha_canvas_*")),
         quiz="captcha",
         quiz_tab="Check yourself",
         card=Card(
@@ -127,7 +158,7 @@ PAGES = (
         ":material/linear_scale:",
         "Recurrent networks",
         "CTC: lining a label up with time",
-        key_prefix="ctc_",
+        widgets=WidgetKeys("ctc_"),
         tab_key="ctc_tab",
         quiz="ctc",
         quiz_tab="Check yourself",
@@ -144,7 +175,16 @@ PAGES = (
         ":material/mic:",
         "Recurrent networks",
         "Spoken digits: speech recognition with CTC",
-        key_prefix="speech_",
+        widgets=WidgetKeys(
+            "speech_",
+            (
+                *training_button_keys("speech"),
+                *training_button_keys("speech_enrol"),
+                *recorder_keys("speech"),
+                *recorder_keys("speech_enrol"),
+                "speech_enrol_record_*",  # a digit recorded again
+            ),
+        ),
         tab_key="speech_tab",
         quiz="speech",
         quiz_tab="Check yourself",
@@ -157,7 +197,12 @@ PAGES = (
     ),
 )
 
-KEY_PREFIXES = tuple(page.key_prefix for page in PAGES if page.key_prefix)
+
+def kept_widget(key: str) -> bool:
+    """Whether some page keeps the value of the widget `key` across visits to other tabs and pages."""
+    return any(page.keeps(key) for page in PAGES)
+
+
 QUIZ_PAGES = {page.quiz: page for page in PAGES if page.quiz}
 
 

@@ -1,11 +1,10 @@
-"""Plotly figures for the captcha page: per-step class probabilities and the CTC collapse."""
+"""Plotly figures for the captcha page: how often each character occurs, and the CTC collapse of a reading."""
 
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 
-from core.captcha import ALPHABET, BLANK, CHARACTERS, NUM_CLASSES
+from core.captcha import ALPHABET, BLANK, CHARACTERS
 from core.ctc import CollapseSteps
 from core.plot_style import readable
 
@@ -23,27 +22,6 @@ def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
         yaxis_range=[0, max(counts) * 1.15],
     )
     fig.update_xaxes(type="category")  # else Plotly reads "2"…"8" as numbers and drops the letters
-    return readable(fig)
-
-
-def probabilities_figure(probabilities: np.ndarray) -> go.Figure:
-    """(time, classes) probabilities as a heatmap: time across, the blank and the 19 characters down."""
-    symbols = ["blank"] + [CHARACTERS.symbol(i) for i in range(1, NUM_CLASSES)]
-    fig = go.Figure(
-        go.Heatmap(
-            z=probabilities.T,
-            x=list(range(1, probabilities.shape[0] + 1)),
-            y=symbols,
-            colorscale="Viridis",
-            zmin=0,
-            zmax=1,
-            hovertemplate="step %{x}, '%{y}': %{z:.3f}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(type="category", autorange="reversed", title="class")  # "2"…"8" are labels, not numbers
-    fig.update_layout(
-        height=480, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step (a 4-pixel-wide column of the image)"
-    )
     return readable(fig)
 
 

@@ -12,6 +12,8 @@ from core.plot_style import readable
 
 BLANK_COLOUR, SYMBOL_COLOUR, PATH_COLOUR, EDGE_COLOUR = "#CFD8DC", "#1976D2", "#C2185B", "#B0BEC5"
 ALPHA_FLOOR = -12  # log₁₀ α: smaller (but possible) values share the darkest colour
+NUMBERED_STEPS = 12  # up to this many time steps, a heatmap's cells carry their numbers; beyond, they are too small
+CLASS_AXIS = dict(title="class", type="category", autorange="reversed")  # digits are labels, not numbers
 
 
 def state_path(label: Sequence[int], path: Sequence[int]) -> list[int]:
@@ -102,29 +104,47 @@ def trellis_figure(label: Sequence[int], steps: int, alphabet: Alphabet, path: S
     return readable(fig)
 
 
-def frames_figure(probs: np.ndarray, alphabet: Alphabet) -> go.Figure:
-    """(time, classes) probabilities: time across, the blank and the symbols down."""
-    symbols = [alphabet.symbol(c) for c in range(alphabet.classes)]
-    show_values = probs.shape[0] <= 12
-    fig = go.Figure(
-        go.Heatmap(
-            z=probs.T,
-            x=list(range(1, probs.shape[0] + 1)),
-            y=symbols,
-            colorscale="Viridis",
-            zmin=0,
-            zmax=1,
-            text=np.round(probs.T, 2) if show_values else None,
-            texttemplate="%{text}" if show_values else None,
-            hovertemplate="step %{x}, '%{y}': %{z:.3f}<extra></extra>",
-            showscale=not show_values,  # the cells carry their numbers
-        )
+def probabilities_heatmap(
+    probs: np.ndarray,
+    alphabet: Alphabet,
+    times: np.ndarray | Sequence[float] | None = None,
+    hover_time: str = "step %{x}",
+    numbered: bool | None = None,
+    **trace,
+) -> go.Heatmap:
+    """A model's (time, classes) probabilities as a heatmap trace: time across, the blank and the symbols down.
+
+    Every page that shows what a CTC model says at each step draws it with this one trace. `times` places
+    the steps (seconds, say; steps 1, 2, … by default) and `hover_time` names them on hover. The cells carry
+    their numbers when `numbered` (by default, when there are few steps). `trace` adds Plotly heatmap
+    settings, such as where the colour bar goes.
+    """
+    numbered = probs.shape[0] <= NUMBERED_STEPS if numbered is None else numbered
+    settings = dict(
+        z=probs.T,
+        x=list(times) if times is not None else list(range(1, probs.shape[0] + 1)),
+        y=[alphabet.symbol(c) for c in range(alphabet.classes)],
+        colorscale="Viridis",
+        zmin=0,
+        zmax=1,
+        text=np.round(probs.T, 2) if numbered else None,
+        texttemplate="%{text}" if numbered else None,
+        hovertemplate=hover_time + ", '%{y}': %{z:.3f}<extra></extra>",
+        showscale=not numbered,  # the cells carry their numbers
     )
+    return go.Heatmap(settings | trace)
+
+
+def frames_figure(
+    probs: np.ndarray, alphabet: Alphabet, time_title: str = "time step", height: int | None = None
+) -> go.Figure:
+    """(time, classes) probabilities: time across, the blank and the symbols down (one row each unless `height`)."""
+    fig = go.Figure(probabilities_heatmap(probs, alphabet))
     fig.update_layout(
-        height=90 + 26 * len(symbols),
+        height=height or 90 + 26 * alphabet.classes,
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title="time step", dtick=1 if show_values else 5),
-        yaxis=dict(title="class", type="category", autorange="reversed"),
+        xaxis=dict(title=time_title, dtick=1 if probs.shape[0] <= NUMBERED_STEPS else 5),
+        yaxis=CLASS_AXIS,
     )
     return readable(fig)
 

@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from core import speech
 from core.audio import RATE
-from core.ctc import BLANK_SYMBOL
+from core.ctc_plots import CLASS_AXIS, probabilities_heatmap
 from core.plot_style import MAGMA, readable
 
 MAX_WAVEFORM_POINTS = 4000  # enough for the eye; a 20-second recording has 160,000 samples
@@ -108,7 +108,6 @@ def reading_figure(reading: speech.Reading) -> go.Figure:
     frame_times = (np.arange(frames) * speech.HOP + speech.N_FFT / 2) / RATE
     steps = reading.probabilities.shape[0]
     step_times = (np.arange(steps) * speech.TIME_STRIDE * speech.HOP + speech.N_FFT / 2) / RATE
-    symbols = [BLANK_SYMBOL, *speech.DIGITS.symbols]
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -129,21 +128,19 @@ def reading_figure(reading: speech.Reading) -> go.Figure:
         col=1,
     )
     fig.add_trace(
-        go.Heatmap(
-            z=reading.probabilities.T,
-            x=step_times,
-            y=symbols,
-            colorscale="Viridis",
-            zmin=0,
-            zmax=1,
+        probabilities_heatmap(
+            reading.probabilities,
+            speech.DIGITS,
+            times=step_times,
+            hover_time="%{x:.2f} s",
+            numbered=False,  # under the mel bands, numbers would crowd even a short clip
             colorbar=dict(title="p", y=0.28, len=0.55),
-            hovertemplate="%{x:.2f} s, '%{y}': %{z:.3f}<extra></extra>",
         ),
         row=2,
         col=1,
     )
     fig.update_yaxes(title="band", row=1, col=1)
-    fig.update_yaxes(title="class", type="category", autorange="reversed", row=2, col=1)
+    fig.update_yaxes(**CLASS_AXIS, row=2, col=1)
     fig.update_xaxes(title="time (s)", row=2, col=1)
     fig.update_layout(height=560, margin=dict(l=10, r=10, t=40, b=10))
     return readable(fig)

@@ -153,3 +153,42 @@ def test_forecasting_long_memory_on_a_series_too_short_for_it():
     app.run()
     assert not app.exception
     assert any("Make the series longer" in e.value for e in app.error)
+
+
+# Widget kinds whose value a run can write back through the session state, and those Streamlit refuses
+# (a chart is a widget only when the student can select in it).
+SETTABLE = {"slider", "select_slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "text_input"}
+REFUSED = {"button", "audio_input", "file_uploader", "tab_container", "plotly_chart"}
+
+
+def keyed_widgets(node, found: dict[str, str]) -> dict[str, str]:
+    """Every keyed element under `node` of AppTest's tree, as key → kind."""
+    for child in node.children.values() if isinstance(getattr(node, "children", None), dict) else ():
+        keyed_widgets(child, found)
+    key = getattr(node, "key", None) if not isinstance(node, type) else None
+    if isinstance(key, str):
+        found[key] = getattr(node, "type", type(node).__name__)
+    return found
+
+
+@pytest.mark.parametrize("entry", [entry for entry in registry.PAGES if entry.widgets], ids=lambda e: e.address)
+def test_every_setting_is_kept_and_every_refused_widget_is_not(entry):
+    """Test, on each tab of each page, that the registry keeps the settings' values and never a button's or upload's.
+
+    A kept key that Streamlit refuses would break the page on its next run; a setting not kept would be
+    forgotten when the student visits another page.
+    """
+    app = open_page(entry.path)
+    labels = [tab.label for tab in app.tabs] if entry.tab_key else [None]
+    found: dict[str, str] = {}
+    for label in labels:
+        if label is not None:
+            app.session_state[entry.tab_key] = label
+        app.run()
+        app.run()  # the second run writes every kept value back
+        assert not app.exception, f"{label}: {app.exception[0].message}"
+        found |= {key: kind for key, kind in keyed_widgets(app._tree, {}).items() if key in app.session_state}
+    mine = {key: kind for key, kind in found.items() if key.startswith(entry.widgets.prefix)}
+    assert {kind for kind in mine.values()} <= SETTABLE | REFUSED, mine
+    assert [key for key, kind in mine.items() if kind in SETTABLE and not entry.keeps(key)] == []
+    assert [key for key, kind in mine.items() if kind in REFUSED and entry.keeps(key)] == []

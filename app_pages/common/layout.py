@@ -1,5 +1,7 @@
 """Layout pieces several pages share."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 # A setting's width in a row of settings: five fit a laptop's page, two a split screen's.
@@ -9,10 +11,6 @@ SETTING_WIDTH = 160
 def settings_row():
     """A row of settings that wraps onto more lines where the page is narrow (give each widget `SETTING_WIDTH`)."""
     return st.container(horizontal=True, wrap=True)
-
-
-# Widgets whose value cannot be set through the session state (buttons, uploads, chart selections, the canvas).
-UNSETTABLE = ("_train", "_stop", "_upload", "_record", "_confusion", "_canvas", "_tab")
 
 
 def page_tabs(labels: list[str], key: str) -> list:
@@ -28,7 +26,7 @@ def page_tabs(labels: list[str], key: str) -> list:
 KEPT_VALUES = "_kept_widget_values"
 
 
-def keep_widget_values(prefixes: tuple[str, ...]) -> None:
+def keep_widget_values(kept: Callable[[str], bool]) -> None:
     """Keep the values of widgets that this run does not draw: in closed tabs, or on other pages.
 
     Streamlit forgets the value of a widget that a run does not draw; writing the value back
@@ -36,13 +34,13 @@ def keep_widget_values(prefixes: tuple[str, ...]) -> None:
     A copy is kept under a key of no widget and written back too: after a run of a `run_every`
     fragment (the training panel's refresh), leaving the page drops the other widgets' values even
     so (streamlit/streamlit#10805), which reset a page's settings while its training ran.
-    Called from `app.py`, which runs before every page, with every page's key prefix.
+    Called from `app.py`, which runs before every page, with the registry's rule of which keys are `kept`.
     """
-    kept = st.session_state.setdefault(KEPT_VALUES, {})
+    values = st.session_state.setdefault(KEPT_VALUES, {})
     for key in list(st.session_state):
-        if isinstance(key, str) and key.startswith(prefixes) and not any(part in key for part in UNSETTABLE):
-            kept[key] = st.session_state[key]
-    for key, value in kept.items():
+        if isinstance(key, str) and kept(key):
+            values[key] = st.session_state[key]
+    for key, value in values.items():
         st.session_state[key] = value
 
 

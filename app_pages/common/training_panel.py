@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from app_pages.registry import training_button_keys
 from core.jobs import TrainingJob
 from core.training import History, server_training_queue, waiting_notice
 from core.training_plots import curves_figure
@@ -107,23 +108,22 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = tra
 
 
 def training_buttons(page: str, job: TrainingJob | None, unavailable: bool = False) -> bool:
-    """Train and Stop side by side, keyed `<page>_train` and `<page>_stop`; Stop ends `job` after its batch.
+    """Train and Stop side by side, keyed by `registry.training_button_keys(page)`; Stop ends `job` after its batch.
 
     Train is off while `job` runs (one training per browser tab) or when the data is `unavailable`.
     Returns whether Train was pressed.
     """
     running = bool(job and job.active)
+    train_key, stop_key = training_button_keys(page)
     left, right = st.columns(2)
     train = left.button(
         "Train",
         type="primary",
-        key=f"{page}_train",
+        key=train_key,
         disabled=unavailable or running,
         help="One training at a time per browser tab: stop this one first." if running else None,
     )
-    if right.button(
-        "Stop", key=f"{page}_stop", help="Stops after the current batch and keeps the model trained so far."
-    ):
+    if right.button("Stop", key=stop_key, help="Stops after the current batch and keeps the model trained so far."):
         if job:
             job.stop()
     return train

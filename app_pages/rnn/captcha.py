@@ -21,7 +21,8 @@ from app_pages.common.training_panel import (
     training_buttons,
 )
 from core import assets, captcha, ctc, handwriting
-from core.captcha_plots import character_counts_figure, collapse_figure, probabilities_figure
+from core.captcha_plots import character_counts_figure, collapse_figure
+from core.ctc_plots import frames_figure
 from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.summary import layer_table
@@ -263,7 +264,11 @@ def read_picture(model_key: str, _model, x: np.ndarray) -> tuple[np.ndarray, flo
 @st.cache_resource(max_entries=64, show_spinner=False)
 def reading_charts(probabilities: np.ndarray) -> tuple:
     """The collapse of the best path and the probability heatmap, drawn once per reading."""
-    return collapse_figure(ctc.best_path_steps(probabilities, captcha.CHARACTERS)), probabilities_figure(probabilities)
+    steps = ctc.best_path_steps(probabilities, captcha.CHARACTERS)
+    frames = frames_figure(
+        probabilities, captcha.CHARACTERS, time_title="time step (a 4-pixel-wide column of the image)", height=480
+    )
+    return collapse_figure(steps), frames
 
 
 @st.cache_resource(show_spinner=False)

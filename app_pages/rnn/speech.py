@@ -19,6 +19,7 @@ from app_pages.common.training_panel import (
     start_training,
     training_buttons,
 )
+from app_pages.registry import recorder_keys
 from core import assets, audio, ctc, enrolment, speech
 from core.datasets import DatasetUnavailable
 from core.speech_plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
@@ -140,14 +141,13 @@ def sound_to_read() -> bytes | None:
 
 
 def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
-    """A recording from the microphone (`source` "record") or a file, keyed `<key>_record` / `<key>_upload`."""
+    """A recording from the microphone (`source` "record") or a file, keyed by `registry.recorder_keys(key)`."""
+    record_key, upload_key = recorder_keys(key)
     if source == "record":
         st.caption(how + " Your browser asks once for the microphone.")
-        recording = st.audio_input("Your voice", key=f"{key}_record")
+        recording = st.audio_input("Your voice", key=record_key)
         return recording.getvalue() if recording else None
-    upload = st.file_uploader(
-        "A recording (WAV, FLAC, OGG or MP3)", type=["wav", "flac", "ogg", "mp3"], key=f"{key}_upload"
-    )
+    upload = st.file_uploader("A recording (WAV, FLAC, OGG or MP3)", type=["wav", "flac", "ogg", "mp3"], key=upload_key)
     return upload.getvalue() if upload else None
 
 
