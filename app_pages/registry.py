@@ -143,6 +143,7 @@ PAGES = (
         "Recurrent networks",
         "Reading captchas: CNN + BiLSTM + CTC",
         widgets=WidgetKeys("captcha_", (*training_button_keys("captcha"), "captcha_upload", "captcha_canvas_*")),
+        tab_key="captcha_tab",
         quiz="captcha",
         quiz_tab="Check yourself",
         card=Card(

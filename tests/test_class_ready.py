@@ -42,7 +42,7 @@ def test_captcha_reads_without_the_data_set(no_data_sets, source):
 @pytest.mark.parametrize(
     ("page", "tab_key", "tabs"),
     [
-        ("app_pages/rnn/captcha.py", None, [None]),
+        ("app_pages/rnn/captcha.py", "captcha_tab", ["Data", "Train"]),
         ("app_pages/cnn/cifar10.py", "cifar_tab", ["Data", "Train", "Inspect", "Augmentation"]),
         ("app_pages/rnn/speech.py", "speech_tab", ["Train"]),
     ],
@@ -96,7 +96,7 @@ def test_no_paths_or_commands_outside_expanders():
         ("app_pages/cnn/cifar10.py", "cifar_tab", ["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"]),
         ("app_pages/rnn/lstm.py", "lstm_tab", ["Sequence patterns", "The cell"]),
         ("app_pages/rnn/forecasting.py", None, [None]),
-        ("app_pages/rnn/captcha.py", None, [None]),
+        ("app_pages/rnn/captcha.py", "captcha_tab", ["Read a captcha", "Data", "Model", "Train"]),
         ("app_pages/rnn/speech.py", "speech_tab", ["Talk to it", "Sounds", "Model", "Train"]),
     ):
         for tab in tabs:
@@ -111,7 +111,7 @@ def test_no_paths_or_commands_outside_expanders():
     ("page", "tab_key", "tab"),
     [
         ("app_pages/cnn/cifar10.py", "cifar_tab", "Train"),
-        ("app_pages/rnn/captcha.py", None, None),
+        ("app_pages/rnn/captcha.py", "captcha_tab", "Train"),
         ("app_pages/rnn/speech.py", "speech_tab", "Train"),
     ],
 )

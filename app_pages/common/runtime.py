@@ -8,7 +8,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from streamlit.runtime.scriptrunner import script_runner
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx, script_runner
 
 
 def keep_keras_state_between_runs() -> None:
@@ -77,3 +78,21 @@ def timed_run(run: Callable[[], None], page: str, student: str) -> None:
         }
         with _run_log_lock, open(path, "a") as log:
             log.write(json.dumps({"time": time.time(), **line}) + "\n")
+
+
+def timed_fragment(draw: Callable[[], None], name: str) -> Callable[[], None]:
+    """`draw`, for `st.fragment`, logged like a page run (`timed_run`, as `name`) when it reruns on its own.
+
+    A fragment's own rerun (a stroke on the captcha canvas, a training panel's refresh) does not pass
+    through `app.py`, whose `timed_run` times the whole runs that include it.
+    """
+
+    @functools.wraps(draw)
+    def run() -> None:
+        context = get_script_run_ctx()
+        if context is None or not context.fragment_ids_this_run:  # part of a whole run, timed already
+            draw()
+        else:
+            timed_run(draw, name, st.query_params.get("student", ""))
+
+    return run

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from app_pages.common.runtime import timed_fragment
 from app_pages.registry import training_button_keys
 from core.jobs import TrainingJob
 from core.training import History, server_training_queue, waiting_notice
@@ -104,7 +105,7 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = tra
 
     if job.active:
         st.session_state[f"{key}_followed"] = job
-    st.fragment(panel, run_every=1.0 if job.active else None)()
+    st.fragment(timed_fragment(panel, key), run_every=1.0 if job.active else None)()
 
 
 def training_buttons(page: str, job: TrainingJob | None, unavailable: bool = False) -> bool:

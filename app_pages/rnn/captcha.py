@@ -10,7 +10,8 @@ from streamlit_drawable_canvas import st_canvas
 
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import show_layer_table
+from app_pages.common.layout import page_tabs, show_layer_table
+from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
 from app_pages.common.training_panel import (
     SessionTraining,
@@ -305,17 +306,8 @@ def show_reading(model, model_key: str, picture: Image.Image) -> None:
     st.plotly_chart(probabilities_chart, key="captcha_probabilities")
 
 
-st.title("Reading captchas: CNN + BiLSTM + CTC")
-st.markdown(
-    "A captcha is read column by column: two conv blocks find strokes, two bidirectional LSTMs read the 50 columns "
-    "left to right and right to left, and at each column the network says which character (or none: the CTC *blank*) "
-    "it sees. CTC turns those 50 guesses into 5 characters."
-)
-files = captcha_files()
-if isinstance(files, DatasetUnavailable):
-    show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
-tabs = st.tabs(["Read a captcha", "Data", "Model", "Train", "Check yourself"])
-with tabs[0]:
+def show_reader() -> None:
+    """The Read a captcha tab: the model, the picture, and its reading."""
     models = {}
     # Offered once its training has ended: its weights change under a running one.
     if trained := finished_training("captcha_model"):
@@ -325,23 +317,43 @@ with tabs[0]:
             models[label] = model
     if not models:
         st.info("No model yet: train one in the Train tab.")
-    else:
-        name = st.radio("Model", list(models), horizontal=True, key="captcha_model_choice")
-        picture = picture_to_read(files)
-        if picture is not None:
-            # A session's own model is keyed by its training, the shipped ones by their names.
-            show_reading(models[name], trained.id if trained and name == "my model" else name, picture)
-with tabs[1]:
-    if isinstance(files, DatasetUnavailable):
-        needs_data("the captcha images")
-    else:
-        show_data(files)
-with tabs[2]:
-    show_model()
-with tabs[3]:
-    if isinstance(files, DatasetUnavailable):
-        needs_data("the captcha images")
-    else:
-        show_training()
-with tabs[4]:
-    check_yourself("captcha")
+        return
+    name = st.radio("Model", list(models), horizontal=True, key="captcha_model_choice")
+    picture = picture_to_read(captcha_files())
+    if picture is not None:
+        # A session's own model is keyed by its training, the shipped ones by their names.
+        show_reading(models[name], trained.id if trained and name == "my model" else name, picture)
+
+
+st.title("Reading captchas: CNN + BiLSTM + CTC")
+st.markdown(
+    "A captcha is read column by column: two conv blocks find strokes, two bidirectional LSTMs read the 50 columns "
+    "left to right and right to left, and at each column the network says which character (or none: the CTC *blank*) "
+    "it sees. CTC turns those 50 guesses into 5 characters."
+)
+files = captcha_files()
+if isinstance(files, DatasetUnavailable):
+    show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
+tabs = page_tabs(["Read a captcha", "Data", "Model", "Train", "Check yourself"], key="captcha_tab")
+if tabs[0].open:
+    with tabs[0]:
+        # A fragment: a stroke on the canvas reruns the reading, not the whole page.
+        st.fragment(timed_fragment(show_reader, "captcha"))()
+if tabs[1].open:
+    with tabs[1]:
+        if isinstance(files, DatasetUnavailable):
+            needs_data("the captcha images")
+        else:
+            show_data(files)
+if tabs[2].open:
+    with tabs[2]:
+        show_model()
+if tabs[3].open:
+    with tabs[3]:
+        if isinstance(files, DatasetUnavailable):
+            needs_data("the captcha images")
+        else:
+            show_training()
+if tabs[4].open:
+    with tabs[4]:
+        check_yourself("captcha")
