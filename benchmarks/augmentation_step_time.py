@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import cifar  # noqa: E402
+from core.cifar import model as cifar  # noqa: E402
 
 
 def step_milliseconds(augment: bool, steps: int, batch_size: int) -> tuple[float, bool]:

@@ -21,9 +21,10 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import captcha, ctc  # noqa: E402
-from core.assets import CAPTCHA_MODEL, load_model  # noqa: E402
-from core.datasets import load_captcha_files  # noqa: E402
+from core.captcha import reader as captcha  # noqa: E402
+from core.ctc import algorithm as ctc  # noqa: E402
+from core.shared.assets import CAPTCHA_MODEL, load_model  # noqa: E402
+from core.shared.datasets import load_captcha_files  # noqa: E402
 
 
 def read_once(model, picture: Image.Image) -> str:

@@ -7,7 +7,7 @@ reports the seconds of its epochs and its peak resident memory (VmHWM):
 
 - plain: what the slide does: the whole training set converted to float32 NumPy and
   scaled, labels to one-hot, `model.fit(x, y, batch_size=32, validation_split=0.1)`.
-- project: what `python -m core train cifar10` does: `core.cifar.train` on uint8 batches read
+- project: what `python -m core train cifar10` does: `core.cifar.model.train` on uint8 batches read
   from the data cache file (scaling inside the model, batch by batch).
 """
 
@@ -24,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLAIN = """
 import json, time, numpy as np, keras
 from keras import layers
-from core.datasets import load_cifar10
+from core.shared.datasets import load_cifar10
 data = load_cifar10()
 train_features = data.x_train.astype("float32") / 255
 train_labels = keras.utils.to_categorical(data.y_train, 10)
@@ -49,8 +49,8 @@ print(json.dumps({"seconds": times}))
 
 PROJECT = """
 import json
-from core.datasets import load_cifar10
-from core.cifar import CifarConfig, build_model, train
+from core.shared.datasets import load_cifar10
+from core.cifar.model import CifarConfig, build_model, train
 data = load_cifar10(train_images_in_memory=False)
 model = build_model(CifarConfig.basic())
 history = train(model, data.x_train, data.y_train, epochs=EPOCHS, batch_size=32, validation_split=0.1)

@@ -38,7 +38,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.assets import CLASS_LOAD_RESULTS  # noqa: E402
+from core.shared.assets import CLASS_LOAD_RESULTS  # noqa: E402
 from devtools.canvas_drawing import DESIGN_WIDTH, mouse_strokes  # noqa: E402
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, served_app_process  # noqa: E402
 

@@ -1,7 +1,7 @@
 """How well the captcha readers read text drawn with a mouse on the page's canvas, in a real browser.
 
 These drawings are made differently from the synthetic ones the reader was trained on
-(`core/handwriting.py`), by two hands of `devtools/canvas_drawing.py`, each with its own set of
+(`core/captcha/handwriting.py`), by two hands of `devtools/canvas_drawing.py`, each with its own set of
 letter shapes designed separately from the training's: a steady hand (a closed 4, a crossed 7,
 a flat-topped 3, a 9-like g, one-stroke b, d, m, n, p …) and other hands (pointed arches,
 angular curves, cursive loops, an open 4; slanted either way, uneven sizes and baselines,
@@ -27,8 +27,8 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.assets import DRAWN_TEXT_RESULTS  # noqa: E402
-from core.captcha import ALPHABET, character_error_rate  # noqa: E402
+from core.captcha.reader import ALPHABET, character_error_rate  # noqa: E402
+from core.shared.assets import DRAWN_TEXT_RESULTS  # noqa: E402
 from devtools.canvas_drawing import (  # noqa: E402
     HANDS,
     Hand,

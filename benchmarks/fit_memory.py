@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import cifar  # noqa: E402
-from core.datasets import load_cifar10  # noqa: E402
+from core.cifar import model as cifar  # noqa: E402
+from core.shared.datasets import load_cifar10  # noqa: E402
 
 
 def resident_mb() -> float:

@@ -3,7 +3,7 @@
     python benchmarks/forecast_quality.py [--seeds 5] [--plain]
 
 For each seed (the seed of the noise and of the weights): train LSTM(100) + Dense(1) on
-look_back = 10 windows for 50 epochs of batch 20 through `core.forecast`, then report the
+look_back = 10 windows for 50 epochs of batch 20 through `core.forecast.model`, then report the
 test RMSE against the noise floor (the noiseless curve as forecast) and persistence.
 `--plain` also runs what the slides do, line for line (whole-series normalisation, their
 `create_dataset`, Adam's defaults, `model.fit`), on the same series, for comparison.
@@ -25,8 +25,7 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.assets import FORECAST_LONG_MEMORY_RESULTS, FORECAST_LOOK_BACK_RESULTS  # noqa: E402
-from core.forecast import (  # noqa: E402
+from core.forecast.model import (  # noqa: E402
     LONG_BATCH_SIZE,
     LONG_EPOCHS,
     LONG_LOOK_BACK,
@@ -47,6 +46,7 @@ from core.forecast import (  # noqa: E402
     split_windows,
     train_forecaster,
 )
+from core.shared.assets import FORECAST_LONG_MEMORY_RESULTS, FORECAST_LOOK_BACK_RESULTS  # noqa: E402
 
 HORIZON = 20  # steps ahead of the recursive forecast that the issue compares
 

@@ -25,11 +25,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core import cifar, ray_runner  # noqa: E402
-from core.assets import RAY_TRAININGS_RESULTS as RESULTS  # noqa: E402
-from core.jobs import TrainingJob  # noqa: E402
-from core.training import TrainingQueue  # noqa: E402
-from core.worker import TrainingTask, in_worker_process  # noqa: E402
+from core.cifar import model as cifar  # noqa: E402
+from core.shared import ray_runner  # noqa: E402
+from core.shared.assets import RAY_TRAININGS_RESULTS as RESULTS  # noqa: E402
+from core.shared.jobs import TrainingJob  # noqa: E402
+from core.shared.training import TrainingQueue  # noqa: E402
+from core.shared.worker import TrainingTask, in_worker_process  # noqa: E402
 
 TASK = TrainingTask(
     cifar.train_task,

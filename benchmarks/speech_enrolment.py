@@ -26,8 +26,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.assets import SPEECH_ENROLMENT_RESULTS  # noqa: E402
-from core.datasets import cache_dir, load_fsdd_files  # noqa: E402
+from core.shared.assets import SPEECH_ENROLMENT_RESULTS  # noqa: E402
+from core.shared.datasets import cache_dir, load_fsdd_files  # noqa: E402
 
 FIGURES = re.compile(r"digit_accuracy=(\S+) sequence_exact=(\S+) der=(\S+) n=(\d+)")
 

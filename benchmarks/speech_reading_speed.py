@@ -4,7 +4,7 @@
 
 The recording is joined from shipped clips and padded with quiet to 3 s, then read through
 the page's path from the WAV bytes: decode, trim silence, features, network, best path
-(`core.speech.prepare` and `core.speech.read`). The first reading after loading includes
+(`core.speech.reader.prepare` and `core.speech.reader.read`). The first reading after loading includes
 building the network's compiled step; the figure is the median of the readings after it.
 """
 
@@ -21,7 +21,9 @@ import numpy as np
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core import assets, audio, speech  # noqa: E402
+from core.shared import assets  # noqa: E402
+from core.speech import audio  # noqa: E402
+from core.speech import reader as speech  # noqa: E402
 
 
 def three_second_recording() -> bytes:

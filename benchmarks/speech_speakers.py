@@ -5,7 +5,7 @@
 Each run is `python -m core train speech --hold-out SPEAKER` (the shipped reader's training,
 minus one voice; with `--synthetic DIR`, plus the synthetic voices of `python -m core synthesise digits`),
 in its own process; the held-out speaker's single clips and 300 joined
-sequences of 2-5 of their clips are then read (`core.speech.evaluate`). `--save` writes
+sequences of 2-5 of their clips are then read (`core.speech.reader.evaluate`). `--save` writes
 the figures to assets/benchmarks/speech_speakers.json, which the README and the page quote.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.assets import SPEECH_SPEAKER_RESULTS, read_summary  # noqa: E402
-from core.speech import TrainingSetup, load_clips  # noqa: E402
+from core.shared.assets import SPEECH_SPEAKER_RESULTS, read_summary  # noqa: E402
+from core.speech.reader import TrainingSetup, load_clips  # noqa: E402
 
 
 def main() -> None:

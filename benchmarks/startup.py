@@ -18,7 +18,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.datasets import load_cifar10  # noqa: E402
+from core.shared.datasets import load_cifar10  # noqa: E402
 from devtools.served_app import launch_chromium, served_app  # noqa: E402
 
 

@@ -5,7 +5,7 @@
 Before its first batch a training starts a Python process, imports TensorFlow, reads its data,
 builds its model and compiles its training step: a cost each page pays once per training, on
 top of the epochs it estimates from its measured speed. Each run goes through
-`core.jobs.TrainingJob` and `core.worker.in_worker_process`, as Train on the page does, with the
+`core.shared.jobs.TrainingJob` and `core.shared.worker.in_worker_process`, as Train on the page does, with the
 page's default settings, and is stopped after its first batch. `--save` writes the medians to
 assets/benchmarks/training_start.json, which the pages add to their estimates.
 """
@@ -23,10 +23,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core import assets, captcha, cifar, enrolment, forecast, speech  # noqa: E402
-from core.jobs import TrainingJob  # noqa: E402
-from core.training import TrainingQueue  # noqa: E402
-from core.worker import TrainingTask, in_worker_process  # noqa: E402
+from core.captcha import reader as captcha  # noqa: E402
+from core.cifar import model as cifar  # noqa: E402
+from core.forecast import model as forecast  # noqa: E402
+from core.shared import assets  # noqa: E402
+from core.shared.jobs import TrainingJob  # noqa: E402
+from core.shared.training import TrainingQueue  # noqa: E402
+from core.shared.worker import TrainingTask, in_worker_process  # noqa: E402
+from core.speech import enrolment  # noqa: E402
+from core.speech import reader as speech  # noqa: E402
 
 KNOWN = enrolment.known_voices().of_speakers(["lucas"])  # ten digits of one voice, for the enrolment
 TASKS = {

@@ -23,13 +23,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from core import ctc, speech
-from core.captcha import ALPHABET as CAPTCHA_ALPHABET
-from core.captcha import TIME_STEPS as CAPTCHA_STEPS
-from core.cifar import PRESET_NAMES, CifarConfig
-from core.conv import ConvSpec, PaddingMode, conv_geometry, validate
-from core.forecast import make_windows, material_window_count
-from core.lstm import describe_outputs, lstm_param_count
+from core.captcha.reader import ALPHABET as CAPTCHA_ALPHABET
+from core.captcha.reader import TIME_STEPS as CAPTCHA_STEPS
+from core.cifar.model import PRESET_NAMES, CifarConfig
+from core.conv.layer import ConvSpec, PaddingMode, conv_geometry, validate
+from core.ctc import algorithm as ctc
+from core.forecast.model import make_windows, material_window_count
+from core.lstm.layer import describe_outputs, lstm_param_count
+from core.speech import reader as speech
 
 AnswerKind = Literal["number", "shape", "shapes", "text", "choice"]
 YES, NO = "yes", "no"
@@ -340,7 +341,7 @@ class CifarFacts:
 
 
 def cifar_confusion(rng: np.random.Generator, facts: CifarFacts) -> Question:
-    from core.datasets import CIFAR10_CLASSES
+    from core.shared.datasets import CIFAR10_CLASSES
 
     matrix = facts.confusion
     off_diagonal = [(int(matrix[t, p]), t, p) for t in range(10) for p in range(10) if t != p]

@@ -1,6 +1,6 @@
 """Text drawn with the mouse on the captcha page's canvas, in a real browser.
 
-Letter shapes unlike the synthetic ones the reader was trained on (`core/handwriting.py`):
+Letter shapes unlike the synthetic ones the reader was trained on (`core/captcha/handwriting.py`):
 another set, designed separately, moved by Playwright's mouse over the real canvas so that
 Fabric.js smooths and paints the strokes. Used by `benchmarks/drawn_text.py` and the browser tests.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.handwriting import arc
+from core.captcha.handwriting import arc
 from devtools.served_app import wait_for_app
 
 Stroke = list[tuple[float, float]]

@@ -7,8 +7,8 @@ Without the data set, the page still reads these, joins them into utterances and
 
 import shutil
 
-from core.assets import SPEECH_SAMPLES
-from core.datasets import load_fsdd_files
+from core.shared.assets import SPEECH_SAMPLES
+from core.shared.datasets import load_fsdd_files
 
 
 def main() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from core.jobs import TrainingJob, TrainingRun
-from core.training import TrainingQueue
+from core.shared.jobs import TrainingJob, TrainingRun
+from core.shared.training import TrainingQueue
 
 
 def run_job(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import assets
+from core.shared import assets
 
 
 def test_a_summary_reads_back_as_written(tmp_path):
@@ -28,3 +28,10 @@ def test_every_shipped_model_has_a_summary_with_its_command(model_path):
     )
     assert summary.epochs == len(next(iter(summary.history.values())))
     assert summary.figures
+
+
+@pytest.mark.parametrize("model_path", sorted(assets.MODELS.glob("*.keras")), ids=lambda path: path.stem)
+def test_every_shipped_model_loads_compiled_with_its_parameter_count(model_path):
+    """Test that each shipped model loads as the pages load it (the readers need their CTC loss by name), whole."""
+    model = assets.load_model(model_path)
+    assert model.count_params() == assets.read_summary(model_path).parameters

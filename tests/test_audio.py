@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from core import audio
+from core.speech import audio
 
 RATE = audio.RATE
 

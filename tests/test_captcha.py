@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import captcha, ctc
+from core.captcha import reader as captcha
+from core.ctc import algorithm as ctc
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +118,7 @@ def test_evaluate_command_skips_bad_labels(tmp_path):
 
 def test_character_counts_show_every_character():
     """Test that the frequency chart has a bar for each of the 19 characters, letters included."""
-    from core.captcha_plots import character_counts_figure
+    from core.captcha.plots import character_counts_figure
 
     figure = character_counts_figure(("226md", "nnn5p"))
     assert list(figure.data[0].x) == list(captcha.ALPHABET)

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import cifar, cifar_inspect
-from core.assets import CIFAR10_MODELS, ModelSummary, read_summary, write_summary
-from core.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_image_folder
-from core.training import TrainingHooks, TrainingQueue
+from core.cifar import inspection as cifar_inspect
+from core.cifar import model as cifar
+from core.shared.assets import CIFAR10_MODELS, ModelSummary, read_summary, write_summary
+from core.shared.datasets import CIFAR10_CLASSES, ImagesOnDisk, load_image_folder
+from core.shared.training import TrainingHooks, TrainingQueue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -222,15 +223,15 @@ def test_shipped_model_reaches_its_target_on_the_real_test_split(cifar10_dir, va
     """Test that a pretrained model meets the issue's target on the 5,000 test images, and that its .json is true."""
     import keras
 
-    import core.__main__ as cli  # a module attribute: `test_figures` imported by name would be collected as a test
-    from core.datasets import load_image_folder
+    from core.cifar import recipes  # a module attribute: `test_figures` imported by name would be collected as a test
+    from core.shared.datasets import load_image_folder
 
     model_path = CIFAR10_MODELS[variant]
     summary = read_summary(model_path)
     test = load_image_folder(cifar10_dir / "test", CIFAR10_CLASSES)
     model = keras.models.load_model(model_path, compile=False)
     averaged, as_is = cifar.predict_with_and_without_mirror(model, test.images)
-    figures = cli.test_figures(averaged, as_is, test.labels)
+    figures = recipes.test_figures(averaged, as_is, test.labels)
     assert figures["test_accuracy"] >= target
     assert figures == pytest.approx({name: summary.figures[name] for name in figures}, abs=2e-4)
     assert figures["test_images"] == 5000
@@ -275,7 +276,7 @@ def test_float32_copy_of_a_mixed_precision_model_predicts_the_same(tiny_data):
 
 def test_a_summary_says_where_the_model_was_trained():
     """Test that `train cifar10` records the machine (the page shows it beside the training time): here, CPU cores on TensorFlow."""
-    from core.assets import training_machine
+    from core.shared.assets import training_machine
 
     assert training_machine() == f"{os.cpu_count()} CPU cores, tensorflow backend"
 
@@ -291,7 +292,7 @@ def test_translation_stays_uncompiled_on_tensorflow():
 
 def test_the_waiting_notice_counts_the_trainings_ahead():
     """Test that a student next in line is told one training is ahead, matching the queue's own count."""
-    from core.training import waiting_notice
+    from core.shared.training import waiting_notice
 
     queue = TrainingQueue(slots=1)
     running, waiting = queue.join(), queue.join()

@@ -8,7 +8,8 @@ import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
-from core import assets, cifar
+from core.cifar import model as cifar
+from core.shared import assets
 
 
 @pytest.fixture

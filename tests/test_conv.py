@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from core.conv import ConvSpec, conv_geometry, convolve_by_hand, keras_conv2d, random_layer
+from core.conv.layer import ConvSpec, conv_geometry, convolve_by_hand, keras_conv2d, random_layer
 
 SIZES = (5, 7, 8)
 FILTERS = (1, 2, 3, 5)

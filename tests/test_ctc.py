@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from core import ctc
+from core.ctc import algorithm as ctc
 
 LABELS = [(), (1,), (1, 1), (1, 2), (2, 1, 2), (1, 1, 2), (3, 3, 3), (1, 2, 3, 1)]
 
@@ -55,7 +55,8 @@ def test_forward_loss_on_the_captcha_readers_real_output():
     """Test the forward algorithm against keras.ops.ctc_loss on the shipped reader's 50 × 20 output for a sample."""
     from PIL import Image
 
-    from core import assets, captcha
+    from core.captcha import reader as captcha
+    from core.shared import assets
 
     sample = sorted((assets.SAMPLES / "captcha").glob("*.png"))[0]
     model = assets.load_model(assets.CAPTCHA_MODEL)
@@ -194,7 +195,7 @@ def test_label_and_steps_appear_only_where_they_shape_the_frames(source, tab):
 @pytest.mark.parametrize("label, steps", [("a", 1), ("ab", 5), ("abba", 5), ("aa", 12)])
 def test_alpha_leaves_impossible_cells_empty_on_a_one_way_scale(label, steps):
     """Test α's chart: unreachable cells empty (drawn white), reachable ones coloured, a named scale without pink."""
-    from core.ctc_plots import alpha_figure
+    from core.ctc.plots import alpha_figure
 
     alphabet = ctc.Alphabet("".join(sorted(set(label))))
     encoded = alphabet.encode(label)

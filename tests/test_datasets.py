@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.datasets import (
+from core.shared.datasets import (
     CIFAR10_CLASSES,
     DatasetUnavailable,
     ImagesOnDisk,

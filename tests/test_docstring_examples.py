@@ -10,7 +10,7 @@ import pytest
 
 import core
 
-MODULES = sorted(info.name for info in pkgutil.iter_modules(core.__path__, "core.") if info.name != "core.__main__")
+MODULES = sorted(info.name for info in pkgutil.walk_packages(core.__path__, "core.") if info.name != "core.__main__")
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -8,10 +8,12 @@ import itertools
 import numpy as np
 import pytest
 
-from core import assets, audio, enrolment, speech
-from core.jobs import TrainingJob
-from core.training import TrainingQueue
-from core.worker import TrainingTask, in_worker_process
+from core.shared import assets
+from core.shared.jobs import TrainingJob
+from core.shared.training import TrainingQueue
+from core.shared.worker import TrainingTask, in_worker_process
+from core.speech import audio, enrolment
+from core.speech import reader as speech
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core import assets
 from core.__main__ import main
+from core.shared import assets
 
 
 def evaluate(monkeypatch, capsys, *arguments: str) -> tuple[int, str, str]:

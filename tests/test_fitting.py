@@ -7,8 +7,8 @@ import threading
 import keras
 import numpy as np
 
-from core.fitting import EarlyStop, fit
-from core.training import TrainingHooks
+from core.shared.fitting import EarlyStop, fit
+from core.shared.training import TrainingHooks
 
 
 def tiny_model():

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.forecast import (
+from core.forecast.model import (
     SeriesConfig,
     build_forecaster,
     forecaster_param_count,
@@ -18,7 +18,7 @@ from core.forecast import (
     split_windows,
     train_forecaster,
 )
-from core.training import TrainingHooks
+from core.shared.training import TrainingHooks
 
 
 def test_windows_cover_every_position():
@@ -97,7 +97,7 @@ def test_short_training_lowers_the_loss():
 
 def test_results_are_computed_once_and_match_their_parts():
     """Test that the bundle the page caches holds the evaluation, the training fit and the recursive forecast."""
-    from core.forecast import evaluate, results
+    from core.forecast.model import evaluate, results
 
     series = make_series(SeriesConfig(length=200, noise=0.0))
     windows = split_windows(series, look_back=5)
@@ -108,7 +108,7 @@ def test_results_are_computed_once_and_match_their_parts():
 
 def test_linear_predictor_is_numpy_least_squares_on_a_tiny_case():
     """Test that the linear reference's weights are those of numpy.linalg.lstsq, and it predicts with them."""
-    from core.forecast import Windows, fit_linear
+    from core.forecast.model import Windows, fit_linear
 
     rng = np.random.default_rng(0)
     x = rng.standard_normal((20, 3, 1)).astype(np.float32)
@@ -156,7 +156,7 @@ def test_evaluate_command_scores_the_shipped_forecaster_on_an_unseen_series(mode
 
 def test_long_memory_model_sees_block_averages_then_the_latest_values():
     """Test that the model's 26 inputs are the 16 averages of 10 older values, then the 10 latest, of a raw window."""
-    from core import forecast
+    from core.forecast import model as forecast
 
     model = forecast.build_long_memory_forecaster(units=4)
     window = np.arange(forecast.LONG_LOOK_BACK, dtype=np.float32).reshape(1, -1, 1)
@@ -168,7 +168,7 @@ def test_long_memory_model_sees_block_averages_then_the_latest_values():
 
 def test_long_memory_model_starts_as_the_least_squares_predictor():
     """Test that before training its forecast is the linear predictor on the same inputs (the LSTM's share is zero)."""
-    from core import forecast
+    from core.forecast import model as forecast
 
     settings = forecast.ModelSettings(forecast.SeriesConfig(), forecast.LONG_LOOK_BACK, 8, 0, long_memory=True)
     series = forecast.make_series(settings.series)
@@ -181,7 +181,7 @@ def test_long_memory_model_starts_as_the_least_squares_predictor():
 
 def test_horizon_errors_start_at_the_one_step_error():
     """Test that the recursive forecast's error one step ahead is the one-step forecast's, from every test origin."""
-    from core import forecast
+    from core.forecast import model as forecast
 
     series = make_series(SeriesConfig(length=200, noise=0.0))
     series = dataclasses.replace(series, mean=0.0, std=1.0)
@@ -197,7 +197,7 @@ def test_train_command_for_the_long_memory_model_writes_its_summary(tmp_path):
     import sys
     from pathlib import Path
 
-    from core.assets import read_summary
+    from core.shared.assets import read_summary
 
     out = tmp_path / "long.keras"
     command = [sys.executable, "-m", "core", "train", "forecast", "--long-memory", "--epochs", "1", "--out", str(out)]

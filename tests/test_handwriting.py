@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import captcha, handwriting
-from core.assets import read_summary
-from core.captcha_with_drawings import CaptchaAndDrawingBatches
+from core.captcha import handwriting
+from core.captcha import reader as captcha
+from core.captcha.drawings import CaptchaAndDrawingBatches
+from core.shared.assets import read_summary
 from devtools.canvas_drawing import HANDS, MOUSE_GLYPHS, OTHER_GLYPHS, mouse_strokes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.images import ImageRejected, load_image, square_thumbnail
+from core.shared.images import ImageRejected, load_image, square_thumbnail
 
 
 def encode(image: Image.Image, file_format: str, **options) -> bytes:

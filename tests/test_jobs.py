@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
-from core import assets
-from core.jobs import TrainingJob
-from core.training import TrainingQueue, duration_in_words
+from core.captcha import reader as captcha
+from core.cifar import model as cifar
+from core.forecast import model as forecast
+from core.shared import assets
+from core.shared.jobs import TrainingJob
+from core.shared.training import TrainingQueue, duration_in_words
+from core.speech import enrolment
+from core.speech import reader as speech
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The train functions the pages hand to a worker process or to Ray, which find them again by module path.
+PAGE_TASKS = (cifar.train_task, forecast.train_task, captcha.train_task, speech.train_task, enrolment.enrol_task)
 
 
 def counting_run(batches: int, started: threading.Event | None = None):
@@ -90,7 +103,22 @@ def test_a_duration_is_never_zero_and_grows_with_the_seconds():
 
 def test_benchmark_measured_each_pages_start():
     """Test that every page that trains has its measured seconds before the first batch (benchmarks/training_start.py)."""
-    from core import captcha, cifar, forecast, speech
-
-    for train in (cifar.train_task, forecast.train_task, captcha.train_task, speech.train_task):
+    for train in PAGE_TASKS:
         assert 1 < assets.training_start_seconds(train.__module__) < 60
+
+
+def test_every_page_task_reaches_a_new_process_by_its_module_path():
+    """Test that each page's train function, pickled as the worker and Ray get it, loads in a fresh interpreter."""
+    for train in PAGE_TASKS:
+        found = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import pickle, sys; task = pickle.load(sys.stdin.buffer); print(task.__qualname__)",
+            ],
+            input=pickle.dumps(train),
+            capture_output=True,
+            cwd=PROJECT_ROOT,
+            timeout=120,
+        )
+        assert found.stdout.decode().strip() == train.__qualname__, found.stderr.decode()[-500:]

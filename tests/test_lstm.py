@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from core.lstm import (
+from core.lstm.layer import (
     gate_biases,
     keras_stack_shapes,
     lstm_cell_trace,
@@ -111,7 +111,7 @@ def test_sequence_pattern_shapes_match_keras():
 
 def test_pattern_diagrams_feed_every_step_that_reads_an_input():
     """Test that RepeatVector's x and the decoder's repeated h are drawn under every step that reads them."""
-    from core.lstm_plots import pattern_boxes, pattern_svg
+    from core.lstm.plots import pattern_boxes, pattern_svg
 
     patterns = {pattern.name: pattern for pattern in sequence_patterns(2, 4, 3, 5)}
 

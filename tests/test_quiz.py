@@ -11,8 +11,12 @@ import pytest
 from apptest import open_page
 
 from app_pages import registry
-from core import captcha, cifar, ctc, quiz, speech
-from core.conv import ConvSpec
+from core import quiz
+from core.captcha import reader as captcha
+from core.cifar import model as cifar
+from core.conv.layer import ConvSpec
+from core.ctc import algorithm as ctc
+from core.speech import reader as speech
 
 SEEDS = range(300)
 
@@ -323,7 +327,7 @@ def test_show_it_on_the_page_sets_widgets_the_page_accepts(topic):
 
 def test_confusion_questions_read_the_matrix_the_inspect_tab_shows():
     """Test that a confusion question names a cell among the ten biggest mix-ups and answers with its count."""
-    from core.datasets import CIFAR10_CLASSES
+    from core.shared.datasets import CIFAR10_CLASSES
 
     matrix = np.random.default_rng(0).integers(0, 60, size=(10, 10)) + np.eye(10, dtype=int) * 800
     facts = quiz.CifarFacts("pretrained basic", matrix)

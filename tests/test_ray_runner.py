@@ -10,13 +10,14 @@ import job_runs
 import numpy as np
 import pytest
 
-from core import cifar, forecast
-from core.jobs import TrainingJob
-from core.training import TrainingQueue
-from core.worker import TrainingTask, in_worker_process
+from core.cifar import model as cifar
+from core.forecast import model as forecast
+from core.shared.jobs import TrainingJob
+from core.shared.training import TrainingQueue
+from core.shared.worker import TrainingTask, in_worker_process
 
 ray = pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-cluster.txt")
-from core import ray_runner  # noqa: E402
+from core.shared import ray_runner  # noqa: E402
 
 SMALL = forecast.ModelSettings(forecast.SeriesConfig(length=300), look_back=5, units=4, second_layer_units=0)
 
@@ -131,7 +132,7 @@ def test_two_sessions_with_two_slots_train_at_once_on_ray():
 
 def test_without_the_address_the_local_worker_runs_and_ray_is_not_needed(monkeypatch):
     """Test that `training_run` keeps the local worker when the variable is unset."""
-    from core import worker
+    from core.shared import worker
 
     monkeypatch.delenv(ray_runner.ADDRESS_VARIABLE, raising=False)
     run = worker.training_run(TrainingTask(failing_task), lambda weights: None)

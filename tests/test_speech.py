@@ -7,8 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-from core import assets, audio, ctc, speech
-from core.datasets import DatasetUnavailable, load_fsdd_files
+from core.ctc import algorithm as ctc
+from core.shared import assets
+from core.shared.datasets import DatasetUnavailable, load_fsdd_files
+from core.speech import audio
+from core.speech import reader as speech
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +216,7 @@ def test_shipped_reader_reads_single_clips_as_recorded(reader, shipped):
 @pytest.mark.parametrize("mel", [False, True])
 def test_sound_pictures_run_one_way_from_dark_without_a_pink_floor(shipped, mel):
     """Test the spectrograms' scale: no stop "#000004" (drawn light pink in the browser), darkest first."""
-    from core.speech_plots import spectrogram_figure
+    from core.speech.plots import spectrogram_figure
 
     figure = spectrogram_figure(shipped.sounds[0], 256, 128, mel=mel)
     colours = [colour for _, colour in figure.data[0].colorscale]

@@ -13,9 +13,9 @@ from apptest import open_page
 
 from app_pages.common.training_panel import SessionTraining
 from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS, SpeechTraining
-from core import speech
-from core.enrolment import DIGIT_NAMES
-from core.training import History
+from core.shared.training import History
+from core.speech import reader as speech
+from core.speech.enrolment import DIGIT_NAMES
 
 PAGE = "app_pages/rnn/speech.py"
 TABS = ["Talk to it", "Sounds", "Model", "Train"]

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import assets, speech, synthetic_voices
-from core.audio import RATE
-from core.datasets import FSDD_NAME
+from core.shared import assets
+from core.shared.datasets import FSDD_NAME
+from core.speech import reader as speech
+from core.speech import synthetic_voices
+from core.speech.audio import RATE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 needs_engine = pytest.mark.skipif(shutil.which(synthetic_voices.ENGINE) is None, reason="espeak-ng is not installed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.training_plots import curves_figure
+from core.shared.training_plots import curves_figure
 
 
 def panel_titles(fig) -> list[str]:

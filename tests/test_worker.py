@@ -7,9 +7,9 @@ import os
 import numpy as np
 from job_runs import run_job
 
-from core import forecast
-from core.jobs import TrainingJob
-from core.worker import TrainingTask, in_worker_process
+from core.forecast import model as forecast
+from core.shared.jobs import TrainingJob
+from core.shared.worker import TrainingTask, in_worker_process
 
 SMALL = forecast.ModelSettings(forecast.SeriesConfig(length=300), look_back=5, units=4, second_layer_units=0)
 

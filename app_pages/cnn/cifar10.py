@@ -16,14 +16,17 @@ from app_pages.common.training_panel import (
     start_training,
     training_buttons,
 )
-from core import assets, cifar, cifar_inspect, quiz
-from core.cifar_plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
-from core.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
-from core.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
-from core.summary import layer_table
-from core.training import History, duration_in_words
-from core.training_plots import curves_figure
-from core.worker import TrainingTask
+from core import quiz
+from core.cifar import inspection as cifar_inspect
+from core.cifar import model as cifar
+from core.cifar.plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
+from core.shared import assets
+from core.shared.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
+from core.shared.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
+from core.shared.summary import layer_table
+from core.shared.training import History, duration_in_words
+from core.shared.training_plots import curves_figure
+from core.shared.worker import TrainingTask
 
 MODELS = assets.CIFAR10_MODELS
 SAMPLES = assets.SAMPLES / "cifar10"

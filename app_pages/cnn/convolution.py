@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
-from core.conv import (
+from core.conv.layer import (
     ConvGeometry,
     ConvSpec,
     conv_geometry,
@@ -19,7 +19,7 @@ from core.conv import (
     pad_input,
     random_layer,
 )
-from core.conv_plots import MAX_ANIMATION_STEPS, output_maps_figure, sliding_window_figure, step_detail_figure
+from core.conv.plots import MAX_ANIMATION_STEPS, output_maps_figure, sliding_window_figure, step_detail_figure
 
 PADDING_CHOICES = ("number p", "valid", "same")
 # The padded input is drawn cell by cell; beyond this it stops being readable.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.datasets import DatasetUnavailable
+from core.shared.datasets import DatasetUnavailable
 
 
 def show_data_unavailable(error: DatasetUnavailable, still_works: str) -> None:

@@ -55,7 +55,7 @@ def keep_in_range(key: str, low: float, high: float) -> None:
 
 
 def show_layer_table(rows: list[dict]) -> None:
-    """A model's layers (`core.summary.layer_table`) as a table tall enough to show every layer without scrolling."""
+    """A model's layers (`core.shared.summary.layer_table`) as a table tall enough to show every layer without scrolling."""
     st.dataframe(
         rows,
         hide_index=True,

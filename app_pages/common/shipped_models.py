@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core import assets, captcha
+from core.captcha import reader as captcha
+from core.shared import assets
 
 
 @st.cache_resource(show_spinner="Loading a pretrained captcha reader…")

@@ -1,6 +1,6 @@
 """One training panel for every page: Train starts a job that outlives the script run; the panel follows it.
 
-The job (`core.jobs.TrainingJob`) trains in a worker process (`core.worker`), so moving a slider,
+The job (`core.shared.jobs.TrainingJob`) trains in a worker process (`core.shared.worker`), so moving a slider,
 switching tabs or visiting another page does not stop it; Stop does, after the current batch, and so does
 closing the browser tab. The panel refreshes itself once a second while the job runs.
 """
@@ -16,10 +16,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app_pages.common.runtime import timed_fragment
 from app_pages.registry import training_button_keys
-from core.jobs import TrainingJob
-from core.training import History, server_training_queue, waiting_notice
-from core.training_plots import curves_figure
-from core.worker import TrainingTask, training_run
+from core.shared.jobs import TrainingJob
+from core.shared.training import History, server_training_queue, waiting_notice
+from core.shared.training_plots import curves_figure
+from core.shared.worker import TrainingTask, training_run
 
 
 @dataclass

@@ -21,14 +21,17 @@ from app_pages.common.training_panel import (
     start_training,
     training_buttons,
 )
-from core import assets, captcha, ctc, handwriting
-from core.captcha_plots import character_counts_figure, collapse_figure
-from core.ctc_plots import frames_figure
-from core.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
-from core.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
-from core.summary import layer_table
-from core.training import duration_in_words, scaled_seconds
-from core.worker import TrainingTask
+from core.captcha import handwriting
+from core.captcha import reader as captcha
+from core.captcha.plots import character_counts_figure, collapse_figure
+from core.ctc import algorithm as ctc
+from core.ctc.plots import frames_figure
+from core.shared import assets
+from core.shared.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
+from core.shared.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
+from core.shared.summary import layer_table
+from core.shared.training import duration_in_words, scaled_seconds
+from core.shared.worker import TrainingTask
 
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
     "pretrained: captchas + drawings": assets.CAPTCHA_DRAWINGS_MODEL,

@@ -10,8 +10,10 @@ from PIL import Image
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.layout import SETTING_WIDTH, page_tabs, settings_row
 from app_pages.common.shipped_models import captcha_reader
-from core import assets, captcha, ctc
-from core.ctc_plots import alignments_figure, alpha_figure, frames_figure, trellis_figure
+from core.captcha import reader as captcha
+from core.ctc import algorithm as ctc
+from core.ctc.plots import alignments_figure, alpha_figure, frames_figure, trellis_figure
+from core.shared import assets
 
 MAX_LABEL = 4
 MAX_STEPS = 12

@@ -17,8 +17,9 @@ from app_pages.common.training_panel import (
     start_training,
     training_buttons,
 )
-from core import assets, forecast, quiz
-from core.forecast_plots import (
+from core import quiz
+from core.forecast import model as forecast
+from core.forecast.plots import (
     coefficients_figure,
     horizon_figure,
     long_memory_window_figure,
@@ -27,8 +28,9 @@ from core.forecast_plots import (
     series_figure,
     window_figure,
 )
-from core.training import duration_in_words, scaled_seconds
-from core.worker import TrainingTask
+from core.shared import assets
+from core.shared.training import duration_in_words, scaled_seconds
+from core.shared.worker import TrainingTask
 
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
 # here would be a new class each time, never equal to the settings stored with a model.

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import keep_in_range, page_tabs
-from core.lstm import (
+from core.lstm.layer import (
     LstmRun,
     describe_outputs,
     gate_biases,
@@ -17,7 +17,7 @@ from core.lstm import (
     sequence_patterns,
     stack_shapes,
 )
-from core.lstm_plots import gates_over_time_figure, pattern_svg, step_bars_figure, tensor_figure
+from core.lstm.plots import gates_over_time_figure, pattern_svg, step_bars_figure, tensor_figure
 
 COMBINATION_TEXT = {
     (

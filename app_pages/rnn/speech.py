@@ -20,12 +20,15 @@ from app_pages.common.training_panel import (
     training_buttons,
 )
 from app_pages.registry import recorder_keys
-from core import assets, audio, ctc, enrolment, speech
-from core.datasets import DatasetUnavailable
-from core.speech_plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
-from core.summary import layer_table
-from core.training import History, duration_in_words, scaled_seconds
-from core.worker import TrainingTask
+from core.ctc import algorithm as ctc
+from core.shared import assets
+from core.shared.datasets import DatasetUnavailable
+from core.shared.summary import layer_table
+from core.shared.training import History, duration_in_words, scaled_seconds
+from core.shared.worker import TrainingTask
+from core.speech import audio, enrolment
+from core.speech import reader as speech
+from core.speech.plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
 ENROL_SOURCES = ["record", "upload a file", "an example voice"]

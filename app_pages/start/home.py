@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.registry import PAGES
-from core import assets
+from core.shared import assets
 
 st.title("CNN & RNN Lab")
 st.markdown(

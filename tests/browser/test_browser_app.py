@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from core.datasets import CIFAR10_CLASSES
+from core.shared.datasets import CIFAR10_CLASSES
 from devtools.canvas_drawing import draw_strokes, mouse_strokes, settled_reading
 from devtools.served_app import PAGES, start_small_cifar_training, visit_during_a_training, wait_for_app
 

@@ -16,7 +16,9 @@ import pytest
 import soundfile
 from playwright.sync_api import expect
 
-from core import assets, audio, speech
+from core.shared import assets
+from core.speech import audio
+from core.speech import reader as speech
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, visit_during_a_training, wait_for_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -1,0 +1,1 @@
+"""The convolution layer: output shapes, parameters and the window's steps, and their pictures."""

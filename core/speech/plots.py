@@ -1,0 +1,146 @@
+"""Charts of the speech page: waveforms, spectrograms, and the reader's per-step probabilities under them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.ctc.plots import CLASS_AXIS, probabilities_heatmap
+from core.shared.plot_style import MAGMA, readable
+from core.speech import reader as speech
+from core.speech.audio import RATE
+
+MAX_WAVEFORM_POINTS = 4000  # enough for the eye; a 20-second recording has 160,000 samples
+
+
+def waveform_figure(samples: np.ndarray, rate: int = RATE, height: int = 200) -> go.Figure:
+    """Amplitude over time (long recordings drawn as the envelope of their samples)."""
+    step = max(1, len(samples) // MAX_WAVEFORM_POINTS)
+    shown = samples[: len(samples) // step * step].reshape(-1, step) if step > 1 else samples[:, None]
+    times = np.arange(len(shown)) * step / rate
+    fig = go.Figure()
+    fig.add_scatter(x=times, y=shown.max(axis=1), mode="lines", line=dict(width=1, color="#1f77b4"), name="")
+    if step > 1:
+        fig.add_scatter(
+            x=times, y=shown.min(axis=1), mode="lines", line=dict(width=1, color="#1f77b4"), fill="tonexty", name=""
+        )
+    fig.update_layout(
+        height=height,
+        showlegend=False,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="time (s)"),
+        yaxis=dict(title="amplitude", range=[-1.05, 1.05]),
+    )
+    return readable(fig)
+
+
+def cut_figure(
+    samples: np.ndarray, spans: Sequence[tuple[int, int]], names: Sequence[str], doubtful: Sequence[bool]
+) -> go.Figure:
+    """The waveform with each piece of a cut shaded and named (doubtful pieces in orange)."""
+    fig = waveform_figure(samples, height=220)
+    for (start, stop), name, unsure in zip(spans, names, doubtful, strict=True):
+        fig.add_vrect(
+            x0=start / RATE,
+            x1=stop / RATE,
+            fillcolor="#FB8C00" if unsure else "#43A047",
+            opacity=0.18,
+            line_width=0,
+            annotation_text=name,
+            annotation_position="top",
+            annotation_font_size=15,
+        )
+    fig.update_layout(margin=dict(l=10, r=10, t=34, b=10))
+    return fig
+
+
+def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = RATE, mel: bool = False) -> go.Figure:
+    """Loudness (dB) of each frequency over time; with `mel`, the reader's 40 normalised mel bands instead."""
+    if mel:
+        return features_figure(speech.features(samples))
+    power = speech.power_spectrogram(samples, window, hop)
+    z = 10 * np.log10(power.T + 1e-10)
+    z = np.maximum(z, z.max() - 80)
+    y = np.fft.rfftfreq(window, 1 / rate)
+    title, colour_title = "frequency (Hz)", "dB"
+    times = (np.arange(z.shape[1]) * hop + window / 2) / rate
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=times,
+            y=y,
+            colorscale=MAGMA,
+            colorbar=dict(title=colour_title),
+            hovertemplate="%{x:.2f} s, %{y:.0f}: %{z:.1f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=300, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(title="time (s)"), yaxis=dict(title=title)
+    )
+    return readable(fig)
+
+
+def features_figure(features: np.ndarray) -> go.Figure:
+    """The reader's input, (frames, 40) normalised mel bands, with time in seconds."""
+    times = (np.arange(features.shape[0]) * speech.HOP + speech.N_FFT / 2) / RATE
+    fig = go.Figure(
+        go.Heatmap(
+            z=features.T,
+            x=times,
+            y=list(range(1, speech.N_MELS + 1)),
+            colorscale=MAGMA,
+            colorbar=dict(title="normalised"),
+            hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(title="time (s)"), yaxis=dict(title="mel band")
+    )
+    return readable(fig)
+
+
+def reading_figure(reading: speech.Reading) -> go.Figure:
+    """The reader's input (mel bands) and, on the same time axis, its probabilities for the blank and each digit."""
+    frames = reading.features.shape[0]
+    frame_times = (np.arange(frames) * speech.HOP + speech.N_FFT / 2) / RATE
+    steps = reading.probabilities.shape[0]
+    step_times = (np.arange(steps) * speech.TIME_STRIDE * speech.HOP + speech.N_FFT / 2) / RATE
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        row_heights=[0.45, 0.55],
+        subplot_titles=("What the reader hears: 40 mel bands", "What it says every 64 ms: blank ε or a digit"),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=reading.features.T,
+            x=frame_times,
+            colorscale=MAGMA,
+            showscale=False,
+            hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        probabilities_heatmap(
+            reading.probabilities,
+            speech.DIGITS,
+            times=step_times,
+            hover_time="%{x:.2f} s",
+            numbered=False,  # under the mel bands, numbers would crowd even a short clip
+            colorbar=dict(title="p", y=0.28, len=0.55),
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_yaxes(title="band", row=1, col=1)
+    fig.update_yaxes(**CLASS_AXIS, row=2, col=1)
+    fig.update_xaxes(title="time (s)", row=2, col=1)
+    fig.update_layout(height=560, margin=dict(l=10, r=10, t=40, b=10))
+    return readable(fig)

@@ -1,0 +1,111 @@
+"""Shipping the spoken-digit reader: `python -m core train speech`, `synthesise digits` and `evaluate speech`."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from core.shared.assets import load_model, write_summary
+from core.shared.datasets import DatasetUnavailable
+from core.shared.shipping import epoch_printer, trained_summary
+from core.speech import enrolment, synthetic_voices
+from core.speech import reader as speech
+
+
+def train_speech(args: argparse.Namespace) -> None:
+    clips = speech.load_clips(args.data)
+    split = speech.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
+    heard = clips.of_speakers(split.training) if split else clips
+    # Without a held-out speaker the validation sequences are by voices the model trains on: a loss to follow, not a score.
+    checked = clips.of_speakers(split.validation) if split else clips
+    setup = speech.TrainingSetup(epochs=args.epochs, steps_per_epoch=args.steps_per_epoch)
+    print(
+        f"{len(heard)} clips by {', '.join(heard.speaker_names)} for training; "
+        f"validation on {', '.join(checked.speaker_names)}",
+        flush=True,
+    )
+    synthetic = speech.load_clips(args.synthetic) if args.synthetic else None
+    if synthetic is not None:
+        share = f"{setup.synthetic_share:.0%}"
+        print(f"and {len(synthetic)} clips by {len(synthetic.speaker_names)} synthetic voices ({share} of utterances)")
+    model = speech.build_model(seed=args.seed, steps=setup.epochs * setup.steps_per_epoch)
+    validation = speech.validation_arrays(checked, setup.validation_sequences)
+
+    start = time.perf_counter()
+    history = speech.train(
+        model, heard, validation, setup, seed=args.seed, hooks=epoch_printer(setup.epochs), synthetic=synthetic
+    )
+    seconds = time.perf_counter() - start
+    figures: dict[str, object] = {"speakers_heard": list(heard.speaker_names)}
+    if synthetic is not None:
+        figures |= {"synthetic_voices": len(synthetic.speaker_names), "synthetic_share": setup.synthetic_share}
+    if split:
+        scores = speech.evaluate(model, checked)
+        figures |= {"held_out": list(split.validation), **scores.figures()}
+        print(f"held out {', '.join(split.validation)}: {scores.line()}", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.compile(optimizer="adam", loss=speech.ctc.ctc_loss)  # a fresh optimizer: the file keeps no training slots
+    model.save(args.out)
+    write_summary(args.out, trained_summary(model, history, seconds, figures))
+    print(f"trained in {seconds:.0f}s; saved {args.out}")
+
+
+def synthesise_digits(args: argparse.Namespace) -> None:
+    setup = synthetic_voices.VoiceSetup(voices=args.voices, takes=args.takes, seed=args.seed)
+    try:
+        written = synthetic_voices.synthesise(args.out, setup)
+    except synthetic_voices.EngineMissing as problem:
+        raise SystemExit(f"{problem}") from None
+    print(f"wrote {written} clips by {setup.voices} voices into {args.out}")
+
+
+def evaluate_speech(args: argparse.Namespace) -> None:
+    clips = speech.load_clips(args.data)
+    if args.enrol and not args.enrolled_on:
+        evaluate_speech_enrolled(args, clips)
+        return
+    model = load_model(args.model, compile=False)
+    if args.enrolled_on:
+        voice = speech.load_clips(args.enrolled_on)
+        seconds = enrol(model, voice.subset(voice.first_takes(args.enrol)))
+        print(f"enrolled on {', '.join(voice.speaker_names)} in {seconds:.1f} s")
+    for name in clips.speaker_names:
+        own = clips.of_speakers([name])
+        print(f"{name:>10}: {speech.evaluate(model, own, sequences=0).digit_accuracy:.4f} single clips{few(own)}")
+    print(speech.evaluate(model, clips).line())
+
+
+def evaluate_speech_enrolled(args: argparse.Namespace, clips: speech.Clips) -> None:
+    """Each speaker: a fresh copy of the model adapted on their first `--enrol` takes, scored on their other clips."""
+    parts = []
+    for name in clips.speaker_names:
+        own = clips.of_speakers([name])
+        taught = own.first_takes(args.enrol)
+        if taught.all():
+            print(f"{name:>10}: every clip is among the first {args.enrol} takes: nothing left to score")
+            continue
+        model = load_model(args.model, compile=False)
+        seconds = enrol(model, own.subset(taught))
+        scores = speech.evaluate(model, own.subset(~taught))
+        parts.append(scores)
+        print(f"{name:>10}: enrolled in {seconds:.1f} s on {taught.sum()} clips; {scores.line()}{few(own)}", flush=True)
+    if not parts:
+        raise DatasetUnavailable(
+            "No speaker in this folder has a clip left to score after enrolling.",
+            f"Each speaker needs more than {args.enrol} takes of some digit.",
+        )
+    print(speech.Scores.combined(parts).line())
+
+
+def enrol(model, voice: speech.Clips) -> float:
+    """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`); the seconds it took."""
+    start = time.perf_counter()
+    enrolment.adapt(model, voice, enrolment.known_voices())
+    return time.perf_counter() - start
+
+
+def few(clips: speech.Clips) -> str:
+    """A note for a speaker with fewer clips than the longest sequence."""
+    if len(clips) >= speech.MAX_DIGITS:
+        return ""
+    return f" (only {len(clips)}: its sequences of more than {len(clips)} digits repeat some)"
