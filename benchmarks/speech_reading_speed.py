@@ -22,13 +22,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from core.shared import assets  # noqa: E402
-from core.speech import audio  # noqa: E402
+from core.speech import audio, utterances  # noqa: E402
 from core.speech import reader as speech  # noqa: E402
 
 
 def three_second_recording() -> bytes:
-    clips = speech.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
-    samples = speech.say(clips, "805", np.random.default_rng(0))[: 3 * audio.RATE]
+    clips = utterances.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
+    samples = utterances.say(clips, "805", np.random.default_rng(0))[: 3 * audio.RATE]
     return audio.wav_bytes(np.pad(samples, (0, 3 * audio.RATE - len(samples))) + 0.002)
 
 

@@ -22,7 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from core.shared.assets import SPEECH_SPEAKER_RESULTS, read_summary  # noqa: E402
-from core.speech.reader import TrainingSetup, load_clips  # noqa: E402
+from core.speech.reader import TrainingSetup  # noqa: E402
+from core.speech.utterances import load_clips  # noqa: E402
 
 
 def main() -> None:

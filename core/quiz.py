@@ -31,6 +31,7 @@ from core.ctc import algorithm as ctc
 from core.forecast.model import make_windows, material_window_count
 from core.lstm.layer import describe_outputs, lstm_param_count
 from core.speech import reader as speech
+from core.speech import sound_features, utterances
 
 AnswerKind = Literal["number", "shape", "shapes", "text", "choice"]
 YES, NO = "yes", "no"
@@ -641,22 +642,22 @@ def captcha_steps(rng: np.random.Generator) -> Question:
 
 def speech_steps(rng: np.random.Generator) -> Question:
     seconds = round(float(rng.uniform(0.5, 4.0)), 1)
-    frames = len(speech.log_mel(np.zeros(int(seconds * speech.RATE), np.float32)))
-    steps = speech.output_steps(frames)
+    frames = len(sound_features.log_mel(np.zeros(int(seconds * speech.RATE), np.float32)))
+    steps = sound_features.output_steps(frames)
     return Question(
-        f"The digit reader hears a spectrogram frame every {speech.HOP / speech.RATE * 1000:.0f} ms, and its two "
+        f"The digit reader hears a spectrogram frame every {sound_features.HOP / speech.RATE * 1000:.0f} ms, and its two "
         f"strided convolutions halve the frames twice (rounding up). How many time steps does it output for "
         f"**{seconds} s** of sound?",
         "number",
         str(steps),
-        rf"{frames} frames ($1 + \lfloor ({int(seconds * speech.RATE)} - {speech.N_FFT}) / {speech.HOP} \rfloor$ "
-        rf"windows of {speech.N_FFT} samples); $\lceil {frames} / 4 \rceil = {steps}$, one every 64 ms.",
+        rf"{frames} frames ($1 + \lfloor ({int(seconds * speech.RATE)} - {sound_features.N_FFT}) / {sound_features.HOP} \rfloor$ "
+        rf"windows of {sound_features.N_FFT} samples); $\lceil {frames} / 4 \rceil = {steps}$, one every 64 ms.",
     )
 
 
 def speech_best_path(rng: np.random.Generator) -> Question:
     symbols = "".join(rng.choice(list("0123456789"), size=2, replace=False))
-    return _best_path_question(rng, speech.DIGITS, symbols, "digit reader")
+    return _best_path_question(rng, utterances.DIGITS, symbols, "digit reader")
 
 
 # ---------------------------------------------------------------- topics

@@ -12,7 +12,7 @@ from core.shared import assets
 from core.shared.jobs import TrainingJob
 from core.shared.training import TrainingQueue
 from core.shared.worker import TrainingTask, in_worker_process
-from core.speech import audio, enrolment
+from core.speech import audio, enrolment, utterances
 from core.speech import reader as speech
 
 
@@ -22,17 +22,17 @@ def reader():
 
 
 @pytest.fixture(scope="module")
-def shipped() -> speech.Clips:
-    return speech.load_clips(assets.SPEECH_SAMPLES)
+def shipped() -> utterances.Clips:
+    return utterances.load_clips(assets.SPEECH_SAMPLES)
 
 
-def ten_digits(clips: speech.Clips, speaker: str, said: str = "0123456789", seed: int = 0, snr_db: float = 60.0):
+def ten_digits(clips: utterances.Clips, speaker: str, said: str = "0123456789", seed: int = 0, snr_db: float = 60.0):
     """A recording of `said` by `speaker` as a student makes it: a pause of 0.3–0.7 s after each digit, carrying the
-    room's background as the clips do (`speech.join_clips`), under noise `snr_db` below the voice."""
+    room's background as the clips do (`utterances.join_clips`), under noise `snr_db` below the voice."""
     own = clips.of_speakers([speaker])
     sounds = [own.sounds[int(np.flatnonzero(own.digits == int(digit))[0])] for digit in said]
-    room = dataclasses.replace(speech.CLEAN, gap_s=(0.3, 0.7), snr_db=(snr_db, snr_db))
-    return audio.Audio(speech.join_clips(sounds, np.random.default_rng(seed), room), audio.RATE)
+    room = dataclasses.replace(utterances.CLEAN, gap_s=(0.3, 0.7), snr_db=(snr_db, snr_db))
+    return audio.Audio(utterances.join_clips(sounds, np.random.default_rng(seed), room), audio.RATE)
 
 
 @pytest.mark.parametrize("speaker", ["george", "jackson", "lucas", "nicolas", "yweweler"])
@@ -103,7 +103,7 @@ def test_assign_digits_keeps_order_when_the_reader_errs():
 
 def test_first_takes_pick_the_lowest_take_numbers(fsdd_dir):
     """Test `Clips.first_takes`: K clips per speaker and digit, the lowest take numbers, whatever the files' order."""
-    clips = speech.load_clips(fsdd_dir).of_speakers(["lucas"])
+    clips = utterances.load_clips(fsdd_dir).of_speakers(["lucas"])
     for count in (1, 3):
         chosen = clips.subset(clips.first_takes(count))
         assert len(chosen) == 10 * count and set(chosen.takes.tolist()) == set(range(count))

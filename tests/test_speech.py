@@ -10,13 +10,13 @@ import pytest
 from core.ctc import algorithm as ctc
 from core.shared import assets
 from core.shared.datasets import DatasetUnavailable, load_fsdd_files
-from core.speech import audio
+from core.speech import audio, sound_features, utterances
 from core.speech import reader as speech
 
 
 @pytest.fixture(scope="module")
-def shipped() -> speech.Clips:
-    return speech.load_clips(assets.SPEECH_SAMPLES)
+def shipped() -> utterances.Clips:
+    return utterances.load_clips(assets.SPEECH_SAMPLES)
 
 
 def test_shipped_clips_hold_every_digit_of_every_speaker(shipped):
@@ -41,31 +41,31 @@ def test_fsdd_folder_and_names(fsdd_dir, tmp_path):
 @pytest.mark.parametrize("warp", [0.85, 1.0, 1.15])
 def test_mel_filterbank_covers_the_spectrum(warp):
     """Test 40 triangular filters over the 129 STFT bins, each one non-empty."""
-    bank = speech.mel_filterbank(warp=warp)
-    assert bank.shape == (speech.N_FFT // 2 + 1, speech.N_MELS)
+    bank = sound_features.mel_filterbank(warp=warp)
+    assert bank.shape == (sound_features.N_FFT // 2 + 1, sound_features.N_MELS)
     assert (bank.max(axis=0) > 0.3).all() and bank.min() >= 0
 
 
 @pytest.mark.parametrize("samples", [1, 100, 256, 257, 384, 8000, 8001, 40_000])
 def test_features_shape_and_normalisation(samples):
     """Test frames = 1 + (n − 256) // 128 (at least one), 40 bands, each band centred on zero."""
-    x = speech.features(np.random.default_rng(samples).standard_normal(samples).astype(np.float32) * 0.1)
-    assert x.shape == (max(1, 1 + (samples - speech.N_FFT) // speech.HOP), speech.N_MELS)
+    x = sound_features.features(np.random.default_rng(samples).standard_normal(samples).astype(np.float32) * 0.1)
+    assert x.shape == (max(1, 1 + (samples - sound_features.N_FFT) // sound_features.HOP), sound_features.N_MELS)
     assert np.allclose(x.mean(axis=0), 0, atol=1e-4)
 
 
 def test_features_ignore_loudness():
     """Test that the same sound at a tenth of the level gives the same features (per-utterance normalisation)."""
     sound = np.random.default_rng(0).standard_normal(8000).astype(np.float32) * 0.3
-    assert np.allclose(speech.features(sound), speech.features(sound / 10), atol=1e-3)
+    assert np.allclose(sound_features.features(sound), sound_features.features(sound / 10), atol=1e-3)
 
 
 def test_model_output_steps_match_output_steps(shipped):
     """Test the reader's time steps for a sweep of lengths: one every 4 frames (rounded up), 11 classes."""
     model = speech.build_model(units=8)
     for frames in [1, 2, 3, 4, 5, 63, 64, 65, 310]:
-        out = model.predict_on_batch(np.zeros((1, frames, speech.N_MELS), np.float32))
-        assert out.shape == (1, speech.output_steps(frames), speech.NUM_CLASSES)
+        out = model.predict_on_batch(np.zeros((1, frames, sound_features.N_MELS), np.float32))
+        assert out.shape == (1, sound_features.output_steps(frames), utterances.NUM_CLASSES)
         assert np.allclose(out.sum(axis=-1), 1, atol=1e-5)
 
 
@@ -74,36 +74,36 @@ def test_speaker_split_never_shares_a_voice():
     names = ["george", "jackson", "lucas", "nicolas", "yweweler"]
     speakers = [name for name in names for _ in range(3)]
     for held in names:
-        split = speech.split_speakers(speakers, [held])
+        split = utterances.split_speakers(speakers, [held])
         assert split.validation == (held,) and held not in split.training and len(split.training) == 4
-    assert len(speech.split_speakers(speakers).validation) == 1  # a seeded draw
+    assert len(utterances.split_speakers(speakers).validation) == 1  # a seeded draw
     with pytest.raises(ValueError, match="unknown speaker"):
-        speech.split_speakers(speakers, ["theo"])
+        utterances.split_speakers(speakers, ["theo"])
     with pytest.raises(ValueError, match="nobody is left"):
-        speech.split_speakers(speakers, names)
+        utterances.split_speakers(speakers, names)
 
 
 def test_batches_say_every_count_and_differ_in_length_first(shipped):
     """Test one digit count per batch, cycling through 1…5, the first two batches of different lengths."""
-    counts = [speech.digits_in_batch(i) for i in range(10)]
+    counts = [utterances.digits_in_batch(i) for i in range(10)]
     assert sorted(counts[:5]) == [1, 2, 3, 4, 5] and counts[:2] == [1, 5]
-    data = speech.batches(shipped, 5, 4, 0, speech.Augmentation())
+    data = utterances.batches(shipped, 5, 4, 0, utterances.Augmentation())
     shapes = []
     for index in range(5):
         x, y = data[index]
         shapes.append(x.shape[1])
-        assert x.shape[0] == 4 and x.shape[2] == speech.N_MELS and x.dtype == np.float32
-        assert ((y > 0).sum(axis=1) == speech.digits_in_batch(index)).all()
+        assert x.shape[0] == 4 and x.shape[2] == sound_features.N_MELS and x.dtype == np.float32
+        assert ((y > 0).sum(axis=1) == utterances.digits_in_batch(index)).all()
         assert y.max() <= 10 and y.min() >= 0
         # Every label fits the steps CTC has, blanks between repeats included.
-        assert speech.output_steps(x.shape[1]) >= 2 * speech.MAX_DIGITS + 1
+        assert sound_features.output_steps(x.shape[1]) >= 2 * utterances.MAX_DIGITS + 1
     assert shapes[0] != shapes[1]
 
 
 def test_fixed_utterances_are_the_same_every_time(shipped):
     """Test that validation and evaluation sequences depend on the seed only, and keep to one speaker each."""
-    first = speech.fixed_utterances(shipped, 5, 7, 2, 5)
-    again = speech.fixed_utterances(shipped, 5, 7, 2, 5)
+    first = utterances.fixed_utterances(shipped, 5, 7, 2, 5)
+    again = utterances.fixed_utterances(shipped, 5, 7, 2, 5)
     assert [u.digits for u in first] == [u.digits for u in again]
     assert all(np.array_equal(a.samples, b.samples) for a, b in zip(first, again, strict=True))
     assert all(2 <= len(u.digits) <= 5 for u in first)
@@ -113,7 +113,7 @@ def test_augmentation_stays_in_range(shipped):
     """Test varied utterances: finite, within [-1, 1], speed changing the length within its range."""
     rng = np.random.default_rng(3)
     for _ in range(20):
-        utterance = speech.random_utterance(shipped, rng, speech.Augmentation(), 3)
+        utterance = utterances.random_utterance(shipped, rng, utterances.Augmentation(), 3)
         assert np.isfinite(utterance.samples).all() and np.abs(utterance.samples).max() <= 1.0
         assert 0.85 <= utterance.warp <= 1.15
 
@@ -126,7 +126,7 @@ def test_edit_distance(truth, read, distance):
 def test_a_short_training_lowers_the_loss(shipped):
     """Test 3 epochs of 8 batches: the loss on a fixed batch falls."""
     model = speech.build_model(units=32)
-    x, y = speech.make_batch(shipped, 16, np.random.default_rng(1), speech.CLEAN, 2)
+    x, y = utterances.make_batch(shipped, 16, np.random.default_rng(1), utterances.CLEAN, 2)
     before = float(model.evaluate(x, y, verbose=0))
     setup = speech.TrainingSetup(epochs=3, steps_per_epoch=8, batch_size=16)
     history = speech.train(model, shipped, None, setup)
@@ -143,7 +143,7 @@ def reader():
 @pytest.mark.parametrize("speaker", ["george", "yweweler"])
 def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
     """Test the shipped reader on utterances the page joins (voices it trained on), through the page's path."""
-    samples = speech.say(shipped.of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
+    samples = utterances.say(shipped.of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
     prepared = speech.prepare(audio.read_audio(audio.wav_bytes(samples)))
     assert speech.read(reader, prepared.samples).text == digits
 
@@ -152,11 +152,11 @@ def test_shipped_reader_reads_joined_clips(reader, shipped, digits, speaker):
 def test_a_repeated_digit_is_said_by_another_take(fsdd_dir, digits, monkeypatch):
     """Test that "1111" joins four different takes of one where the voice has them, and one take where it has one."""
     joined = []
-    monkeypatch.setattr(speech, "join_clips", lambda sounds, rng, augmentation: joined.append(sounds))
-    many = speech.load_clips(fsdd_dir).of_speakers(["lucas"])
-    one = speech.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
+    monkeypatch.setattr(utterances, "join_clips", lambda sounds, rng, augmentation: joined.append(sounds))
+    many = utterances.load_clips(fsdd_dir).of_speakers(["lucas"])
+    one = utterances.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
     for clips, expected in ((many, len(digits)), (one, len(set(digits)))):
-        speech.say(clips, digits, np.random.default_rng(0))
+        utterances.say(clips, digits, np.random.default_rng(0))
         sounds = joined.pop()
         takes = {sound.tobytes(): int(digit) for sound, digit in zip(clips.sounds, clips.digits, strict=True)}
         assert [takes[sound.tobytes()] for sound in sounds] == [int(digit) for digit in digits]
@@ -198,10 +198,10 @@ def test_pauses_carry_the_clips_background(shipped):
     clips = shipped.of_speakers(["nicolas"])  # the noisiest recordings
     sounds = list(clips.sounds[:3])
     rng = np.random.default_rng(0)
-    joined = speech.join_clips(sounds, rng, speech.CLEAN)
+    joined = utterances.join_clips(sounds, rng, utterances.CLEAN)
     first_pause = joined[: int(0.04 * audio.RATE)]
-    scaled = sounds[0] * speech.JOIN_PEAK / np.max(np.abs(sounds[0]))
-    assert np.sqrt(np.mean(first_pause**2)) == pytest.approx(speech.background_level(scaled), rel=0.5)
+    scaled = sounds[0] * utterances.JOIN_PEAK / np.max(np.abs(sounds[0]))
+    assert np.sqrt(np.mean(first_pause**2)) == pytest.approx(utterances.background_level(scaled), rel=0.5)
 
 
 def test_shipped_reader_reads_single_clips_as_recorded(reader, shipped):

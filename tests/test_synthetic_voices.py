@@ -12,8 +12,7 @@ import pytest
 
 from core.shared import assets
 from core.shared.datasets import FSDD_NAME
-from core.speech import reader as speech
-from core.speech import synthetic_voices
+from core.speech import synthetic_voices, utterances
 from core.speech.audio import RATE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,7 @@ def test_synthesised_digits_read_back_as_clips_of_their_voices(tmp_path):
     """Test that a small set of synthetic voices is written as FSDD files that `load_clips` reads: every digit, trimmed."""
     setup = synthetic_voices.VoiceSetup(voices=2, takes=2, seed=3)
     assert synthetic_voices.synthesise(tmp_path, setup) == 2 * 10 * 2
-    clips = speech.load_clips(tmp_path)
+    clips = utterances.load_clips(tmp_path)
     assert len(clips) == 40 and len(clips.speaker_names) == 2
     assert sorted(np.bincount(clips.digits)) == [4] * 10
     for sound in clips.sounds:
@@ -55,15 +54,15 @@ def test_a_missing_engine_is_said_in_one_sentence(monkeypatch):
 
 def test_voices_mix_the_other_pool_at_its_share():
     """Test that `Voices` draws an utterance from the other pool at its share, and never without one."""
-    shipped = speech.load_clips(assets.SPEECH_SAMPLES)
+    shipped = utterances.load_clips(assets.SPEECH_SAMPLES)
     main, other = shipped.subset(shipped.digits < 5), shipped.subset(shipped.digits >= 5)  # told apart by digit
     rng = np.random.default_rng(0)
     for share, low, high in ((0.0, 0, 0), (0.5, 0.4, 0.6), (1.0, 1, 1)):
-        said = [speech.Voices(main, other, share).utterance(rng, speech.CLEAN, 1) for _ in range(400)]
+        said = [utterances.Voices(main, other, share).utterance(rng, utterances.CLEAN, 1) for _ in range(400)]
         by_other = np.mean([utterance.digits[0] >= 5 for utterance in said])
         assert low <= by_other <= high
-    alone = speech.Voices(main, None, 0.9)
-    assert all(alone.utterance(rng, speech.CLEAN, 1).digits for _ in range(20))
+    alone = utterances.Voices(main, None, 0.9)
+    assert all(alone.utterance(rng, utterances.CLEAN, 1).digits for _ in range(20))
 
 
 @needs_engine

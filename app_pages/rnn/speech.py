@@ -26,14 +26,14 @@ from core.shared.datasets import DatasetUnavailable
 from core.shared.summary import layer_table
 from core.shared.training import History, duration_in_words, scaled_seconds
 from core.shared.worker import TrainingTask
-from core.speech import audio, enrolment
+from core.speech import audio, enrolment, sound_features, utterances
 from core.speech import reader as speech
 from core.speech.plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
 ENROL_SOURCES = ["record", "upload a file", "an example voice"]
 # A recording as a student makes it: the pauses of a clean joined utterance, but longer.
-STUDENT_PAUSES = dataclasses.replace(speech.CLEAN, gap_s=(0.35, 0.6))
+STUDENT_PAUSES = dataclasses.replace(utterances.CLEAN, gap_s=(0.35, 0.6))
 PIECE_WIDTH = 190  # pixels: an audio player with its play button, position and menu
 # Joined from the shipped clips: (digits, speaker).
 SAMPLES = {
@@ -54,17 +54,17 @@ MAX_TYPED = 40  # characters in the digits field: spaces between digits do not c
 
 
 @st.cache_resource(show_spinner="Reading the spoken digits…")
-def all_clips() -> speech.Clips | DatasetUnavailable:
+def all_clips() -> utterances.Clips | DatasetUnavailable:
     try:
-        return speech.load_clips()
+        return utterances.load_clips()
     except DatasetUnavailable as error:
         return error
 
 
 @st.cache_resource(show_spinner=False)
-def shipped_clips() -> speech.Clips:
+def shipped_clips() -> utterances.Clips:
     """Take 0 of every digit by every speaker, shipped with the app: the page works without the data set."""
-    return speech.load_clips(assets.SPEECH_SAMPLES)
+    return utterances.load_clips(assets.SPEECH_SAMPLES)
 
 
 @st.cache_resource(show_spinner="Loading the pretrained speech reader…")
@@ -88,8 +88,8 @@ def joined(digits: str, speaker: str) -> bytes:
     The clips are the data set's where it is here (a repeated digit is then another take), the shipped ones elsewhere.
     """
     clips = all_clips()
-    clips = clips if isinstance(clips, speech.Clips) else shipped_clips()
-    samples = speech.say(clips.of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
+    clips = clips if isinstance(clips, utterances.Clips) else shipped_clips()
+    samples = utterances.say(clips.of_speakers([speaker]), digits, np.random.default_rng(len(digits)))
     return audio.wav_bytes(samples)
 
 
@@ -123,7 +123,7 @@ def sound_to_read() -> bytes | None:
         return joined(*SAMPLES[name])
     with settings_row():
         typed = st.text_input(
-            f"Digits (1 to {speech.MAX_DIGITS})", "3141", max_chars=MAX_TYPED, key="speech_digits", width=200
+            f"Digits (1 to {utterances.MAX_DIGITS})", "3141", max_chars=MAX_TYPED, key="speech_digits", width=200
         )
         speaker = st.selectbox("Voice", shipped_clips().speaker_names, key="speech_voice", width=SETTING_WIDTH)
     digits = "".join(char for char in typed if not char.isspace())
@@ -133,12 +133,12 @@ def sound_to_read() -> bytes | None:
     if not digits.isdigit():
         st.error("Only the digits 0 to 9 (and spaces): the reader knows no other words.")
         return None
-    if len(digits) > speech.MAX_DIGITS:
+    if len(digits) > utterances.MAX_DIGITS:
         st.warning(
-            f"{len(digits)} digits typed: only the first {speech.MAX_DIGITS}, {' '.join(digits[: speech.MAX_DIGITS])}, "
-            f"are joined. The reader was trained on one to {speech.MAX_DIGITS} digits."
+            f"{len(digits)} digits typed: only the first {utterances.MAX_DIGITS}, {' '.join(digits[: utterances.MAX_DIGITS])}, "
+            f"are joined. The reader was trained on one to {utterances.MAX_DIGITS} digits."
         )
-        digits = digits[: speech.MAX_DIGITS]
+        digits = digits[: utterances.MAX_DIGITS]
     st.caption("The page joins real recordings of these digits by that voice, with short pauses between them.")
     return joined(digits, speaker)
 
@@ -156,10 +156,10 @@ def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
 
 def show_path(probabilities: np.ndarray) -> None:
     """The best path and CTC's two rules, one line each."""
-    steps = ctc.best_path_steps(probabilities, speech.DIGITS)
+    steps = ctc.best_path_steps(probabilities, utterances.DIGITS)
 
     def symbols(classes) -> str:
-        return " ".join(speech.DIGITS.symbol(int(c)) for c in classes)
+        return " ".join(utterances.DIGITS.symbol(int(c)) for c in classes)
 
     st.markdown("**From steps to digits**: the likeliest class at each step, then CTC's two rules.")
     st.code(
@@ -183,8 +183,8 @@ def show_reading(model, model_key: str, data: bytes) -> None:
             "epochs says that to everything. With your own voice, speak a little louder and closer, with a short "
             "pause between digits."
         )
-    elif len(reading.text) > speech.MAX_DIGITS:
-        st.info(f"The reader was trained on one to {speech.MAX_DIGITS} digits; longer readings are less reliable.")
+    elif len(reading.text) > utterances.MAX_DIGITS:
+        st.info(f"The reader was trained on one to {utterances.MAX_DIGITS} digits; longer readings are less reliable.")
     notes = ", ".join(prepared.notes)
     st.caption(
         f"{prepared.seconds:.1f} s of sound{': ' + notes if notes else ''}. The network took {seconds * 1000:.0f} ms."
@@ -199,7 +199,7 @@ def show_reading(model, model_key: str, data: bytes) -> None:
         "**Beam search** (`keras.ops.ctc_decode`): the best whole readings, each with its probability summed over "
         "all its paths:  \n"
         + "  \n".join(
-            f"`{' '.join(speech.DIGITS.decode(c.label)) or '(nothing)'}`: {np.exp(c.log_probability):.1%}"
+            f"`{' '.join(utterances.DIGITS.decode(c.label)) or '(nothing)'}`: {np.exp(c.log_probability):.1%}"
             for c in candidates
         )
     )
@@ -250,14 +250,14 @@ def one_digit(data: bytes) -> np.ndarray:
     return audio.trim_silence(audio.read_audio(data), margin_s=0.0).samples
 
 
-def example_voice(speaker: str, clips: speech.Clips) -> bytes:
+def example_voice(speaker: str, clips: utterances.Clips) -> bytes:
     """Zero to nine by a speaker of the data set, a take each, with the pauses a student leaves: to try the cut."""
     own = clips.of_speakers([speaker])
     sounds = [own.sounds[int(np.flatnonzero(own.digits == digit)[-1])] for digit in range(10)]
-    return audio.wav_bytes(speech.join_clips(sounds, np.random.default_rng(0), STUDENT_PAUSES))
+    return audio.wav_bytes(utterances.join_clips(sounds, np.random.default_rng(0), STUDENT_PAUSES))
 
 
-def enrolment_recording(clips: speech.Clips) -> bytes | None:
+def enrolment_recording(clips: utterances.Clips) -> bytes | None:
     source = st.radio("Recording", ENROL_SOURCES, horizontal=True, key="speech_enrol_source")
     if source == "an example voice":
         speaker = st.selectbox("Voice", clips.speaker_names, key="speech_enrol_voice", width=SETTING_WIDTH)
@@ -329,7 +329,7 @@ def enrolment_seconds() -> float | None:
     return assets.training_start_seconds(enrolment.enrol_task.__module__) + adapting
 
 
-def show_your_voice(clips: speech.Clips | DatasetUnavailable) -> None:
+def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
     if pretrained_reader() is None:
         st.info("The pretrained reader is not installed here, so there is no reader to teach.")
         return
@@ -339,7 +339,7 @@ def show_your_voice(clips: speech.Clips | DatasetUnavailable) -> None:
         "it trains on sequences joined from your pieces, varied in speed, pitch and noise, mixed with the voices it "
         "already knows so that it does not forget them."
     )
-    known = clips if isinstance(clips, speech.Clips) else shipped_clips()
+    known = clips if isinstance(clips, utterances.Clips) else shipped_clips()
     data = enrolment_recording(known)
     if data is None:
         return
@@ -362,7 +362,7 @@ def show_your_voice(clips: speech.Clips | DatasetUnavailable) -> None:
         show_job(job, "speech_enrol_training", enrolment_summary)
 
 
-def clip_picker(clips: speech.Clips) -> np.ndarray:
+def clip_picker(clips: utterances.Clips) -> np.ndarray:
     with settings_row():
         digit = st.selectbox("Digit", range(10), index=7, key="speech_clip_digit", width=SETTING_WIDTH)
         speaker = st.selectbox("Speaker", clips.speaker_names, key="speech_clip_speaker", width=SETTING_WIDTH)
@@ -372,7 +372,7 @@ def clip_picker(clips: speech.Clips) -> np.ndarray:
     return clips.sounds[takes[int(take) - 1]]
 
 
-def show_sounds(clips: speech.Clips) -> None:
+def show_sounds(clips: utterances.Clips) -> None:
     st.markdown(
         "Sound is air pressure sampled 8,000 times a second here. A **spectrogram** cuts it into short overlapping "
         "windows and shows how loud each frequency is in each: vowels are horizontal bands, consonants short bursts."
@@ -386,8 +386,8 @@ def show_sounds(clips: speech.Clips) -> None:
         mel = st.toggle("What the reader hears", key="speech_mel")
     if mel:
         st.caption(
-            f"The reader's own input: a {speech.N_FFT}-sample window every {speech.HOP} samples, pooled into "
-            f"{speech.N_MELS} mel bands (finer at low pitches, as the ear), as logarithms, then normalised over the "
+            f"The reader's own input: a {sound_features.N_FFT}-sample window every {sound_features.HOP} samples, pooled into "
+            f"{sound_features.N_MELS} mel bands (finer at low pitches, as the ear), as logarithms, then normalised over the "
             "recording: each band minus its mean, all divided by their spread. A louder voice or another microphone "
             "then gives nearly the same picture."
         )
@@ -400,7 +400,7 @@ def show_sounds(clips: speech.Clips) -> None:
     st.plotly_chart(spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
 
 
-def show_pipeline(clips: speech.Clips) -> None:
+def show_pipeline(clips: utterances.Clips) -> None:
     st.markdown(
         "**How a training utterance is made.** The reader never hears the same sentence twice: each batch joins "
         "random clips of one speaker with random pauses, then varies the voice: played faster or slower, with a "
@@ -408,18 +408,18 @@ def show_pipeline(clips: speech.Clips) -> None:
         "and a few moments are blanked out (SpecAugment), so no single detail can be relied on."
     )
     with settings_row():
-        count = st.slider("Digits", 1, speech.MAX_DIGITS, 3, key="speech_pipeline_digits", width=260)
+        count = st.slider("Digits", 1, utterances.MAX_DIGITS, 3, key="speech_pipeline_digits", width=260)
         seed = st.number_input("Example", 0, 10_000, 0, key="speech_pipeline_seed", width=SETTING_WIDTH)
-    augmentation = speech.Augmentation()
-    chosen = speech.pick_clips(clips, np.random.default_rng(int(seed)), count)
+    augmentation = utterances.Augmentation()
+    chosen = utterances.pick_clips(clips, np.random.default_rng(int(seed)), count)
     digits = " ".join(str(clips.digits[i]) for i in chosen)
     sounds = [clips.sounds[i] for i in chosen]
     # The same seed draws the same pauses for both: only the variations differ.
-    clean = speech.join_clips(sounds, np.random.default_rng(int(seed)), speech.CLEAN)
+    clean = utterances.join_clips(sounds, np.random.default_rng(int(seed)), utterances.CLEAN)
     rng = np.random.default_rng(int(seed))
-    varied = speech.join_clips(sounds, rng, augmentation)
+    varied = utterances.join_clips(sounds, rng, augmentation)
     warp = rng.uniform(*augmentation.warp)
-    masked = speech.spec_augment(speech.features(varied, warp), rng, augmentation)
+    masked = utterances.spec_augment(sound_features.features(varied, warp), rng, augmentation)
     left, right = st.columns(2)
     left.markdown(f"**1. Joined**: {speaker_of(clips, chosen)} says {digits}, with random pauses.")
     left.audio(audio.wav_bytes(clean), format="audio/wav")
@@ -434,16 +434,16 @@ def show_pipeline(clips: speech.Clips) -> None:
     st.plotly_chart(features_figure(masked), key="speech_pipeline_features")
     st.caption(
         f"The label is only the {len(chosen)} digit{'s' if len(chosen) > 1 else ''} {digits}, with no times. For these "
-        f"{len(masked)} frames the reader gives {speech.output_steps(len(masked))} steps, each a probability for "
-        f"{speech.DIGITS.classes} classes (the ten digits and the blank), and CTC finds where each digit lies."
+        f"{len(masked)} frames the reader gives {sound_features.output_steps(len(masked))} steps, each a probability for "
+        f"{utterances.DIGITS.classes} classes (the ten digits and the blank), and CTC finds where each digit lies."
     )
 
 
-def speaker_of(clips: speech.Clips, chosen: np.ndarray) -> str:
+def speaker_of(clips: utterances.Clips, chosen: np.ndarray) -> str:
     return clips.speakers[int(chosen[0])]
 
 
-def show_split(clips: speech.Clips) -> None:
+def show_split(clips: utterances.Clips) -> None:
     rows = [{"speaker": name, "clips": int(np.sum(np.array(clips.speakers) == name))} for name in clips.speaker_names]
     st.markdown(
         "**Split by speaker.** A class will speak with voices the reader has never heard, so it is checked the same "
@@ -557,7 +557,7 @@ def start_speech_training(epochs: int, held_out: str) -> None:
     st.session_state.speech_model = SpeechTraining(model, job, epochs=epochs, held_out=held_out)
 
 
-def show_training(clips: speech.Clips) -> None:
+def show_training(clips: utterances.Clips) -> None:
     trained = st.session_state.get("speech_model")
     job = trained.job if trained else None
     running = bool(job and job.active)
@@ -624,10 +624,10 @@ if tabs[1].open:
         show_your_voice(clips)
 if tabs[2].open:
     with tabs[2]:
-        heard = clips if isinstance(clips, speech.Clips) else shipped_clips()
+        heard = clips if isinstance(clips, utterances.Clips) else shipped_clips()
         show_sounds(heard)
         show_pipeline(heard)
-        if isinstance(clips, speech.Clips):
+        if isinstance(clips, utterances.Clips):
             show_split(clips)
 if tabs[3].open:
     with tabs[3]:

@@ -128,10 +128,12 @@ def ctc_card() -> Image.Image:
 def speech_card() -> Image.Image:
     """The spectrogram of three shipped digits joined, with the digits under the sounds that say them."""
     from core.shared.assets import SPEECH_SAMPLES
-    from core.speech import reader as speech
+    from core.speech import sound_features, utterances
 
-    samples = speech.say(speech.load_clips(SPEECH_SAMPLES).of_speakers(["jackson"]), "417", np.random.default_rng(0))
-    logs = speech.log_mel(samples).T[::-1]
+    samples = utterances.say(
+        utterances.load_clips(SPEECH_SAMPLES).of_speakers(["jackson"]), "417", np.random.default_rng(0)
+    )
+    logs = sound_features.log_mel(samples).T[::-1]
     shades = ((logs - logs.min()) / (logs.max() - logs.min()) * 255).astype(np.uint8)
     picture = Image.fromarray(shades).resize((440, 160)).convert("RGB")
     tinted = np.asarray(picture, dtype=np.float32) / 255

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.ctc import algorithm as ctc
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 from core.speech import reader as speech
+from core.speech import utterances
 from core.speech.audio import FRAME_S, Audio, frame_levels_db, trim_silence
 
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -192,30 +194,30 @@ class EnrolmentSetup:
     own_share: float = 0.5  # utterances by the new voice in a batch; the rest by the voices the reader knows
     # Batches padded to whole 2 s, not 0.5 s: 3 lengths, so Keras compiles its step 3 times, not 10, in 150 steps.
     bucket_s: float = 2.0
-    augmentation: speech.Augmentation = field(default_factory=speech.Augmentation)
+    augmentation: utterances.Augmentation = field(default_factory=utterances.Augmentation)
 
 
-def own_clips(pieces: dict[int, np.ndarray]) -> speech.Clips:
+def own_clips(pieces: dict[int, np.ndarray]) -> utterances.Clips:
     """The enrolled pieces, by digit, as clips of one speaker, `YOU`."""
-    return speech.Clips(tuple(pieces.values()), np.array(list(pieces), dtype=np.int32), (YOU,) * len(pieces))
+    return utterances.Clips(tuple(pieces.values()), np.array(list(pieces), dtype=np.int32), (YOU,) * len(pieces))
 
 
-def enrolment_batches(own: speech.Clips, others: speech.Clips, setup: EnrolmentSetup, seed: int = 0):
+def enrolment_batches(own: utterances.Clips, others: utterances.Clips, setup: EnrolmentSetup, seed: int = 0):
     """Batches of utterances by the new voice (`own_share` of each) and by the voices the reader knows."""
 
-    voices = speech.Voices(others, own, setup.own_share)
+    voices = utterances.Voices(others, own, setup.own_share)
 
     def make(rng: np.random.Generator, index: int) -> tuple[np.ndarray, np.ndarray]:
-        count = speech.digits_in_batch(index)
-        return speech.make_batch(voices, setup.batch_size, rng, setup.augmentation, count, setup.bucket_s)
+        count = utterances.digits_in_batch(index)
+        return utterances.make_batch(voices, setup.batch_size, rng, setup.augmentation, count, setup.bucket_s)
 
-    return speech.generated_batches(setup.steps // setup.epochs, seed, make)
+    return utterances.generated_batches(setup.steps // setup.epochs, seed, make)
 
 
 def adapt(
     model,
-    own: speech.Clips,
-    others: speech.Clips,
+    own: utterances.Clips,
+    others: utterances.Clips,
     setup: EnrolmentSetup = EnrolmentSetup(),
     seed: int = 0,
     hooks: TrainingHooks | None = None,
@@ -225,16 +227,16 @@ def adapt(
 
     from core.shared.fitting import fit
 
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate), loss=speech.ctc.ctc_loss)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate), loss=ctc.ctc_loss)
     training = enrolment_batches(own, others, setup, seed)
     return fit(model, training, None, setup.epochs, hooks=hooks)
 
 
-def known_voices() -> speech.Clips:
+def known_voices() -> utterances.Clips:
     """Clips by the voices the shipped reader trained on: the app's shipped take of each digit by each speaker."""
     from core.shared import assets
 
-    return speech.load_clips(assets.SPEECH_SAMPLES)
+    return utterances.load_clips(assets.SPEECH_SAMPLES)
 
 
 def enrol_task(history: History, stop: StopSignal, report: Report, pieces: dict[int, np.ndarray]) -> list[np.ndarray]:

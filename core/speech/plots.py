@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 from core.ctc.plots import CLASS_AXIS, probabilities_heatmap
 from core.shared.plot_style import MAGMA, readable
 from core.speech import reader as speech
+from core.speech import sound_features, utterances
 from core.speech.audio import RATE
 
 MAX_WAVEFORM_POINTS = 4000  # enough for the eye; a 20-second recording has 160,000 samples
@@ -60,8 +61,8 @@ def cut_figure(
 def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = RATE, mel: bool = False) -> go.Figure:
     """Loudness (dB) of each frequency over time; with `mel`, the reader's 40 normalised mel bands instead."""
     if mel:
-        return features_figure(speech.features(samples))
-    power = speech.power_spectrogram(samples, window, hop)
+        return features_figure(sound_features.features(samples))
+    power = sound_features.power_spectrogram(samples, window, hop)
     z = 10 * np.log10(power.T + 1e-10)
     z = np.maximum(z, z.max() - 80)
     y = np.fft.rfftfreq(window, 1 / rate)
@@ -85,12 +86,12 @@ def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = R
 
 def features_figure(features: np.ndarray) -> go.Figure:
     """The reader's input, (frames, 40) normalised mel bands, with time in seconds."""
-    times = (np.arange(features.shape[0]) * speech.HOP + speech.N_FFT / 2) / RATE
+    times = (np.arange(features.shape[0]) * sound_features.HOP + sound_features.N_FFT / 2) / RATE
     fig = go.Figure(
         go.Heatmap(
             z=features.T,
             x=times,
-            y=list(range(1, speech.N_MELS + 1)),
+            y=list(range(1, sound_features.N_MELS + 1)),
             colorscale=MAGMA,
             colorbar=dict(title="normalised"),
             hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
@@ -105,9 +106,9 @@ def features_figure(features: np.ndarray) -> go.Figure:
 def reading_figure(reading: speech.Reading) -> go.Figure:
     """The reader's input (mel bands) and, on the same time axis, its probabilities for the blank and each digit."""
     frames = reading.features.shape[0]
-    frame_times = (np.arange(frames) * speech.HOP + speech.N_FFT / 2) / RATE
+    frame_times = (np.arange(frames) * sound_features.HOP + sound_features.N_FFT / 2) / RATE
     steps = reading.probabilities.shape[0]
-    step_times = (np.arange(steps) * speech.TIME_STRIDE * speech.HOP + speech.N_FFT / 2) / RATE
+    step_times = (np.arange(steps) * sound_features.TIME_STRIDE * sound_features.HOP + sound_features.N_FFT / 2) / RATE
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -130,7 +131,7 @@ def reading_figure(reading: speech.Reading) -> go.Figure:
     fig.add_trace(
         probabilities_heatmap(
             reading.probabilities,
-            speech.DIGITS,
+            utterances.DIGITS,
             times=step_times,
             hover_time="%{x:.2f} s",
             numbered=False,  # under the mel bands, numbers would crowd even a short clip

@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import time
 
+from core.ctc import algorithm as ctc
 from core.shared.assets import load_model, write_summary
 from core.shared.datasets import DatasetUnavailable
 from core.shared.shipping import epoch_printer, trained_summary
-from core.speech import enrolment, synthetic_voices
+from core.speech import enrolment, synthetic_voices, utterances
 from core.speech import reader as speech
 
 
 def train_speech(args: argparse.Namespace) -> None:
-    clips = speech.load_clips(args.data)
-    split = speech.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
+    clips = utterances.load_clips(args.data)
+    split = utterances.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
     heard = clips.of_speakers(split.training) if split else clips
     # Without a held-out speaker the validation sequences are by voices the model trains on: a loss to follow, not a score.
     checked = clips.of_speakers(split.validation) if split else clips
@@ -24,7 +25,7 @@ def train_speech(args: argparse.Namespace) -> None:
         f"validation on {', '.join(checked.speaker_names)}",
         flush=True,
     )
-    synthetic = speech.load_clips(args.synthetic) if args.synthetic else None
+    synthetic = utterances.load_clips(args.synthetic) if args.synthetic else None
     if synthetic is not None:
         share = f"{setup.synthetic_share:.0%}"
         print(f"and {len(synthetic)} clips by {len(synthetic.speaker_names)} synthetic voices ({share} of utterances)")
@@ -44,7 +45,7 @@ def train_speech(args: argparse.Namespace) -> None:
         figures |= {"held_out": list(split.validation), **scores.figures()}
         print(f"held out {', '.join(split.validation)}: {scores.line()}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.compile(optimizer="adam", loss=speech.ctc.ctc_loss)  # a fresh optimizer: the file keeps no training slots
+    model.compile(optimizer="adam", loss=ctc.ctc_loss)  # a fresh optimizer: the file keeps no training slots
     model.save(args.out)
     write_summary(args.out, trained_summary(model, history, seconds, figures))
     print(f"trained in {seconds:.0f}s; saved {args.out}")
@@ -60,13 +61,13 @@ def synthesise_digits(args: argparse.Namespace) -> None:
 
 
 def evaluate_speech(args: argparse.Namespace) -> None:
-    clips = speech.load_clips(args.data)
+    clips = utterances.load_clips(args.data)
     if args.enrol and not args.enrolled_on:
         evaluate_speech_enrolled(args, clips)
         return
     model = load_model(args.model, compile=False)
     if args.enrolled_on:
-        voice = speech.load_clips(args.enrolled_on)
+        voice = utterances.load_clips(args.enrolled_on)
         seconds = enrol(model, voice.subset(voice.first_takes(args.enrol)))
         print(f"enrolled on {', '.join(voice.speaker_names)} in {seconds:.1f} s")
     for name in clips.speaker_names:
@@ -75,7 +76,7 @@ def evaluate_speech(args: argparse.Namespace) -> None:
     print(speech.evaluate(model, clips).line())
 
 
-def evaluate_speech_enrolled(args: argparse.Namespace, clips: speech.Clips) -> None:
+def evaluate_speech_enrolled(args: argparse.Namespace, clips: utterances.Clips) -> None:
     """Each speaker: a fresh copy of the model adapted on their first `--enrol` takes, scored on their other clips."""
     parts = []
     for name in clips.speaker_names:
@@ -97,15 +98,15 @@ def evaluate_speech_enrolled(args: argparse.Namespace, clips: speech.Clips) -> N
     print(speech.Scores.combined(parts).line())
 
 
-def enrol(model, voice: speech.Clips) -> float:
+def enrol(model, voice: utterances.Clips) -> float:
     """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`); the seconds it took."""
     start = time.perf_counter()
     enrolment.adapt(model, voice, enrolment.known_voices())
     return time.perf_counter() - start
 
 
-def few(clips: speech.Clips) -> str:
+def few(clips: utterances.Clips) -> str:
     """A note for a speaker with fewer clips than the longest sequence."""
-    if len(clips) >= speech.MAX_DIGITS:
+    if len(clips) >= utterances.MAX_DIGITS:
         return ""
     return f" (only {len(clips)}: its sequences of more than {len(clips)} digits repeat some)"

@@ -17,8 +17,7 @@ import soundfile
 from playwright.sync_api import expect
 
 from core.shared import assets
-from core.speech import audio
-from core.speech import reader as speech
+from core.speech import audio, utterances
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, visit_during_a_training, wait_for_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -28,8 +27,8 @@ DIGITS, SPEAKER = "417", "jackson"
 
 def joined_digits(digits: str = DIGITS, speaker: str = SPEAKER) -> np.ndarray:
     """The shipped clips of `digits` by `speaker`, joined as the page joins them (8 kHz)."""
-    clips = speech.load_clips(assets.SPEECH_SAMPLES).of_speakers([speaker])
-    return speech.say(clips, digits, np.random.default_rng(0))
+    clips = utterances.load_clips(assets.SPEECH_SAMPLES).of_speakers([speaker])
+    return utterances.say(clips, digits, np.random.default_rng(0))
 
 
 def wav_file(samples: np.ndarray, rate: int, subtype: str = "PCM_16") -> bytes:
