@@ -75,6 +75,9 @@ def main() -> None:
     ocr.add_argument("--seed", type=int, default=0)
     ocr.add_argument("--drawings", action="store_true", help="train on synthetic hand-drawn text as well")
     ocr.add_argument("--steps-per-epoch", type=int, default=150, help="batches per epoch with --drawings")
+    ocr.add_argument(
+        "--captcha-share", type=float, default=0.5, help="with --drawings: the share of real captchas in each batch"
+    )
     ocr.add_argument("--init", type=Path, help="start from this saved model's weights")
     ocr.set_defaults(run=train_captcha)
 

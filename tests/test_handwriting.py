@@ -126,3 +126,13 @@ def test_train_command_with_drawings(tmp_path):
     summary = read_summary(out)
     assert summary.epochs == 1 and summary.figures["synthetic_drawings"]["n"] == 500
     assert "--drawings" in summary.command and summary.command.endswith(f"--out {out}")
+
+
+@pytest.mark.parametrize(("share", "captchas"), [(0.0, 0), (0.25, 2), (0.5, 4), (0.75, 6), (1.0, 8)])
+def test_a_batch_holds_its_share_of_captchas(share, captchas):
+    """Test that `captcha_share` sets how many of a batch of 8 are real captchas (white here), from none to all."""
+    real_x = np.ones((10, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32)
+    real_y = np.tile(captcha.CHARACTERS.encode("226md"), (10, 1))
+    x, y = CaptchaAndDrawingBatches(real_x, real_y, batch_size=8, steps=1, seed=1, captcha_share=share)[0]
+    assert len(x) == len(y) == 8
+    assert int(np.all(x == 1.0, axis=(1, 2, 3)).sum()) == captchas

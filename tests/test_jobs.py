@@ -109,16 +109,11 @@ def test_benchmark_measured_each_pages_start():
 
 def test_every_page_task_reaches_a_new_process_by_its_module_path():
     """Test that each page's train function, pickled as the worker and Ray get it, loads in a fresh interpreter."""
-    for train in PAGE_TASKS:
-        found = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import pickle, sys; task = pickle.load(sys.stdin.buffer); print(task.__qualname__)",
-            ],
-            input=pickle.dumps(train),
-            capture_output=True,
-            cwd=PROJECT_ROOT,
-            timeout=120,
-        )
-        assert found.stdout.decode().strip() == train.__qualname__, found.stderr.decode()[-500:]
+    found = subprocess.run(
+        [sys.executable, "-c", "import pickle, sys; print(*(t.__qualname__ for t in pickle.load(sys.stdin.buffer)))"],
+        input=pickle.dumps(PAGE_TASKS),
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert found.stdout.decode().split() == [train.__qualname__ for train in PAGE_TASKS], found.stderr.decode()[-500:]

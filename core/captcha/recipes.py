@@ -41,6 +41,7 @@ def train_captcha(args: argparse.Namespace) -> None:
             batch_size=args.batch_size,
             patience=args.patience,
             seed=args.seed,
+            captcha_share=args.captcha_share,
             hooks=epoch_printer(args.epochs),
         )
     else:
