@@ -41,6 +41,8 @@ class CaptchaAndDrawingBatches(keras.utils.PyDataset):
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         rng = np.random.default_rng((self.seed, self.epoch, index))
         real = rng.choice(len(self.images), self.captchas_per_batch, replace=False)
+        if len(real) == self.batch_size:  # captchas only
+            return self.images[real], self.labels[real]
         drawn_images, drawn_labels, _ = synthetic_batch(self.batch_size - len(real), rng)
         return np.concatenate([self.images[real], drawn_images]), np.concatenate([self.labels[real], drawn_labels])
 
