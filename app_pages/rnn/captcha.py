@@ -338,10 +338,10 @@ files = captcha_files()
 if isinstance(files, DatasetUnavailable):
     show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
 tabs = page_tabs(["Read a captcha", "Data", "Model", "Train", "Check yourself"], key="captcha_tab")
-if tabs[0].open:
-    with tabs[0]:
-        # A fragment: a stroke on the canvas reruns the reading, not the whole page.
-        st.fragment(timed_fragment(show_reader, "captcha"))()
+with tabs[0]:
+    # Drawn whichever tab is open, so that a drawing or an upload is still there after a look at another tab;
+    # a fragment, so that a stroke on the canvas reruns the reading, not the whole page.
+    st.fragment(timed_fragment(show_reader, "captcha"))()
 if tabs[1].open:
     with tabs[1]:
         if isinstance(files, DatasetUnavailable):

@@ -207,6 +207,26 @@ def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
     assert settled_reading(page) == DRAWN_TEXT
 
 
+def test_a_captcha_drawing_outlasts_a_look_at_another_tab(page, app_url):
+    """Test that after drawing, opening the Model tab and coming back, the drawing and its reading are still there."""
+    page.goto(f"{app_url}/captcha")
+    wait_for_app(page)
+    page.get_by_role("radiogroup", name="Model").get_by_text("pretrained: captchas + drawings", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("draw", exact=True).click()
+    wait_for_app(page)
+    draw_strokes(page, mouse_strokes(DRAWN_TEXT, np.random.default_rng(0)))
+    before = settled_reading(page)
+    page.get_by_role("tab", name="Model").click()
+    wait_for_app(page)
+    page.get_by_text("parameters").first.wait_for()
+    page.get_by_role("tab", name="Read a captcha").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Draw something first.")).to_have_count(0)
+    assert settled_reading(page) == before
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_forecasting_switches_to_the_long_memory_model(page, app_url):
     """Test that choosing the long-memory forecaster shows what it sees and its pretrained result."""
     page.goto(f"{app_url}/forecasting")
