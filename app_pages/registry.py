@@ -24,8 +24,9 @@ class Card:
 class WidgetKeys:
     """Which of a page's widget values outlive a visit to another tab or page (`layout.keep_widget_values`).
 
-    Every widget of the page has a key that starts with `prefix`, and its value is kept, except for
-    the keys matching a pattern of `never_kept` (shell-style, `*` for any text) and the page's tab key:
+    Every widget the page draws itself has a key that starts with `prefix` (Check yourself's, shared
+    by every page, start with `quiz_` and are never kept), and its value is kept, except for the keys
+    matching a pattern of `never_kept` (shell-style, `*` for any text) and the page's tab key:
     widgets whose value Streamlit refuses to take from the session state (buttons, file uploads,
     recorders, a chart's selection, the drawing canvas).
     """

@@ -1,4 +1,4 @@
-"""Measure start-up figures quoted in the README.
+"""Measure start-up figures quoted in docs/server-cost.md.
 
     python benchmarks/startup.py
 

@@ -24,6 +24,14 @@ from core.speech import synthetic_voices
 from core.speech.recipes import evaluate_speech, synthesise_digits, train_speech
 
 
+def share(text: str) -> float:
+    """A command-line share: a number from 0 to 1."""
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a share is from 0 to 1; got {text}")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m core", description="Train the app's pretrained models.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,7 +84,7 @@ def main() -> None:
     ocr.add_argument("--drawings", action="store_true", help="train on synthetic hand-drawn text as well")
     ocr.add_argument("--steps-per-epoch", type=int, default=150, help="batches per epoch with --drawings")
     ocr.add_argument(
-        "--captcha-share", type=float, default=0.5, help="with --drawings: the share of real captchas in each batch"
+        "--captcha-share", type=share, default=0.5, help="with --drawings: the share of real captchas in each batch"
     )
     ocr.add_argument("--init", type=Path, help="start from this saved model's weights")
     ocr.set_defaults(run=train_captcha)

@@ -30,8 +30,7 @@ from core.conv.layer import ConvSpec, PaddingMode, conv_geometry, validate
 from core.ctc import algorithm as ctc
 from core.forecast.model import make_windows, material_window_count
 from core.lstm.layer import describe_outputs, lstm_param_count
-from core.speech import reader as speech
-from core.speech import sound_features, utterances
+from core.speech import audio, sound_features, utterances
 
 AnswerKind = Literal["number", "shape", "shapes", "text", "choice"]
 YES, NO = "yes", "no"
@@ -642,15 +641,15 @@ def captcha_steps(rng: np.random.Generator) -> Question:
 
 def speech_steps(rng: np.random.Generator) -> Question:
     seconds = round(float(rng.uniform(0.5, 4.0)), 1)
-    frames = len(sound_features.log_mel(np.zeros(int(seconds * speech.RATE), np.float32)))
+    frames = len(sound_features.log_mel(np.zeros(int(seconds * audio.RATE), np.float32)))
     steps = sound_features.output_steps(frames)
     return Question(
-        f"The digit reader hears a spectrogram frame every {sound_features.HOP / speech.RATE * 1000:.0f} ms, and its two "
+        f"The digit reader hears a spectrogram frame every {sound_features.HOP / audio.RATE * 1000:.0f} ms, and its two "
         f"strided convolutions halve the frames twice (rounding up). How many time steps does it output for "
         f"**{seconds} s** of sound?",
         "number",
         str(steps),
-        rf"{frames} frames ($1 + \lfloor ({int(seconds * speech.RATE)} - {sound_features.N_FFT}) / {sound_features.HOP} \rfloor$ "
+        rf"{frames} frames ($1 + \lfloor ({int(seconds * audio.RATE)} - {sound_features.N_FFT}) / {sound_features.HOP} \rfloor$ "
         rf"windows of {sound_features.N_FFT} samples); $\lceil {frames} / 4 \rceil = {steps}$, one every 64 ms.",
     )
 

@@ -136,3 +136,12 @@ def test_a_batch_holds_its_share_of_captchas(share, captchas):
     x, y = CaptchaAndDrawingBatches(real_x, real_y, batch_size=8, steps=1, seed=1, captcha_share=share)[0]
     assert len(x) == len(y) == 8
     assert int(np.all(x == 1.0, axis=(1, 2, 3)).sum()) == captchas
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_a_share_outside_zero_to_one_is_refused(share):
+    """Test that a captcha share below 0 or above 1 is refused with a sentence, not a failure inside a worker thread."""
+    real_x = np.ones((10, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32)
+    real_y = np.tile(captcha.CHARACTERS.encode("226md"), (10, 1))
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        CaptchaAndDrawingBatches(real_x, real_y, batch_size=8, steps=1, captcha_share=share)

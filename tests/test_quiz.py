@@ -16,8 +16,8 @@ from core.captcha import reader as captcha
 from core.cifar import model as cifar
 from core.conv.layer import ConvSpec
 from core.ctc import algorithm as ctc
+from core.speech import audio, sound_features
 from core.speech import reader as speech
-from core.speech import sound_features
 
 SEEDS = range(300)
 
@@ -248,7 +248,7 @@ def test_output_steps_are_the_readers_own():
     reader = speech.build_model(units=8)
     for question in questions(quiz.speech_steps)[:25]:
         seconds = float(question.prompt.split("**")[1].split()[0])
-        features = sound_features.features(np.zeros(int(seconds * speech.RATE), np.float32))
+        features = sound_features.features(np.zeros(int(seconds * audio.RATE), np.float32))
         assert int(question.answer) == reader(features[np.newaxis]).shape[1]
     for question in questions(quiz.captcha_steps):
         width = int(question.prompt.split("**")[1])

@@ -11,8 +11,9 @@ import pytest
 import streamlit as st
 from apptest import open_page
 
+from app_pages.common.session_trainings import SpeechTraining
 from app_pages.common.training_panel import SessionTraining
-from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS, SpeechTraining
+from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS
 from core.shared.training import History
 from core.speech import reader as speech
 from core.speech.enrolment import DIGIT_NAMES

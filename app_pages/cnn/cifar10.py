@@ -1,15 +1,13 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import page_tabs, show_layer_table
+from app_pages.common.session_trainings import CifarTraining
 from app_pages.common.training_panel import (
-    SessionTraining,
     finished_training,
     session_job,
     show_job,
@@ -44,11 +42,6 @@ LOSS_NOTE = (
     "Their losses cannot be compared: the improved model trains with label smoothing (targets 0.82 and 0.02 "
     "instead of 1 and 0), so even a perfect guess has a loss well above 0."
 )
-
-
-@dataclass(kw_only=True)
-class CifarTraining(SessionTraining):
-    probabilities: np.ndarray | None = None  # on the test images, computed once when first inspected
 
 
 @st.cache_resource(show_spinner="Loading CIFAR-10…")

@@ -97,14 +97,14 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = tra
             st.error(f"The training failed: {job.error}")
         elif not job.active and job.history.epochs:
             st.caption(summary(job.history))
-        if not job.active and st.session_state.get(f"{key}_followed") is job:
+        if not job.active and st.session_state.get(f"_followed_{key}") is job:
             # Just ended: one run of the whole page, so that the other tabs offer the new model
             # and this panel stops refreshing itself.
-            st.session_state[f"{key}_followed"] = None
+            st.session_state[f"_followed_{key}"] = None
             st.rerun(scope="app")
 
     if job.active:
-        st.session_state[f"{key}_followed"] = job
+        st.session_state[f"_followed_{key}"] = job
     st.fragment(timed_fragment(panel, key), run_every=1.0 if job.active else None)()
 
 

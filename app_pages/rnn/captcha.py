@@ -305,7 +305,7 @@ def show_reading(model, model_key: str, picture: Image.Image) -> None:
     st.markdown("**From 50 frames to text**: the most probable class at each step, then CTC's two rules.")
     collapse_chart, probabilities_chart = reading_charts(probabilities)
     st.plotly_chart(collapse_chart, key="captcha_collapse")
-    st.markdown("**Probabilities at each time step** (50 × 20)")
+    st.markdown("**Probabilities at each time step** (50 × 20; ε is the CTC blank)")
     st.plotly_chart(probabilities_chart, key="captcha_probabilities")
 
 

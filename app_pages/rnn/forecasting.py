@@ -1,15 +1,15 @@
 """Forecasting: an LSTM predicts the class's synthetic series, against persistence and the noise floor."""
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import numpy as np
 import streamlit as st
 
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
+from app_pages.common.session_trainings import ForecastTraining
 from app_pages.common.training_panel import (
-    SessionTraining,
     finished_training,
     session_job,
     session_training,
@@ -204,12 +204,6 @@ def read_model_settings(long_memory: bool) -> tuple[int, int, int, int]:
             "Batch size", 4, 256, defaults[2], key=f"forecast_{kind}_batch", width=SETTING_WIDTH
         )
     return int(units), int(second), int(epochs), int(batch_size)
-
-
-@dataclass(kw_only=True)
-class ForecastTraining(SessionTraining):
-    settings: forecast.ModelSettings  # what it was trained for: its results show only for these
-    results: tuple[forecast.Results, list] | None = None  # computed once it has finished
 
 
 def start_forecast_training(

@@ -11,10 +11,12 @@ import streamlit as st
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
+from app_pages.common.session_trainings import SpeechTraining
 from app_pages.common.training_panel import (
     SessionTraining,
     finished_training,
     session_job,
+    session_training,
     show_job,
     start_training,
     training_buttons,
@@ -545,12 +547,6 @@ def synthetic_words(figures: dict) -> str:
     )
 
 
-@dataclasses.dataclass(kw_only=True)
-class SpeechTraining(SessionTraining):
-    epochs: int
-    held_out: str  # the voice it did not hear
-
-
 def start_speech_training(epochs: int, held_out: str) -> None:
     model = speech.build_model()
     job = start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
@@ -558,7 +554,7 @@ def start_speech_training(epochs: int, held_out: str) -> None:
 
 
 def show_training(clips: utterances.Clips) -> None:
-    trained = st.session_state.get("speech_model")
+    trained = session_training("speech_model")
     job = trained.job if trained else None
     running = bool(job and job.active)
     if running:  # the fields show what the training runs with, and wait for it to end

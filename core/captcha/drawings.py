@@ -29,6 +29,8 @@ class CaptchaAndDrawingBatches(keras.utils.PyDataset):
         workers: int = 2,
         captcha_share: float = 0.5,
     ) -> None:
+        if not 0 <= captcha_share <= 1:
+            raise ValueError(f"captcha_share is a share of each batch, from 0 to 1; got {captcha_share}.")
         super().__init__(workers=workers)
         self.images, self.labels = images, pad_labels(labels)  # (n, 200, 50, 1), (n, 6)
         self.batch_size, self.steps, self.seed = batch_size, steps, seed

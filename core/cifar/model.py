@@ -56,7 +56,7 @@ class CifarConfig:
         Wide blocks of two convs that pool early and a global max pool in place of the big dense
         layer, after the fast CIFAR-10 networks of Keller Jordan's airbench. The slides' 5 conv
         layers (one in the first block) stopped at 0.894 test accuracy; the sixth, at 16×16 with
-        64 filters, costs 2 % more parameters and brings 0.906 (README). Flips, 4-pixel shifts and
+        64 filters, costs 2 % more parameters and brings 0.906 (docs/cifar10.md). Flips, 4-pixel shifts and
         cutout against overfitting; rotation and zoom slow the learning of a short run more than
         they help it.
         """
@@ -246,7 +246,7 @@ def multiply_adds(config: CifarConfig) -> int:
 
 # Training seconds per image on this project's 2 CPU cores (TensorFlow), validation included, measured by
 # `python -m core train cifar10`: the basic preset, 141.9 s for 9 epochs of 45,000 images (its .json); the
-# improved preset, 148, 132 and 137 s for epochs of 49,000 images (3 epochs of its command, README).
+# improved preset, 148, 132 and 137 s for epochs of 49,000 images (3 epochs of its command, docs/cifar10.md).
 MEASURED_SECONDS_PER_IMAGE = {"basic": 141.9 / (9 * 45_000), "improved": (148 + 132 + 137) / 3 / 49_000}
 
 
@@ -266,7 +266,7 @@ def expected_training_seconds(config: CifarConfig, images: int, epochs: int) -> 
 def use_mixed_bfloat16() -> None:
     """Compute in bfloat16, keep the weights in float32 (Keras mixed precision) for models built after this.
 
-    Faster on CPUs with AMX units and on GPUs (README: step times); the weights and the
+    Faster on CPUs with AMX units and on GPUs (docs/cifar10.md: step times); the weights and the
     loss stay float32, so training is as stable as in float32.
     """
 
@@ -333,7 +333,7 @@ class UInt8Batches(keras.utils.PyDataset):
 
     def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int = 0) -> None:
         # Two threads prepare the next batches while the model trains on this one: with Keras's
-        # default of one, every step waits for its batch (the README's CIFAR-10 speed figures).
+        # default of one, every step waits for its batch (docs/cifar10.md: speed and memory).
         super().__init__(workers=2)
         self.images, self.labels = images, labels
         self.batch_size, self.shuffle = batch_size, shuffle

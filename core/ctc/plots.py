@@ -1,4 +1,5 @@
-"""Plotly figures for the CTC page: alignments, the trellis of allowed moves, frame probabilities and α."""
+"""Plotly figures for the CTC page (alignments, the trellis of allowed moves, α), and the heatmap of per-step
+probabilities that the captcha and speech pages draw too."""
 
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def alpha_figure(result: Forward, alphabet: Alphabet) -> go.Figure:
     """
     log10_alpha = result.log_alpha.T / np.log(10)
     steps = result.log_alpha.shape[0]
-    show_values = steps <= 12
+    show_values = steps <= NUMBERED_STEPS
     reachable = np.isfinite(log10_alpha)
     fig = go.Figure(
         go.Heatmap(

@@ -239,7 +239,7 @@ def train_forecaster(
     """Fit on the training windows, reporting each epoch; Stop ends after the current batch.
 
     `hooks` follow and stop it (see `core.shared.training.TrainingHooks`). The learning rate halves whenever the training
-    loss stalls for 3 epochs (the README has the benchmark that chose it). The loss on the
+    loss stalls for 3 epochs (docs/forecasting.md has the benchmark that chose it). The loss on the
     test windows is recorded each epoch as `val_loss`, to be watched: nothing in the
     training looks at it.
     """

@@ -110,7 +110,7 @@ def on_ray(task: TrainingTask, on_weights: Callable[[list[np.ndarray]], None]) -
         ray = connect()
         channel = ray.remote(Channel).options(num_cpus=0).remote()
         # max_calls=1: a fresh worker process per training, as on one server (a process that fits models keeps
-        # ~17 MB of TensorFlow's per training, README); max_retries=0: a training that died would die again.
+        # ~17 MB of TensorFlow's per training, docs/trainings.md); max_retries=0: a training that died would die again.
         remote = ray.remote(max_calls=1, max_retries=0)(train_on_cluster).options(
             num_cpus=task.num_cpus, num_gpus=task.num_gpus
         )

@@ -22,7 +22,7 @@ from core.ctc import algorithm as ctc
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 from core.speech import reader as speech
 from core.speech import utterances
-from core.speech.audio import FRAME_S, Audio, frame_levels_db, trim_silence
+from core.speech.audio import FRAME_S, RATE, Audio, frame_levels_db, trim_silence
 
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MIN_PAUSE_S = 0.12  # a quieter stretch this long ends a piece (the pause within "seven" is shorter)
@@ -61,7 +61,7 @@ class Cut:
 
 
 def speech_spans(
-    samples: np.ndarray, rate: int = speech.RATE, loud_share: float = LOUD_SHARE, min_pause_s: float = MIN_PAUSE_S
+    samples: np.ndarray, rate: int = RATE, loud_share: float = LOUD_SHARE, min_pause_s: float = MIN_PAUSE_S
 ) -> list[tuple[int, int]]:
     """Stretches of speech separated by pauses of at least `MIN_PAUSE_S`, in samples.
 
@@ -142,7 +142,7 @@ def widened(spans: list[tuple[int, int]], length: int, margin_s: float = PIECE_M
         >>> widened([(800, 1600), (2000, 3000)], 4000, margin_s=0.1)
         [(0, 1800), (1800, 3800)]
     """
-    margin = int(margin_s * speech.RATE)
+    margin = int(margin_s * RATE)
     bounds = [0] + [(a[1] + b[0]) // 2 for a, b in zip(spans, spans[1:], strict=False)] + [length]
     return [(max(a - margin, bounds[i]), min(b + margin, bounds[i + 1])) for i, (a, b) in enumerate(spans)]
 
@@ -169,7 +169,7 @@ def cut_digits(model, audio: Audio) -> Cut:
     samples = trim_silence(audio, margin_s=0.0).samples
 
     def heard_in(span: tuple[int, int]) -> str:
-        return speech.read(model, speech.prepare(Audio(samples[span[0] : span[1]], speech.RATE)).samples).text
+        return speech.read(model, speech.prepare(Audio(samples[span[0] : span[1]], RATE)).samples).text
 
     spans = []
     for span in merge_closest(speech_spans(samples), 10):

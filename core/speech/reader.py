@@ -104,7 +104,7 @@ def prepare(audio: Audio) -> Audio:
 
 
 def padded(samples: np.ndarray) -> np.ndarray:
-    """A recording as the reader hears it: padded with quiet to whole `BUCKET_S` seconds, as training batches are.
+    """A recording as the reader hears it: padded with quiet to whole `utterances.BUCKET_S` seconds, as training batches are.
 
     The quiet is the recording's own noise level, drawn with a fixed seed, so a reading never changes.
     """

@@ -3,7 +3,7 @@
 FSDD has five speakers; a reader trained on five voices hears a sixth badly. espeak-ng's voices are
 not people, but they differ from each other in pitch, accent and timbre in ways five people cannot
 cover, and synthetic speech has helped keyword spotters generalise. The files it writes are named as
-FSDD's are (`<digit>_<voice>_<take>.wav`, 8 kHz), so `speech.load_clips` reads them as it reads FSDD.
+FSDD's are (`<digit>_<voice>_<take>.wav`, 8 kHz), so `utterances.load_clips` reads them as it reads FSDD.
 
 The engine is needed only to make the files (`python -m core synthesise digits`); the app never runs it.
 """

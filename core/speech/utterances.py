@@ -349,7 +349,7 @@ def fixed_utterances(clips: Clips, count: int, seed: int, min_digits: int, max_d
         speaker = rng.choice(clips.speaker_names)
         pool = np.flatnonzero(np.array(clips.speakers) == speaker)
         size = rng.integers(min_digits, max_digits + 1)
-        # A speaker with fewer clips than digits to say repeats some (`evaluate` says so); the others never do.
+        # A speaker with fewer clips than digits to say repeats some (`python -m core evaluate speech` says so); the others never do.
         chosen = rng.choice(pool, size=size, replace=bool(size > len(pool)))
         samples = join_clips([clips.sounds[i] for i in chosen], rng, CLEAN)
         utterances.append(Utterance(samples, tuple(int(clips.digits[i]) for i in chosen)))
