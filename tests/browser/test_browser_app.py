@@ -195,8 +195,8 @@ def test_captcha_canvas_blank_then_drawn(page, app_url):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
-    """Test that characters drawn on the canvas with the mouse are read back as that text."""
+def draw_for_the_drawings_reader(page, app_url: str) -> None:
+    """Open the captcha page, choose the reader trained on drawings, and draw `DRAWN_TEXT` on its canvas."""
     page.goto(f"{app_url}/captcha")
     wait_for_app(page)
     page.get_by_role("radiogroup", name="Model").get_by_text("pretrained: captchas + drawings", exact=True).click()
@@ -204,18 +204,17 @@ def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
     page.get_by_text("draw", exact=True).click()
     wait_for_app(page)
     draw_strokes(page, mouse_strokes(DRAWN_TEXT, np.random.default_rng(0)))
+
+
+def test_captcha_reads_text_drawn_with_the_mouse(page, app_url):
+    """Test that characters drawn on the canvas with the mouse are read back as that text."""
+    draw_for_the_drawings_reader(page, app_url)
     assert settled_reading(page) == DRAWN_TEXT
 
 
 def test_a_captcha_drawing_outlasts_a_look_at_another_tab(page, app_url):
     """Test that after drawing, opening the Model tab and coming back, the drawing and its reading are still there."""
-    page.goto(f"{app_url}/captcha")
-    wait_for_app(page)
-    page.get_by_role("radiogroup", name="Model").get_by_text("pretrained: captchas + drawings", exact=True).click()
-    wait_for_app(page)
-    page.get_by_text("draw", exact=True).click()
-    wait_for_app(page)
-    draw_strokes(page, mouse_strokes(DRAWN_TEXT, np.random.default_rng(0)))
+    draw_for_the_drawings_reader(page, app_url)
     before = settled_reading(page)
     page.get_by_role("tab", name="Model").click()
     wait_for_app(page)
