@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import job_runs
 import numpy as np
@@ -139,3 +142,30 @@ def test_without_the_address_the_local_worker_runs_and_ray_is_not_needed(monkeyp
     assert run.__qualname__.startswith("in_worker_process")
     monkeypatch.setenv(ray_runner.ADDRESS_VARIABLE, "local")
     assert worker.training_run(TrainingTask(failing_task), lambda weights: None).__qualname__.startswith("on_ray")
+
+
+LOCAL_RAY_OUTLIVES_ITS_FIRST_CALLER = """
+import threading, ray
+from core.shared import ray_runner
+caller = threading.Thread(target=ray_runner.connect)  # as a training's thread, which ends with its training
+caller.start()
+caller.join()
+print("answer", ray.get(ray.remote(lambda: 42).remote(), timeout=60))
+"""
+
+
+def test_a_local_ray_started_by_a_training_outlives_the_training_thread():
+    """Test that Ray's processes live on after the thread that first connected ends (they used to die with it).
+
+    In a fresh interpreter: this module's Ray is already initialised in the test process.
+    """
+    env = {**os.environ, ray_runner.ADDRESS_VARIABLE: "local"}
+    result = subprocess.run(
+        [sys.executable, "-c", LOCAL_RAY_OUTLIVES_ITS_FIRST_CALLER],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert "answer 42" in result.stdout, result.stderr[-2000:]

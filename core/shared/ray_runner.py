@@ -17,6 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -40,19 +41,40 @@ def ray_address() -> str | None:
 
 
 def connect():
-    """Ray, initialised once for this server process at `CNN_RNN_LAB_RAY_ADDRESS`."""
+    """Ray, initialised once for this server process at `CNN_RNN_LAB_RAY_ADDRESS`.
+
+    A local instance's processes (GCS, raylet) are killed by Linux when the thread that started them ends
+    (Ray starts them with PR_SET_PDEATHSIG), and 60 s later Ray ends this whole process. A training's thread
+    ends with its training, so Ray is started from a thread of its own that lives as long as the server.
+    """
     import ray
 
     with _connecting:
         if not ray.is_initialized():
-            address = ray_address()
-            if address == "local":
-                ray.init(include_dashboard=False, log_to_driver=False)
-            else:
-                env_vars = {name: os.environ[name] for name in PASSED_VARIABLES if name in os.environ}
-                runtime_env = {"working_dir": str(PROJECT_ROOT), "excludes": NOT_SENT, "env_vars": env_vars}
-                ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
+            initialised: Future[None] = Future()
+            threading.Thread(target=_own_ray, args=(ray, initialised), name="ray-owner", daemon=True).start()
+            initialised.result()  # raises here, on the training's thread, what ray.init raised
     return ray
+
+
+def _own_ray(ray, initialised: Future[None]) -> None:
+    try:
+        _initialise(ray)
+    except BaseException as error:
+        initialised.set_exception(error)
+        return
+    initialised.set_result(None)
+    threading.Event().wait()  # keeps this thread, and with it a local instance's processes, alive
+
+
+def _initialise(ray) -> None:
+    address = ray_address()
+    if address == "local":
+        ray.init(include_dashboard=False, log_to_driver=False)
+    else:
+        env_vars = {name: os.environ[name] for name in PASSED_VARIABLES if name in os.environ}
+        runtime_env = {"working_dir": str(PROJECT_ROOT), "excludes": NOT_SENT, "env_vars": env_vars}
+        ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
 
 
 class Channel:
