@@ -40,9 +40,19 @@ def training_button_keys(name: str) -> tuple[str, str]:
     return f"{name}_train", f"{name}_stop"
 
 
+def upload_key(name: str) -> str:
+    """The key of a page's file upload (a picture, a recording)."""
+    return f"{name}_upload"
+
+
 def recorder_keys(name: str) -> tuple[str, str]:
     """The keys of the microphone and the file upload a page draws for a recording (`{name}_record`, `{name}_upload`)."""
-    return f"{name}_record", f"{name}_upload"
+    return f"{name}_record", upload_key(name)
+
+
+def retake_key(digit: int | str) -> str:
+    """The key of the recorder for one digit said again, in the Spoken digits page's enrolment (`*`: any digit)."""
+    return f"speech_enrol_record_{digit}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ PAGES = (
         ":material/image:",
         "Convolutional networks",
         "CIFAR-10: a CNN that recognises pictures",
-        widgets=WidgetKeys("cifar_", (*training_button_keys("cifar"), "cifar_upload", "cifar_confusion_*")),
+        widgets=WidgetKeys("cifar_", (*training_button_keys("cifar"), upload_key("cifar"), "cifar_confusion_*")),
         tab_key="cifar_tab",
         quiz="cifar",
         quiz_tab="Check yourself",
@@ -143,7 +153,7 @@ PAGES = (
         ":material/password:",
         "Recurrent networks",
         "Reading captchas: CNN + BiLSTM + CTC",
-        widgets=WidgetKeys("captcha_", (*training_button_keys("captcha"), "captcha_upload", "captcha_canvas_*")),
+        widgets=WidgetKeys("captcha_", (*training_button_keys("captcha"), upload_key("captcha"), "captcha_canvas_*")),
         tab_key="captcha_tab",
         quiz="captcha",
         quiz_tab="Check yourself",
@@ -184,7 +194,7 @@ PAGES = (
                 *training_button_keys("speech_enrol"),
                 *recorder_keys("speech"),
                 *recorder_keys("speech_enrol"),
-                "speech_enrol_record_*",  # a digit recorded again
+                retake_key("*"),
             ),
         ),
         tab_key="speech_tab",

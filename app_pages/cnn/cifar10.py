@@ -5,15 +5,17 @@ import streamlit as st
 
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import page_tabs, show_layer_table
+from app_pages.common.layout import holds_a_file, page_tabs, show_layer_table
 from app_pages.common.session_trainings import CifarTraining
 from app_pages.common.training_panel import (
     finished_training,
     session_job,
     show_job,
     start_training,
+    summary_ending,
     training_buttons,
 )
+from app_pages.registry import upload_key
 from core import quiz
 from core.cifar import inspection as cifar_inspect
 from core.cifar import model as cifar
@@ -21,6 +23,7 @@ from core.cifar.plots import class_counts_figure, confusion_figure, per_class_fi
 from core.shared import assets
 from core.shared.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.shared.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
+from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
 from core.shared.training import History, duration_in_words
 from core.shared.training_plots import curves_figure
@@ -307,7 +310,7 @@ def read_training_settings() -> tuple[int, int, int, float]:
 
 def start_cifar_training(
     config: cifar.CifarConfig, epochs: int, batch_size: int, subset: int, validation: float
-) -> None:
+) -> TrainingJob:
     """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = cifar.build_model(config)
     task = TrainingTask(
@@ -315,12 +318,12 @@ def start_cifar_training(
         {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
     )
     st.session_state.cifar_model = CifarTraining(model, start_training(task, model))
+    return st.session_state.cifar_model.job
 
 
 def training_summary(history: History) -> str:
     per_epoch = ", ".join(f"{s:.1f}" for s in history.seconds)
-    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
-    return f"{history.epochs} epoch(s); seconds per epoch: {per_epoch}.{stopped} It belongs to this browser tab only."
+    return f"{history.epochs} epoch(s); seconds per epoch: {per_epoch}.{summary_ending(history)}"
 
 
 def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable) -> None:
@@ -342,8 +345,7 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
         needs_data("the CIFAR-10 images")
         return
     if train:
-        start_cifar_training(config, epochs, batch_size, subset, validation)
-        job = st.session_state.cifar_model.job
+        job = start_cifar_training(config, epochs, batch_size, subset, validation)
     if job:
         st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
         show_job(job, "cifar_training", training_summary)
@@ -564,7 +566,7 @@ def show_try_it() -> None:
     if not models:
         st.info("No model yet: train one in the Train tab.")
         return
-    upload = st.file_uploader("Upload a picture", type=UPLOAD_TYPES, key="cifar_upload")
+    upload = st.file_uploader("Upload a picture", type=UPLOAD_TYPES, key=upload_key("cifar"))
     if upload is not None:
         picture = upload.getvalue()
         st.caption("Remove the upload (×) to pick one of the samples instead.")
@@ -634,7 +636,7 @@ if tabs[3].open:
 if tabs[4].open:
     with tabs[4]:
         show_augmentation(data)
-if tabs[5].open:
+if tabs[5].open or holds_a_file([upload_key("cifar")]):
     with tabs[5]:
         show_try_it()
 if tabs[6].open:

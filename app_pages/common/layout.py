@@ -1,6 +1,6 @@
 """Layout pieces several pages share."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -20,6 +20,15 @@ def page_tabs(labels: list[str], key: str) -> list:
     paint, and a teacher can share a link that opens a given tab (…/cifar10?cifar_tab=Inspect).
     """
     return st.tabs(labels, key=key, bind="query-params")
+
+
+def holds_a_file(keys: Iterable[str]) -> bool:
+    """Whether one of the uploaders or recorders keyed `keys` holds a file.
+
+    A closed tab is drawn even so while it holds one: Streamlit forgets the file of a widget that a
+    run does not draw, so a look at another tab would lose a student's recording or picture.
+    """
+    return any(st.session_state.get(key) is not None for key in keys)
 
 
 # Where `keep_widget_values` keeps its own copy of every page's widget values: a key no widget uses.

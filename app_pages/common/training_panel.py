@@ -61,10 +61,15 @@ def session_job(key: str) -> TrainingJob | None:
     return trained.job if trained is not None else None
 
 
+def summary_ending(history: History) -> str:
+    """The end of a training's summary line: whether it stopped early, and whose model it is."""
+    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
+    return f"{stopped} It belongs to this browser tab only."
+
+
 def training_summary(history: History) -> str:
     """The line under a finished training's curves, unless a page says more."""
-    stopped = " Stopped early; the model keeps its weights so far." if history.stopped_early else ""
-    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{stopped} It belongs to this browser tab only."
+    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{summary_ending(history)}"
 
 
 def start_training(task: TrainingTask, model) -> TrainingJob:

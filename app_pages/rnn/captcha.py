@@ -21,6 +21,7 @@ from app_pages.common.training_panel import (
     start_training,
     training_buttons,
 )
+from app_pages.registry import upload_key
 from core.captcha import handwriting
 from core.captcha import reader as captcha
 from core.captcha.plots import character_counts_figure, collapse_figure
@@ -29,6 +30,7 @@ from core.ctc.plots import frames_figure
 from core.shared import assets
 from core.shared.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.shared.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
+from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
 from core.shared.training import duration_in_words, scaled_seconds
 from core.shared.worker import TrainingTask
@@ -108,11 +110,12 @@ def show_model() -> None:
     st.caption("The loss is `keras.ops.ctc_loss`, which sums over every alignment of the 5 characters to the 50 steps.")
 
 
-def start_captcha_training(epochs: int, patience: int) -> None:
+def start_captcha_training(epochs: int, patience: int) -> TrainingJob:
     """Train this session's reader in a worker process; its weights come back to the session's model at the end."""
     model = captcha.build_model()
     task = TrainingTask(captcha.train_task, {"epochs": epochs, "patience": patience})
     st.session_state.captcha_model = SessionTraining(model, start_training(task, model))
+    return st.session_state.captcha_model.job
 
 
 def expected_duration(epochs: int) -> str | None:
@@ -157,8 +160,7 @@ def show_training() -> None:
     job = session_job("captcha_model")
     train = training_buttons("captcha", job)
     if train:
-        start_captcha_training(int(epochs), int(patience))
-        job = st.session_state.captcha_model.job
+        job = start_captcha_training(int(epochs), int(patience))
     if job:
         st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")
         show_job(job, "captcha_training")
@@ -212,7 +214,7 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
         with Image.open(path) as image:
             return image.convert("RGB")
     if source == "upload a picture":
-        upload = st.file_uploader("Picture", type=UPLOAD_TYPES, key="captcha_upload")
+        upload = st.file_uploader("Picture", type=UPLOAD_TYPES, key=upload_key("captcha"))
         if upload is None:
             return None
         try:

@@ -29,6 +29,7 @@ from core.forecast.plots import (
     window_figure,
 )
 from core.shared import assets
+from core.shared.jobs import TrainingJob
 from core.shared.training import duration_in_words, scaled_seconds
 from core.shared.worker import TrainingTask
 
@@ -208,11 +209,12 @@ def read_model_settings(long_memory: bool) -> tuple[int, int, int, int]:
 
 def start_forecast_training(
     settings: forecast.ModelSettings, windows: forecast.Windows, epochs: int, batch_size: int
-) -> None:
+) -> TrainingJob:
     """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = forecast.new_forecaster(settings, windows)
     task = TrainingTask(forecast.train_task, {"settings": settings, "epochs": epochs, "batch_size": batch_size})
     st.session_state.forecast_model = ForecastTraining(model, start_training(task, model), settings=settings)
+    return st.session_state.forecast_model.job
 
 
 def training_summary(history: forecast.History) -> str:
@@ -468,8 +470,7 @@ st.markdown(
 job = session_job("forecast_model")
 train = training_buttons("forecast", job)
 if train:
-    start_forecast_training(settings, windows, epochs, batch_size)
-    job = st.session_state.forecast_model.job
+    job = start_forecast_training(settings, windows, epochs, batch_size)
 if job:
     show_job(job, "forecast_training", training_summary)
 shown = current_results(settings, series, windows)

@@ -10,7 +10,14 @@ import streamlit as st
 
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import SETTING_WIDTH, keep_in_range, page_tabs, settings_row, show_layer_table
+from app_pages.common.layout import (
+    SETTING_WIDTH,
+    holds_a_file,
+    keep_in_range,
+    page_tabs,
+    settings_row,
+    show_layer_table,
+)
 from app_pages.common.session_trainings import SpeechTraining
 from app_pages.common.training_panel import (
     SessionTraining,
@@ -21,10 +28,11 @@ from app_pages.common.training_panel import (
     start_training,
     training_buttons,
 )
-from app_pages.registry import recorder_keys
+from app_pages.registry import recorder_keys, retake_key
 from core.ctc import algorithm as ctc
 from core.shared import assets
 from core.shared.datasets import DatasetUnavailable
+from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
 from core.shared.training import History, duration_in_words, scaled_seconds
 from core.shared.worker import TrainingTask
@@ -299,7 +307,7 @@ def show_cut(cut: enrolment.Cut) -> dict[int, np.ndarray]:
             f"**{enrolment.DIGIT_NAMES[digit].capitalize()}** was not found: record just that digit here, or record "
             "all ten again with a longer pause after each."
         )
-        recording = st.audio_input(f"{enrolment.DIGIT_NAMES[digit]}, alone", key=f"speech_enrol_record_{digit}")
+        recording = st.audio_input(f"{enrolment.DIGIT_NAMES[digit]}, alone", key=retake_key(digit))
         if recording is not None:
             try:
                 pieces[digit] = one_digit(recording.getvalue())
@@ -316,10 +324,11 @@ def enrolment_summary(history: History) -> str:
     )
 
 
-def start_enrolment(pieces: dict[int, np.ndarray]) -> None:
+def start_enrolment(pieces: dict[int, np.ndarray]) -> TrainingJob:
     model = speech.build_model()
     job = start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces}), model)
     st.session_state.speech_voice_model = SessionTraining(model, job)
+    return job
 
 
 def enrolment_seconds() -> float | None:
@@ -356,8 +365,7 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
     if (seconds := enrolment_seconds()) is not None:
         st.caption(f"Teaching takes {duration_in_words(seconds)} on this server when nobody else trains.")
     if training_buttons("speech_enrol", job, unavailable=bool(missing)):
-        start_enrolment(pieces)
-        job = st.session_state.speech_voice_model.job
+        job = start_enrolment(pieces)
     if missing:
         st.info(f"Train waits for every digit: {', '.join(missing)} still missing.")
     if job:
@@ -547,10 +555,11 @@ def synthetic_words(figures: dict) -> str:
     )
 
 
-def start_speech_training(epochs: int, held_out: str) -> None:
+def start_speech_training(epochs: int, held_out: str) -> TrainingJob:
     model = speech.build_model()
     job = start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
     st.session_state.speech_model = SpeechTraining(model, job, epochs=epochs, held_out=held_out)
+    return job
 
 
 def show_training(clips: utterances.Clips) -> None:
@@ -582,8 +591,7 @@ def show_training(clips: utterances.Clips) -> None:
         "where the digits are, and the blank is the safest guess. Once it finds them, the loss falls fast."
     )
     if training_buttons("speech", job):
-        start_speech_training(int(epochs), held_out)
-        job = st.session_state.speech_model.job
+        job = start_speech_training(int(epochs), held_out)
     if job:
         st.caption("The training goes on while you talk to the reader or visit other pages; come back to follow it.")
         show_job(job, "speech_training")
@@ -612,10 +620,10 @@ if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
 models |= session_readers()
 tabs = page_tabs(["Talk to it", "Your voice", "Sounds", "Model", "Train", "Check yourself"], key="speech_tab")
-if tabs[0].open:
+if tabs[0].open or holds_a_file(recorder_keys("speech")):
     with tabs[0]:
         show_talk(models)
-if tabs[1].open:
+if tabs[1].open or holds_a_file([*recorder_keys("speech_enrol"), *map(retake_key, range(10))]):
     with tabs[1]:
         show_your_voice(clips)
 if tabs[2].open:

@@ -118,7 +118,8 @@ def _png(color: tuple[int, int, int], size: tuple[int, int] = (120, 80)) -> byte
 
 
 def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url):
-    """Test that an uploaded picture is shown at 32 × 32 with both models' predictions, and a non-image gets a message."""
+    """Test that an uploaded picture is shown at 32 × 32 with both models' predictions, still there after a look at
+    another tab, and that a non-image gets a message."""
     page.goto(f"{app_url}/cifar10")
     wait_for_app(page)
     page.get_by_role("tab", name="Try it").click()
@@ -129,6 +130,11 @@ def test_cifar_upload_gives_a_prediction_and_a_bad_file_a_message(page, app_url)
     expect(page.get_by_text("…or pick a sample")).to_have_count(0)  # an upload replaces the samples' choice
     for variant in ("basic", "improved"):  # the two shipped models side by side
         page.get_by_text(re.compile(rf"pretrained {variant}: (" + "|".join(CIFAR10_CLASSES) + ")")).wait_for()
+    page.get_by_role("tab", name="Data").click()  # a look at another tab keeps the upload
+    wait_for_app(page)
+    page.get_by_role("tab", name="Try it").click()
+    wait_for_app(page)
+    page.get_by_text("what the network sees: 32 × 32 (from 120 × 80)").wait_for()
     upload.set_input_files(files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all"}])
     wait_for_app(page)
     page.get_by_text("This file is not a picture that can be read").wait_for()

@@ -193,11 +193,20 @@ def test_teaching_it_a_new_voice_through_the_microphone(browser, app_url, tmp_pa
         wait_for_app(page)
         page.get_by_text(re.compile(r"my voice \(adapted in \d+ s\)")).click()
         wait_for_app(page)
-        page.get_by_text("upload a file", exact=True).click()
+        # The Your voice tab is on the page too, hidden, with its own choice of recording: this is Talk to it's.
+        page.get_by_role("radiogroup", name="Sound").get_by_text("upload a file", exact=True).click()
         wait_for_app(page)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             {"name": "whisper.wav", "mimeType": "audio/wav", "buffer": wav_file(whispered("417", 12), audio.RATE)}
         )
+        assert heard(page).split(":", 1)[1].split() == ["4", "1", "7"]
+        # Back and forth between the two tabs: each keeps its recording, the cut and the reading.
+        page.get_by_role("tab", name="Your voice").click()
+        wait_for_app(page)
+        expect(page.locator('[data-testid="stAudio"]').nth(9)).to_be_visible()  # the ten pieces of the cut
+        expect(page.get_by_text(re.compile("Adapted to your voice in"))).to_be_visible()
+        page.get_by_role("tab", name="Talk to it").click()
+        wait_for_app(page)
         assert heard(page).split(":", 1)[1].split() == ["4", "1", "7"]
         assert page.locator('[data-testid="stException"]').count() == 0
         SCREENSHOTS.mkdir(exist_ok=True)
