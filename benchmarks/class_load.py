@@ -31,6 +31,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import numpy as np
@@ -180,27 +182,31 @@ async def do_task(browser, url: str, student: int, timeout_s: float) -> dict:
     }
 
 
-async def warm_up(url: str, timeout_s: float) -> None:
-    """Each task once, one after the other, so that the class finds every shared model loaded."""
+@asynccontextmanager
+async def chromium() -> AsyncIterator:
+    """Debian's Chromium with this machine's flags, for asyncio (`served_app.launch_chromium` is the sync twin)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def warm_up(url: str, timeout_s: float) -> None:
+    """Each task once, one after the other, so that the class finds every shared model loaded."""
+    async with chromium() as browser:
         for student in range(WARM_UP_STUDENT, WARM_UP_STUDENT + len(TASKS)):
             result = await do_task(browser, url, student, timeout_s)
             print(f"warm-up: {result['task']} {'done' if result['done'] else 'NOT done'}", flush=True)
-        await browser.close()
 
 
 async def run_class(url: str, students: int, timeout_s: float, only: str | None) -> list[dict]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    async with chromium() as browser:
         chosen = [s for s in range(students) if only is None or TASKS[s % len(TASKS)] == only]
-        results = await asyncio.gather(*(do_task(browser, url, student, timeout_s) for student in chosen))
-        await browser.close()
-    return list(results)
+        return list(await asyncio.gather(*(do_task(browser, url, student, timeout_s) for student in chosen)))
 
 
 def percentile(values: list[float], share: float) -> float:
