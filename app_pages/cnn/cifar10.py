@@ -317,8 +317,9 @@ def start_cifar_training(
         cifar.train_task,
         {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
     )
-    st.session_state.cifar_model = CifarTraining(model, start_training(task, model))
-    return st.session_state.cifar_model.job
+    job = start_training(task, model)
+    st.session_state.cifar_model = CifarTraining(model, job)
+    return job
 
 
 def training_summary(history: History) -> str:

@@ -114,8 +114,9 @@ def start_captcha_training(epochs: int, patience: int) -> TrainingJob:
     """Train this session's reader in a worker process; its weights come back to the session's model at the end."""
     model = captcha.build_model()
     task = TrainingTask(captcha.train_task, {"epochs": epochs, "patience": patience})
-    st.session_state.captcha_model = SessionTraining(model, start_training(task, model))
-    return st.session_state.captcha_model.job
+    job = start_training(task, model)
+    st.session_state.captcha_model = SessionTraining(model, job)
+    return job
 
 
 def expected_duration(epochs: int) -> str | None:

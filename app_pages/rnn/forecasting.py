@@ -213,8 +213,9 @@ def start_forecast_training(
     """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = forecast.new_forecaster(settings, windows)
     task = TrainingTask(forecast.train_task, {"settings": settings, "epochs": epochs, "batch_size": batch_size})
-    st.session_state.forecast_model = ForecastTraining(model, start_training(task, model), settings=settings)
-    return st.session_state.forecast_model.job
+    job = start_training(task, model)
+    st.session_state.forecast_model = ForecastTraining(model, job, settings=settings)
+    return job
 
 
 def training_summary(history: forecast.History) -> str:
