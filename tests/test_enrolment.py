@@ -109,6 +109,15 @@ def test_first_takes_pick_the_lowest_take_numbers(fsdd_dir):
         assert len(chosen) == 10 * count and set(chosen.takes.tolist()) == set(range(count))
 
 
+@pytest.mark.parametrize("taught", [(), ("george",), ("lucas", "yweweler")])
+def test_the_known_voices_leave_out_the_voice_being_taught(taught):
+    """Test that an FSDD speaker being taught never joins the known half of the batches (a student never does)."""
+    known = enrolment.known_voices(leaving_out=taught)
+    everyone = ("george", "jackson", "lucas", "nicolas", "yweweler")
+    assert known.speaker_names == tuple(name for name in everyone if name not in taught)
+    assert len(known) == 10 * len(known.speaker_names)
+
+
 def test_scores_combined_weigh_each_rate_by_what_it_counts():
     """Test that two speakers' scores combine into the scores of all their clips, sequences and digits together."""
     a = speech.Scores(1.0, 0.5, 0.1, 30, singles=10, sequences=20, digits=60)

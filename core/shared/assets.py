@@ -35,6 +35,7 @@ FORECAST_LONG_MEMORY_RESULTS = BENCHMARKS / "forecast_long_memory.json"
 DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
 SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speaker-out
 SPEECH_ENROLMENT_RESULTS = BENCHMARKS / "speech_enrolment.json"  # the same readers, each enrolled on its left-out voice
+SPEECH_ENROLMENT_SETUP_RESULTS = BENCHMARKS / "speech_enrolment_setups.json"  # enrolment setups compared
 TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
 RAY_TRAININGS_RESULTS = BENCHMARKS / "ray_trainings.json"  # Ray against the local worker (README)
 CLASS_LOAD_RESULTS = BENCHMARKS / "class_load.json"  # 30 students at once on a Cloud-sized server (README)

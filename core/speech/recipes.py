@@ -101,7 +101,7 @@ def evaluate_speech_enrolled(args: argparse.Namespace, clips: utterances.Clips) 
 def enrol(model, voice: utterances.Clips) -> float:
     """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`); the seconds it took."""
     start = time.perf_counter()
-    enrolment.adapt(model, voice, enrolment.known_voices())
+    enrolment.adapt(model, voice, enrolment.known_voices(leaving_out=voice.speaker_names))
     return time.perf_counter() - start
 
 
