@@ -129,13 +129,16 @@ def test_scores_combined_weigh_each_rate_by_what_it_counts():
     assert (both.n, both.singles, both.sequences, both.digits) == (80, 40, 40, 80)
 
 
-def test_enrolment_runs_as_a_job_reports_batches_and_stops(shipped):
-    """Test the page's enrolment in a worker process: batch progress, Stop after a batch, the reader's weights back."""
+@pytest.mark.parametrize("own_share", [0.5, 1.0])
+def test_enrolment_runs_as_a_job_reports_batches_and_stops(shipped, own_share):
+    """Test the page's enrolment in a worker process, with either teaching mix: batch progress, Stop after a batch,
+    the reader's weights back."""
     lucas = shipped.of_speakers(["lucas"])
     pieces = {int(digit): sound for digit, sound in zip(lucas.digits, lucas.sounds, strict=True)}
     received = []
+    task = TrainingTask(enrolment.enrol_task, {"pieces": pieces, "own_share": own_share})
     job = TrainingJob(
-        in_worker_process(TrainingTask(enrolment.enrol_task, {"pieces": pieces}), received.append),
+        in_worker_process(task, received.append),
         TrainingQueue(slots=1),
     )
     job.start()

@@ -162,6 +162,22 @@ def test_your_voice_cuts_an_example_into_ten_playable_digits(fsdd_on_the_page, v
     assert any("Teaching takes about" in c.value for c in app.caption)
 
 
+def test_your_voice_offers_both_teaching_mixes_with_their_measured_figures(fsdd_on_the_page):
+    """Test the choice of what the reader hears besides the new voice: both mixes, each with its own measured
+    figures in words, and the less forgetful one first."""
+    app = open_page(PAGE, "Your voice", "speech_tab")
+    app.radio(key="speech_enrol_source").set_value("an example voice").run()
+    mix = app.radio(key="speech_enrol_mix")
+    assert mix.options == ["your voice and the voices it knows", "only your voice"] and mix.index == 0
+    said = {}
+    for option in mix.options:
+        app.radio(key="speech_enrol_mix").set_value(option).run()
+        assert not app.exception and not app.error
+        said[option] = next(c.value for c in app.caption if c.value.startswith("Tried on 5 voices"))
+        assert "Teaching takes about" in said[option]
+    assert len(set(said.values())) == 2
+
+
 def test_your_voice_without_the_data_set_uses_the_shipped_voices(tmp_path, monkeypatch):
     """Test the Your voice tab offline: the example voices come from the shipped clips, and the cut works."""
     monkeypatch.setenv("FSDD_DIR", str(tmp_path))

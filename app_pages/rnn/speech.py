@@ -58,6 +58,10 @@ HOPS = [16, 32, 64, 128, 256]
 PRETRAINED = "pretrained (five speakers)"
 MY_MODEL = "my model"
 MY_VOICE = "my voice"
+# What the reader hears besides the new voice while it adapts (`enrolment.EnrolmentSetup.own_share`): with the
+# voices it knows it forgets them least, alone with the new voice it learns that voice best and forgets the
+# others more (both measured by benchmarks/speech_enrolment_setups.py).
+TEACHING_MIXES = {"your voice and the voices it knows": enrolment.EnrolmentSetup.own_share, "only your voice": 1.0}
 # This session's own readers, by name, and where each is kept in the session.
 SESSION_READERS = {MY_VOICE: "speech_voice_model", MY_MODEL: "speech_model"}
 MAX_TYPED = 40  # characters in the digits field: spaces between digits do not count against MAX_DIGITS
@@ -324,9 +328,9 @@ def enrolment_summary(history: History) -> str:
     )
 
 
-def start_enrolment(pieces: dict[int, np.ndarray]) -> TrainingJob:
+def start_enrolment(pieces: dict[int, np.ndarray], own_share: float) -> TrainingJob:
     model = speech.build_model()
-    job = start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces}), model)
+    job = start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces, "own_share": own_share}), model)
     st.session_state.speech_voice_model = SessionTraining(model, job)
     return job
 
@@ -340,6 +344,34 @@ def enrolment_seconds() -> float | None:
     return assets.training_start_seconds(enrolment.enrol_task.__module__) + adapting
 
 
+def teaching_mix_figures(own_share: float) -> str | None:
+    """What teaching with `own_share` of the new voice gave on the benchmark's five unheard voices, in words."""
+    if not assets.SPEECH_ENROLMENT_SETUP_RESULTS.exists():
+        return None
+    results = json.loads(assets.SPEECH_ENROLMENT_SETUP_RESULTS.read_text())
+    page = enrolment.EnrolmentSetup(own_share=own_share)
+    names = [
+        name
+        for name, setup in results["candidates"].items()
+        if (setup["own_share"], setup["learning_rate"], setup["steps"])
+        == (page.own_share, page.learning_rate, page.steps)
+    ]
+    if not names:
+        return None
+    runs = [result["setups"][names[0]] for result in results["results"].values()]
+    losses = [
+        result["trained_voices_before"]["digit_accuracy"] - run["trained_voices_after"]["digit_accuracy"]
+        for result, run in zip(results["results"].values(), runs, strict=True)
+    ]
+    single = np.mean([run["enrolled"]["digit_accuracy"] for run in runs])
+    sequences = np.mean([run["enrolled"]["sequence_exact"] for run in runs])
+    return (
+        f"Tried on {len(runs)} voices the reader had never heard: after teaching, {single:.1%} of single digits "
+        f"and {sequences:.1%} of sequences right; the voices it knew lose {100 * float(np.mean(losses)):.1f} "
+        "points of single digits."
+    )
+
+
 def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
     if pretrained_reader() is None:
         st.info("The pretrained reader is not installed here, so there is no reader to teach.")
@@ -348,7 +380,8 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
         "**Teach it your voice.** The reader learnt from five speakers; yours is new to it. Say the ten digits once, "
         "and the page cuts the recording at your pauses into ten pieces, then adapts a copy of the reader to them: "
         "it trains on sequences joined from your pieces, varied in speed, pitch and noise, mixed with the voices it "
-        "already knows so that it does not forget them."
+        "already knows so that it does not forget them (or, if you choose, with your voice alone: it learns yours "
+        "better and forgets the others more)."
     )
     known = clips if isinstance(clips, utterances.Clips) else shipped_clips()
     data = enrolment_recording(known)
@@ -362,10 +395,22 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
     pieces = show_cut(cut)
     missing = [enrolment.DIGIT_NAMES[d] for d in range(10) if d not in pieces]
     job = session_job("speech_voice_model")
-    if (seconds := enrolment_seconds()) is not None:
-        st.caption(f"Teaching takes {duration_in_words(seconds)} on this server when nobody else trains.")
+    mix = st.radio(
+        "While it learns your voice, it hears",
+        list(TEACHING_MIXES),
+        horizontal=True,
+        key="speech_enrol_mix",
+        disabled=bool(job and job.active),
+    )
+    seconds = enrolment_seconds()
+    said = [
+        teaching_mix_figures(TEACHING_MIXES[mix]),
+        f"Teaching takes {duration_in_words(seconds)} on this server when nobody else trains." if seconds else None,
+    ]
+    if any(said):
+        st.caption(" ".join(part for part in said if part))
     if training_buttons("speech_enrol", job, unavailable=bool(missing)):
-        job = start_enrolment(pieces)
+        job = start_enrolment(pieces, TEACHING_MIXES[mix])
     if missing:
         st.info(f"Train waits for every digit: {', '.join(missing)} still missing.")
     if job:

@@ -245,7 +245,13 @@ def known_voices(leaving_out: Sequence[str] = ()) -> utterances.Clips:
     return shipped.of_speakers([name for name in shipped.speaker_names if name not in leaving_out])
 
 
-def enrol_task(history: History, stop: StopSignal, report: Report, pieces: dict[int, np.ndarray]) -> list[np.ndarray]:
+def enrol_task(
+    history: History,
+    stop: StopSignal,
+    report: Report,
+    pieces: dict[int, np.ndarray],
+    own_share: float = EnrolmentSetup.own_share,
+) -> list[np.ndarray]:
     """The page's enrolment, for a worker process: the shipped reader adapted to the ten pieces of one voice."""
     from core.shared import assets
 
@@ -253,7 +259,7 @@ def enrol_task(history: History, stop: StopSignal, report: Report, pieces: dict[
         raise ValueError(f"teaching a voice needs the ten digits; got {len(pieces)}: {sorted(pieces)}.")
     report(0.0, "Loading the reader…")
     model = assets.load_model(assets.SPEECH_MODEL, compile=False)
-    setup = EnrolmentSetup()
+    setup = EnrolmentSetup(own_share=own_share)
     hooks = TrainingHooks.reporting(history, stop, report, setup.epochs)
     adapt(model, own_clips(pieces), known_voices(), setup, hooks=hooks)
     return model.get_weights()
