@@ -22,7 +22,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from core.shared.assets import SPEECH_ENROLMENT_SETUP_RESULTS as RESULTS  # noqa
 from core.shared.assets import load_model  # noqa: E402
 from core.speech import enrolment, utterances  # noqa: E402
 from core.speech import reader as speech  # noqa: E402
+from core.speech.recipes import enrol  # noqa: E402
 
 BASE = enrolment.EnrolmentSetup()
 # Written down before any of them was run: the page's setup, more of the new voice in each batch (up to the
@@ -48,13 +48,10 @@ MAX_FORGETTING = 0.01  # the issue's bound on what the trained voices may lose (
 
 
 def teach(reader: Path, own: utterances.Clips, setup: enrolment.EnrolmentSetup) -> tuple[object, float]:
-    """A fresh copy of `reader` adapted to `own`'s first take of each digit; the seconds the adaptation took."""
+    """A fresh copy of `reader` adapted to `own`'s first take of each digit, as `evaluate speech --enrol 1` does;
+    the seconds the adaptation took."""
     model = load_model(reader, compile=False)
-    taught = own.subset(own.first_takes(1))
-    known = enrolment.known_voices(leaving_out=own.speaker_names)
-    start = time.perf_counter()
-    enrolment.adapt(model, taught, known, setup)
-    return model, time.perf_counter() - start
+    return model, enrol(model, own.subset(own.first_takes(1)), setup)
 
 
 def run_speaker(reader: Path, clips: utterances.Clips, speaker: str) -> dict:

@@ -98,10 +98,13 @@ def evaluate_speech_enrolled(args: argparse.Namespace, clips: utterances.Clips) 
     print(speech.Scores.combined(parts).line())
 
 
-def enrol(model, voice: utterances.Clips) -> float:
-    """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`); the seconds it took."""
+def enrol(model, voice: utterances.Clips, setup: enrolment.EnrolmentSetup | None = None) -> float:
+    """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`, the page's setup unless `setup`);
+    the seconds it took."""
     start = time.perf_counter()
-    enrolment.adapt(model, voice, enrolment.known_voices(leaving_out=voice.speaker_names))
+    enrolment.adapt(
+        model, voice, enrolment.known_voices(leaving_out=voice.speaker_names), setup or enrolment.EnrolmentSetup()
+    )
     return time.perf_counter() - start
 
 
