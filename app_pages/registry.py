@@ -88,7 +88,7 @@ PAGES = (
         ":material/grid_on:",
         "Convolutional networks",
         "Convolution layer",
-        widgets=WidgetKeys("conv_"),
+        widgets=WidgetKeys("conv_", ("conv_animate", "conv_close_animation")),
         quiz="conv",
         card=Card(
             "convolution.png",

@@ -1,16 +1,17 @@
 """Convolution layer: settings → output shape, parameters, and the window step by step."""
 
 import inspect
-import time
 
 import numpy as np
 import streamlit as st
 
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
+from core.conv.grids import detail_grids, output_grids, window_grids
 from core.conv.layer import (
     ConvGeometry,
     ConvSpec,
+    ConvStep,
     conv_geometry,
     conv_step,
     convolve_by_hand,
@@ -19,11 +20,13 @@ from core.conv.layer import (
     pad_input,
     random_layer,
 )
-from core.conv.plots import MAX_ANIMATION_STEPS, output_maps_figure, sliding_window_figure, step_detail_figure
+from core.conv.plots import MAX_ANIMATION_STEPS, output_maps_figure, sliding_window_figure
 
 PADDING_CHOICES = ("number p", "valid", "same")
 # The padded input is drawn cell by cell; beyond this it stops being readable.
 MAX_STEP_VIEW_SIZE = 20
+# The setting (spec, seed, filter) whose animation the student asked to play, in their session.
+ANIMATION_FOR = "_conv_animation_for"  # outside the page's kept widget prefix
 
 
 def read_settings() -> tuple[ConvSpec, int]:
@@ -148,35 +151,28 @@ def uncovered_note(geometry: ConvGeometry) -> str:
     return f"The stride does not divide n + 2p − f evenly: {where}. This is the floor ⌊ ⌋ in the formula."
 
 
-def let_numbers_paint_first() -> None:
-    """On a session's first run, pause briefly before the first chart.
-
-    Streamlit streams elements as the script makes them, but when the numbers and the
-    charts arrive in one burst the browser paints nothing until it has loaded plotly.js
-    (a second or more on a slow laptop). A short pause lets the numbers go out alone.
-    """
-    if not st.session_state.get("conv_numbers_painted"):
-        st.session_state.conv_numbers_painted = True
-        time.sleep(0.2)
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def window_figures(spec: ConvSpec, seed: int, filter_index: int, step: int) -> tuple:
-    """The animation opened at `step`, that step in detail, and its numbers (built once per setting).
-
-    Kept as figure objects, not copies: Streamlit sends a figure object without validating
-    it again, which is most of a chart's cost on a rerun.
-    """
+@st.cache_data(max_entries=128, show_spinner=False)
+def step_grids(spec: ConvSpec, seed: int, filter_index: int, step: int) -> tuple[str, str, ConvStep]:
+    """The window over the input with the output so far, that step in detail, and its numbers (once per setting)."""
     geometry = conv_geometry(spec)
     x, kernels, bias = random_layer(spec, seed)
     padded = pad_input(x, geometry)
-    cell = conv_step(padded, kernels, bias, spec.stride, filter_index, step, geometry.output_shape[1])
-    animation = sliding_window_figure(padded, kernels, bias, geometry, filter_index, start_step=step)
-    return animation, step_detail_figure(cell, kernels, filter_index), cell
+    out_cols = geometry.output_shape[1]
+    cell = conv_step(padded, kernels, bias, spec.stride, filter_index, step, out_cols)
+    output = convolve_by_hand(x, kernels, bias, geometry)[..., filter_index]
+    return window_grids(padded, geometry, cell, step, output), detail_grids(cell, kernels, filter_index), cell
+
+
+@st.cache_resource(max_entries=16, show_spinner="Building the animation…")
+def animation_figure(spec: ConvSpec, seed: int, filter_index: int):
+    """The window sliding over the whole input as a plotly animation: built only when a student asks to play it."""
+    geometry = conv_geometry(spec)
+    x, kernels, bias = random_layer(spec, seed)
+    return sliding_window_figure(pad_input(x, geometry), kernels, bias, geometry, filter_index)
 
 
 def read_step(num_steps: int) -> int:
-    """The output cell to show (0-based); one slider drives both the animation and the detail."""
+    """The output cell to show (0-based); one slider drives both the window and the detail."""
     if num_steps == 1:
         st.caption("The output has a single cell: the window fits in one position only.")
         return 0
@@ -184,7 +180,26 @@ def read_step(num_steps: int) -> int:
     return st.slider("Output cell (row by row)", 1, num_steps, 1, key="conv_step") - 1
 
 
+def show_animation(spec: ConvSpec, seed: int, filter_index: int) -> None:
+    """A button that plays the whole slide; the animation stays until the settings change or it is closed."""
+    asked = (spec, seed, filter_index)
+    if st.session_state.get(ANIMATION_FOR) != asked:
+        if st.button(
+            "▶ Animate the whole slide", key="conv_animate", help="Shows the window sliding over every position."
+        ):
+            st.session_state[ANIMATION_FOR] = asked
+            st.rerun(scope="fragment")
+        return
+    if st.button("Close the animation", key="conv_close_animation"):
+        del st.session_state[ANIMATION_FOR]
+        st.rerun(scope="fragment")
+    st.caption("▶ Play runs the window over the input; the slider under the chart scrubs it.")
+    st.plotly_chart(animation_figure(spec, seed, filter_index), key="conv_animation")
+
+
+@st.fragment
 def show_steps(geometry: ConvGeometry, seed: int) -> None:
+    """The window at one output cell and that step in detail; its controls rerun this section alone."""
     st.subheader("Step by step")
     padded_rows, padded_cols, _ = geometry.padded_shape
     if max(padded_rows, padded_cols) > MAX_STEP_VIEW_SIZE or geometry.num_steps > MAX_ANIMATION_STEPS:
@@ -198,14 +213,15 @@ def show_steps(geometry: ConvGeometry, seed: int) -> None:
         "Filter", range(spec.filters), horizontal=True, format_func=lambda k: f"filter {k}", key="conv_filter"
     )
     step = read_step(geometry.num_steps)
-    animation, detail, cell = window_figures(spec, seed, filter_index, step)
+    window, detail, cell = step_grids(spec, seed, filter_index, step)
     st.caption(
-        "The slider moves the window and the detail below follows it. ▶ Play runs the window over the rest of the "
-        "input. The dotted line is the edge of the input; cells outside it are padding zeros."
+        "The slider moves the window (outlined) and the detail below follows it. Hatched cells are padding zeros; "
+        "the output fills in row by row."
     )
-    st.plotly_chart(animation, key="conv_animation")
+    st.html(window)
+    show_animation(spec, seed, filter_index)
     st.markdown(f"**One step in detail**: output cell ({cell.row}, {cell.col}) of filter {filter_index}")
-    st.plotly_chart(detail, key="conv_step_detail")
+    st.html(detail)
     st.latex(
         rf"\begin{{aligned}} & \text{{output}}[{cell.row}, {cell.col}, {filter_index}] \\ &= \sum \text{{products}} + b \\ "
         rf"&= {cell.products.sum():.4g} + ({cell.bias:.4g}) = {cell.value:.4g} \end{{aligned}}"
@@ -217,27 +233,30 @@ def show_steps(geometry: ConvGeometry, seed: int) -> None:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def keras_check(spec: ConvSpec, seed: int) -> tuple[np.ndarray, float, object]:
-    """Keras's output, its largest difference from the hand computation, and its chart (once per setting)."""
+def keras_check(spec: ConvSpec, seed: int) -> tuple[np.ndarray, float]:
+    """Keras's output and its largest difference from the hand computation (once per setting)."""
     geometry = conv_geometry(spec)
     x, kernels, bias = random_layer(spec, seed)
     expected = keras_conv2d(x, kernels, bias, geometry)
     by_hand = convolve_by_hand(x, kernels, bias, geometry)
     difference = float(np.abs(expected - by_hand).max()) if expected.shape == by_hand.shape else float("inf")
-    return expected, difference, output_maps_figure(expected, "Keras")
+    return expected, difference
 
 
 def show_keras_check(spec: ConvSpec, seed: int) -> None:
     st.subheader("The same layer in Keras")
     with st.spinner("Running keras.layers.Conv2D…"):
-        expected, difference, figure = keras_check(spec, seed)
+        expected, difference = keras_check(spec, seed)
     if difference < 1e-4:
         st.success(
             f"keras.layers.Conv2D with the same weights gives the same {expected.shape} output: largest difference {difference:.2g}."
         )
     else:
         st.error(f"Keras gives shape {expected.shape}, which differs from the hand computation ({difference:.3g}).")
-    st.plotly_chart(figure, key="conv_keras_output")
+    if max(expected.shape[:2]) <= MAX_STEP_VIEW_SIZE:
+        st.html(output_grids(expected, "Keras"))
+    else:  # too many cells for a table: a picture of each output channel
+        st.plotly_chart(output_maps_figure(expected, "Keras"), key="conv_keras_output")
     with st.expander("The Keras code that ran"):
         st.code(inspect.getsource(keras_conv2d), language="python")
 
@@ -258,7 +277,6 @@ except ValueError as error:
     st.stop()
 
 show_shape(geometry)
-let_numbers_paint_first()
 show_steps(geometry, seed)
 show_keras_check(spec, seed)
 quiz_section("conv")

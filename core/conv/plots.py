@@ -175,29 +175,6 @@ def sliding_window_figure(
     return readable(fig)
 
 
-def step_detail_figure(cell: ConvStep, kernels: np.ndarray, filter_index: int) -> go.Figure:
-    """For one window position: the window, the filter and their element-wise products, per channel."""
-    channels = cell.window.shape[-1]
-    # Column titles once, channels as row labels: titles in every cell overlap on a narrow screen.
-    titles = ["window", f"filter {filter_index}", "products"] + [""] * (3 * (channels - 1))
-    fig = make_subplots(
-        rows=channels, cols=3, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.3 / max(channels, 1)
-    )
-    limit = float(np.abs(cell.products).max()) or 1.0
-    for channel in range(channels):
-        fig.update_yaxes(title_text=f"channel {channel}", row=channel + 1, col=1)
-        fig.add_trace(_heatmap(cell.window[..., channel], "Blues", zmin=0, zmax=9), row=channel + 1, col=1)
-        fig.add_trace(
-            _heatmap(kernels[..., channel, filter_index], "RdBu", zmid=0, zmin=-1, zmax=1), row=channel + 1, col=2
-        )
-        fig.add_trace(
-            _heatmap(cell.products[..., channel], "RdBu", zmid=0, zmin=-limit, zmax=limit), row=channel + 1, col=3
-        )
-    fig.update_layout(height=220 * channels + 40, margin=dict(l=10, r=10, t=50, b=10))
-    _matrix_axes(fig, channels * 3)
-    return readable(fig)
-
-
 def output_maps_figure(output: np.ndarray, title: str) -> go.Figure:
     """One heatmap per output channel (filter) of a (rows, cols, K) array."""
     filters = output.shape[-1]
