@@ -131,7 +131,7 @@ def test_forecasting_long_memory_shows_its_pretrained_model_then_trains_one():
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
     assert any("AveragePooling1D" in m.value for m in app.markdown)
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert list(table["forecast"][:2]) == ["long-memory LSTM", "linear predictor on the same 26 inputs (27 numbers)"]
     app.number_input(key="forecast_long_units").set_value(8)
     app.number_input(key="forecast_long_epochs").set_value(2)

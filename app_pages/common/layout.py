@@ -64,11 +64,13 @@ def keep_in_range(key: str, low: float, high: float) -> None:
 
 
 def show_layer_table(rows: list[dict]) -> None:
-    """A model's layers (`core.shared.summary.layer_table`) as a table tall enough to show every layer without scrolling."""
-    st.dataframe(
-        rows,
+    """A model's layers (`core.shared.summary.layer_table`) as a static table, every layer shown.
+
+    A plain table rather than `st.dataframe`'s interactive grid: a setting that changes the model (a dropout
+    rate, a filter count) redraws it, and a static table redraws at once and is read by screen readers.
+    """
+    st.table(
+        [{**row, "parameters": f"{row['parameters']:,}"} for row in rows],
         hide_index=True,
-        width="stretch",
-        height=35 * (len(rows) + 1) + 3,
-        column_config={"parameters": st.column_config.NumberColumn(format="localized")},
+        width="content",
     )

@@ -299,7 +299,7 @@ def show_decoding() -> None:
             }
             for rank, c in enumerate(exact[:3], 1)
         ]
-    st.dataframe(rows, hide_index=True, column_config={"p(reading)": st.column_config.NumberColumn(format="%.4f")})
+    st.table([{**row, "p(reading)": f"{row['p(reading)']:.4f}"} for row in rows], hide_index=True, width="content")
     if exact is None:
         st.caption(
             f"With {probs.shape[0]} steps and {alphabet.classes - 1} symbols there are "

@@ -135,8 +135,28 @@ def read_series_settings() -> forecast.SeriesConfig:
     return forecast.SeriesConfig(length=int(length), noise=float(noise), seed=int(seed), split=float(split))
 
 
-def show_series(series: forecast.Series) -> None:
-    st.plotly_chart(series_figure(series), key="forecast_series")
+# A control's rerun sends only what changed to be redrawn, and every chart is built once per input:
+# a figure object from the cache is sent without plotly's validation, which is most of a chart's server time.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def series_of(config: forecast.SeriesConfig) -> forecast.Series:
+    return forecast.make_series(config)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def series_chart(config: forecast.SeriesConfig):
+    return series_figure(series_of(config))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def window_chart(config: forecast.SeriesConfig, look_back: int, start: int, long_memory: bool):
+    series = series_of(config)
+    values = series.normalise(series.noisy)
+    return long_memory_window_figure(values, start) if long_memory else window_figure(values, look_back, start)
+
+
+def show_series(config: forecast.SeriesConfig) -> None:
+    series = series_of(config)
+    st.plotly_chart(series_chart(config), key="forecast_series")
     whole_mean, whole_std = float(series.noisy.mean()), float(series.noisy.std())
     st.markdown(
         f"Normalisation uses the **training part only**: mean {series.mean:.3f}, std {series.std:.3f}. "
@@ -146,7 +166,9 @@ def show_series(series: forecast.Series) -> None:
     )
 
 
-def show_windows(series: forecast.Series, look_back: int) -> None:
+@st.fragment  # the window's slider reruns this section alone
+def show_windows(config: forecast.SeriesConfig, look_back: int) -> None:
+    series = series_of(config)
     values = series.normalise(series.noisy)
     train_values = values[: series.train_size]
     ours = len(train_values) - look_back
@@ -154,7 +176,7 @@ def show_windows(series: forecast.Series, look_back: int) -> None:
     last = max(ours - 1, 1)
     keep_in_range("forecast_window_start", 0, last)
     start = st.slider("Window start", 0, last, min(100, last), key="forecast_window_start")
-    st.plotly_chart(window_figure(values, look_back, start), key="forecast_window")
+    st.plotly_chart(window_chart(config, look_back, start, False), key="forecast_window")
     st.markdown(
         f"From {len(train_values)} training values, windows of {look_back} give **{ours}** (input, target) pairs: the last "
         f"window starts at index {ours - 1} and predicts the last training value. The slides' `create_dataset` loops over "
@@ -163,13 +185,14 @@ def show_windows(series: forecast.Series, look_back: int) -> None:
     )
 
 
-def show_long_memory_windows(series: forecast.Series) -> None:
-    values = series.normalise(series.noisy)
+@st.fragment
+def show_long_memory_windows(config: forecast.SeriesConfig) -> None:
+    series = series_of(config)
     count = series.train_size - forecast.LONG_LOOK_BACK
     last = max(count - 1, 1)
     keep_in_range("forecast_long_window_start", 0, last)
     start = st.slider("Window start", 0, last, min(100, last), key="forecast_long_window_start")
-    st.plotly_chart(long_memory_window_figure(values, start), key="forecast_long_window")
+    st.plotly_chart(window_chart(config, forecast.LONG_LOOK_BACK, start, True), key="forecast_long_window")
     span = forecast.LONG_BLOCKS * forecast.LONG_BLOCK
     st.markdown(
         f"The material's model sees the last {forecast.MATERIAL_LOOK_BACK} values: about a quarter of one period of "
@@ -274,10 +297,14 @@ def show_results(results: forecast.Results, figures: list, settings: forecast.Mo
         "RMSE": [evaluation.model.rmse, linear.rmse, evaluation.persistence.rmse, floor],
         "MAE": [evaluation.model.mae, linear.mae, evaluation.persistence.mae, evaluation.noise_floor.mae],
     }
-    st.dataframe(
-        table,
+    # A plain table: four rows need no scrolling or sorting, and a static table draws at once and reads aloud.
+    st.table(
+        {
+            name: values if name == "forecast" else [f"{value:.3f}" for value in values]
+            for name, values in table.items()
+        },
         hide_index=True,
-        column_config={name: st.column_config.NumberColumn(format="%.3f") for name in table if name != "forecast"},
+        width="content",
     )
     ratio = evaluation.model.rmse / floor
     verdict = "beats" if evaluation.model.rmse < evaluation.persistence.rmse else "does not beat"
@@ -339,28 +366,36 @@ def show_linear_reference(results: forecast.Results, settings: forecast.ModelSet
         )
 
 
-def show_look_back_gap(marked: tuple[int, float] | None) -> None:
-    st.subheader("A longer look-back closes the gap")
+@st.cache_resource(max_entries=64, show_spinner=False)
+def look_back_chart(marked: tuple[int, float] | None) -> tuple[object, dict, dict | None] | None:
+    """The look-back benchmark's chart with this page's model `marked` on it, and the benchmark's figures."""
     if not assets.FORECAST_LOOK_BACK_RESULTS.exists():
-        st.info("This chart appears once the look-back benchmark has been run.")
-        return
+        return None
     data = json.loads(assets.FORECAST_LOOK_BACK_RESULTS.read_text())
     long_memory = (
         json.loads(assets.FORECAST_LONG_MEMORY_RESULTS.read_text())
         if assets.FORECAST_LONG_MEMORY_RESULTS.exists()
         else None
     )
-    st.plotly_chart(
-        look_back_figure(
-            data["look_backs"],
-            data["model_over_floor"],
-            data["persistence_over_floor"],
-            data.get("linear_over_floor"),
-            marked,
-            long_memory["model_over_floor"] if long_memory else None,
-        ),
-        key="forecast_look_back_chart",
+    figure = look_back_figure(
+        data["look_backs"],
+        data["model_over_floor"],
+        data["persistence_over_floor"],
+        data.get("linear_over_floor"),
+        marked,
+        long_memory["model_over_floor"] if long_memory else None,
     )
+    return figure, data, long_memory
+
+
+def show_look_back_gap(marked: tuple[int, float] | None) -> None:
+    st.subheader("A longer look-back closes the gap")
+    chart = look_back_chart(marked)
+    if chart is None:
+        st.info("This chart appears once the look-back benchmark has been run.")
+        return
+    figure, data, long_memory = chart
+    st.plotly_chart(figure, key="forecast_look_back_chart")
     st.caption(f"Mean over {data['seeds']} noise seeds of the material's series, each trained anew.")
     st.markdown(look_back_lesson(data, long_memory))
     with st.expander("How it was measured (for the teacher)"):
@@ -434,8 +469,8 @@ st.markdown(
 )
 st.subheader("The series")
 series_config = read_series_settings()
-series = forecast.make_series(series_config)
-show_series(series)
+series = series_of(series_config)
+show_series(series_config)
 
 st.subheader("Windows")
 long_memory = st.radio("What the model sees", list(KINDS), format_func=KINDS.get, key="forecast_kind")
@@ -451,9 +486,9 @@ except ValueError as error:
     st.error(f"{error} Make the series longer or its training fraction larger.")
     st.stop()
 if long_memory:
-    show_long_memory_windows(series)
+    show_long_memory_windows(series_config)
 else:
-    show_windows(series, look_back)
+    show_windows(series_config, look_back)
 
 st.subheader("Model and training")
 units, second, epochs, batch_size = read_model_settings(long_memory)

@@ -10,6 +10,7 @@ from core.shared.plot_style import readable
 
 NOISY, CLEAN, MODEL, TRAIN_SHADE = "#90A4AE", "#2E7D32", "#C2185B", "rgba(25,118,210,0.07)"
 LINEAR = "#1976D2"
+MAX_DOTTED_POINTS = 300  # a line with more points than this is drawn without a dot on each
 
 
 def series_figure(series: Series) -> go.Figure:
@@ -112,11 +113,14 @@ def prediction_figure(
     title: str,
     linear: np.ndarray | None = None,
 ) -> go.Figure:
-    """True against predicted, with the noiseless curve (and the linear predictor's forecast) for reference."""
+    """True against predicted, with the noiseless curve (and the linear predictor's forecast) for reference.
+
+    The true values get a dot each only on a short stretch (the test part): on the training part's 900
+    a dot each is 900 SVG circles for plotly.js to draw, which a student waits for, and the dots merge anyway.
+    """
     fig = go.Figure()
-    fig.add_scatter(
-        x=t, y=truth, name="true (noisy)", mode="lines+markers", line=dict(color=NOISY, width=1), marker=dict(size=3)
-    )
+    mode = "lines+markers" if len(t) <= MAX_DOTTED_POINTS else "lines"
+    fig.add_scatter(x=t, y=truth, name="true (noisy)", mode=mode, line=dict(color=NOISY, width=1), marker=dict(size=3))
     fig.add_scatter(x=t, y=clean, name="noiseless curve", line=dict(color=CLEAN, dash="dot"))
     if linear is not None:
         fig.add_scatter(x=t, y=linear, name="linear predictor", line=dict(color=LINEAR, width=2, dash="dash"))
