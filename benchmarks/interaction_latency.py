@@ -29,7 +29,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from app_pages import registry  # noqa: E402
-from devtools.served_app import launch_chromium, served_app, wait_for_app  # noqa: E402
+from devtools.served_app import launch_chromium, served_app, served_app_process, wait_for_app  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "assets" / "benchmarks" / "interaction_latency.json"
 QUIET_MS = 600  # a press has been answered once the page has not changed for this long
@@ -74,6 +74,27 @@ CONTROLS = (
     Control("speech", "Digits", "slider", tab="Sounds", keys=RIGHT_LEFT),
 )
 
+# Streamlit's own floor on the same machine: a number input, a slider and a line of text, and with `?chart=1`
+# one 64 × 64 plotly heatmap that changes with them. The pages are measured against it.
+FLOOR_APP = """
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+number = st.number_input("Number", 0, 100, 5)
+slide = st.slider("Slide", 0, 100, 5)
+st.write(f"number {number}, slider {slide}")
+if st.query_params.get("chart"):
+    values = np.random.default_rng(number + 1000 * slide).random((64, 64))
+    st.plotly_chart(go.Figure(go.Heatmap(z=values)), key="heatmap")
+"""
+FLOOR_CONTROLS = (
+    Control("floor", "Number", "spinbutton"),
+    Control("floor", "Slide", "slider", keys=RIGHT_LEFT),
+    Control("floor", "Number", "spinbutton", tab="chart"),
+    Control("floor", "Slide", "slider", tab="chart", keys=RIGHT_LEFT),
+)
+
 # Notes the time of the last DOM change and of the last key press, in the page's own clock.
 OBSERVE_JS = """() => {
   window.__lastChange = performance.now(); window.__keyDown = null;
@@ -96,6 +117,8 @@ ANSWERED_JS = (
 
 
 def page_address(url: str, control: Control) -> str:
+    if control.page == "floor":
+        return f"{url}/?chart=1" if control.tab == "chart" else url
     entry = registry.page_at(control.page)
     if control.tab is None:
         return f"{url}/{entry.address}"
@@ -193,6 +216,25 @@ def measure(browser, url: str, control: Control, presses: int, run_log: Path, pr
     }
 
 
+def floor_rows(browser, presses: int, run_log: Path) -> list[dict]:
+    """Streamlit's own floor (`FLOOR_APP`), served from a folder of its own."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "app.py").write_text(FLOOR_APP)
+        with served_app_process(app_dir=Path(folder)) as (url, _):
+            return [measure(browser, url, control, presses, run_log, profile=False) for control in FLOOR_CONTROLS]
+
+
+def print_row(row: dict) -> None:
+    server = f"{row['server_median_s']:.3f}s" if row["server_median_s"] is not None else "—"
+    print(
+        f"{row['page']:<12} {row['tab'] or '':<32} {row['control']:<26} {row['median_ms']:>5}ms "
+        f"{row['max_ms']:>5}ms {server:>7}",
+        flush=True,
+    )
+    if "profiled_press" in row:
+        print(f"{'':<12} one press profiled: {row['profiled_press']}", flush=True)
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -217,22 +259,18 @@ def main() -> None:
                 wait_for_app(warm)
             warm.close()
             print(f"{'page':<12} {'tab':<32} {'control':<26} {'median':>7} {'max':>7} {'server':>7}")
+            floor = floor_rows(browser, args.presses, run_log)
+            for row in floor:
+                print_row(row)
             rows = []
             for control in controls:
-                row = measure(browser, url, control, args.presses, run_log, args.profile)
-                rows.append(row)
-                server = f"{row['server_median_s']:.3f}s" if row["server_median_s"] is not None else "—"
-                print(
-                    f"{row['page']:<12} {row['tab'] or '':<32} {row['control']:<26} {row['median_ms']:>5}ms "
-                    f"{row['max_ms']:>5}ms {server:>7}",
-                    flush=True,
-                )
-                if "profiled_press" in row:
-                    print(f"{'':<12} one press profiled: {row['profiled_press']}", flush=True)
+                rows.append(measure(browser, url, control, args.presses, run_log, args.profile))
+                print_row(rows[-1])
             browser.close()
     if args.save:
         command = "python benchmarks/interaction_latency.py --save" + (f" --pages {args.pages}" if args.pages else "")
-        RESULTS.write_text(json.dumps({"command": command, "presses": args.presses, "controls": rows}, indent=2) + "\n")
+        results = {"command": command, "presses": args.presses, "streamlit_floor": floor, "controls": rows}
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ rerun per value, as a student's click does.
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from apptest import open_page
@@ -100,6 +101,19 @@ def test_convolution_detail_follows_the_step(filter_index, step):
     app.run()
     row, col = divmod(step - 1, 4)
     assert any(f"output cell ({row}, {col}) of filter {filter_index}" in m.value for m in app.markdown)
+
+
+def test_convolution_animation_is_built_when_asked_and_gone_when_the_settings_change():
+    """Test that the slide's animation appears only after its button, plays every step, and goes when f changes."""
+    app = open_page(CONV)
+    assert not app.get("plotly_chart"), "the animation is drawn before anyone asked for it"
+    app.button(key="conv_animate").click()
+    app.run()
+    charts = app.get("plotly_chart")
+    assert len(charts) == 1 and len(json.loads(charts[0].proto.spec)["frames"]) == 16
+    app.number_input(key="conv_f").set_value(2)
+    app.run()
+    assert not app.get("plotly_chart") and not app.exception
 
 
 LSTM = "app_pages/rnn/lstm.py"

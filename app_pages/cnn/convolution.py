@@ -184,15 +184,15 @@ def show_animation(spec: ConvSpec, seed: int, filter_index: int) -> None:
     """A button that plays the whole slide; the animation stays until the settings change or it is closed."""
     asked = (spec, seed, filter_index)
     if st.session_state.get(ANIMATION_FOR) != asked:
-        if st.button(
-            "▶ Animate the whole slide", key="conv_animate", help="Shows the window sliding over every position."
-        ):
-            st.session_state[ANIMATION_FOR] = asked
-            st.rerun(scope="fragment")
+        st.button(
+            "▶ Animate the whole slide",
+            key="conv_animate",
+            on_click=st.session_state.__setitem__,
+            args=(ANIMATION_FOR, asked),
+            help="Shows the window sliding over every position.",
+        )
         return
-    if st.button("Close the animation", key="conv_close_animation"):
-        del st.session_state[ANIMATION_FOR]
-        st.rerun(scope="fragment")
+    st.button("Close the animation", key="conv_close_animation", on_click=st.session_state.pop, args=(ANIMATION_FOR,))
     st.caption("▶ Play runs the window over the input; the slider under the chart scrubs it.")
     st.plotly_chart(animation_figure(spec, seed, filter_index), key="conv_animation")
 
