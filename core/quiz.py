@@ -644,9 +644,12 @@ def speech_steps(rng: np.random.Generator) -> Question:
     frames = len(sound_features.log_mel(np.zeros(int(seconds * audio.RATE), np.float32)))
     steps = sound_features.output_steps(frames)
     return Question(
-        f"The digit reader hears a spectrogram frame every {sound_features.HOP / audio.RATE * 1000:.0f} ms, and its two "
-        f"strided convolutions halve the frames twice (rounding up). How many time steps does it output for "
-        f"**{seconds} s** of sound?",
+        # Everything the answer needs is in the question: the window as well as the hop (a reader who knew only the
+        # 16 ms hop answered 0.6 s ÷ 16 ms and was marked wrong).
+        f"The digit reader hears {audio.RATE:,} samples a second through windows of {sound_features.N_FFT} samples, "
+        f"one every {sound_features.HOP} samples ({sound_features.HOP / audio.RATE * 1000:.0f} ms), a spectrogram "
+        "frame for each window that fits whole in the sound; its two strided convolutions then halve the frames "
+        f"twice (rounding up). How many time steps does it output for **{seconds} s** of sound?",
         "number",
         str(steps),
         rf"{frames} frames ($1 + \lfloor ({int(seconds * audio.RATE)} - {sound_features.N_FFT}) / {sound_features.HOP} \rfloor$ "

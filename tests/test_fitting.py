@@ -42,6 +42,20 @@ def test_stop_ends_after_the_current_batch():
     assert history.epochs == 1 and history.stopped_early
 
 
+def test_a_stop_in_the_middle_of_an_epoch_says_how_much_of_it_ran():
+    """Test that Stop pressed during batch 1 of epoch 2 counts 1 epoch and 1 batch of 4, not 2 epochs."""
+    stop = threading.Event()
+
+    def press_stop(epoch: int, batch: int, batches: int) -> None:
+        if (epoch, batch) == (1, 1):
+            stop.set()
+
+    x, y = data()
+    history = fit(tiny_model(), (x, y), None, 5, batch_size=16, hooks=TrainingHooks(stop=stop, on_batch=press_stop))
+    assert history.unfinished_batches == (1, 4) and history.stopped_early
+    assert history.trained_in_words() == "1 epoch and 1 batch of 4"
+
+
 def test_early_stop_keeps_the_best_epoch():
     """Test that with validation targets that only get worse, training ends after `patience` more epochs."""
     x, y = data()

@@ -57,6 +57,20 @@ def test_two_sessions_with_one_slot_take_turns():
     assert second.history.epochs == 5 and queue.running == 0
 
 
+def test_a_job_on_an_idle_server_never_says_it_waits_for_a_place():
+    """Test that a training nobody is ahead of says it is being prepared until its run reports, not that it waits."""
+    queue = TrainingQueue(slots=1)
+    release = threading.Event()
+    job = TrainingJob(lambda history, stop, report: release.wait(5), queue)
+    assert job.progress_text == "Preparing the training…"
+    job.start()
+    time.sleep(0.1)
+    assert job.status == "running" and job.queue_position == 0
+    assert "wait" not in job.progress_text.lower()
+    release.set()
+    job.join(5)
+
+
 def test_stop_ends_after_the_current_batch_and_keeps_what_was_done():
     """Test that Stop ends a running job early, marked as stopped, with its epochs so far."""
     job = TrainingJob(counting_run(1000), TrainingQueue(slots=1))

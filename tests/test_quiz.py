@@ -4,6 +4,8 @@ answers compared sensibly; the pages take a right and a wrong answer and show a 
 from __future__ import annotations
 
 import itertools
+import math
+import re
 
 import keras
 import numpy as np
@@ -253,6 +255,16 @@ def test_output_steps_are_the_readers_own():
     for question in questions(quiz.captcha_steps):
         width = int(question.prompt.split("**")[1])
         assert int(question.answer) * captcha.IMAGE_WIDTH == width * captcha.TIME_STEPS
+
+
+def test_the_speech_steps_question_can_be_solved_from_its_own_text():
+    """Test that the numbers the speech steps question gives (rate, window, hop, seconds) are enough for its answer."""
+    for question in questions(quiz.speech_steps):
+        rate, window, hop = (int(n.replace(",", "")) for n in re.findall(r"([\d,]+) samples", question.prompt))
+        seconds = float(question.prompt.split("**")[1].split()[0])
+        frames = 1 + (int(seconds * rate) - window) // hop  # every window that fits whole
+        steps = math.ceil(math.ceil(frames / 2) / 2)  # halved twice, rounding up
+        assert str(steps) == question.answer, question.prompt
 
 
 # ---------------------------------------------------------------- on the pages

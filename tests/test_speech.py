@@ -221,3 +221,13 @@ def test_sound_pictures_run_one_way_from_dark_without_a_pink_floor(shipped, mel)
     figure = spectrogram_figure(shipped.sounds[0], 256, 128, mel=mel)
     colours = [colour for _, colour in figure.data[0].colorscale]
     assert "#000004" not in colours and colours[0] == "#180f3d" and colours[-1] == "#fcfdbf"
+
+
+def test_the_spectrogram_says_its_darkest_colour_holds_everything_quieter(shipped):
+    """Test that the spectrogram's clipped floor is named on its colour bar (≤ loudest − 80 dB), not drawn unsaid."""
+    from core.speech.plots import SPECTROGRAM_RANGE_DB, spectrogram_figure
+
+    heatmap = spectrogram_figure(shipped.sounds[0], 256, 128).data[0]
+    floor = float(np.min(heatmap.z))
+    assert np.isclose(float(np.max(heatmap.z)) - floor, SPECTROGRAM_RANGE_DB)
+    assert heatmap.colorbar.ticktext[0] == f"≤ {floor:.0f}" and np.isclose(heatmap.colorbar.tickvals[0], floor)

@@ -74,6 +74,7 @@ def test_spectrogram_settings_at_every_extreme(fsdd_on_the_page):
         app.select_slider(key="speech_window").set_value(window)
         app.select_slider(key="speech_hop").set_value(hop).run()
         assert not app.exception, (window, hop)
+    assert any("80 dB or more below the loudest sound" in c.value for c in app.caption)
     app.toggle(key="speech_mel").set_value(True).run()
     assert not app.exception
 
@@ -125,15 +126,15 @@ def test_pipeline_caption_counts_digits_and_the_models_classes(fsdd_on_the_page)
 
 
 def test_a_students_barely_trained_reader_is_offered_beside_the_pretrained_one(fsdd_on_the_page):
-    """Test that after a training stopped at epoch 1, the pretrained reader stays chosen and "my model" says so."""
+    """Test that after a training stopped 2 batches in, the pretrained reader stays chosen and "my model" says so."""
     app = open_page(PAGE, "Talk to it", "speech_tab")
-    history = History({"loss": [30.0]}, [40.0], stopped_early=True)
+    history = History({"loss": [30.0]}, [40.0], stopped_early=True, unfinished_batches=(2, 100))
     job = SimpleNamespace(active=False, history=history)
     app.session_state["speech_model"] = SpeechTraining(speech.build_model(), job, "x", epochs=1, held_out="george")
     app.run()
     reader = app.radio(key="speech_model_choice")
     assert reader.value == PRETRAINED
-    assert reader.options == [PRETRAINED, "my model (1 epoch, stopped early)"]
+    assert reader.options == [PRETRAINED, "my model (2 batches of 100, stopped early)"]  # not "1 epoch"
     assert heard(app) != "## Heard: `(nothing)`"
 
 
@@ -158,7 +159,8 @@ def test_your_voice_cuts_an_example_into_ten_playable_digits(fsdd_on_the_page, v
     assert not app.exception and not app.error
     names = [m.value for m in app.markdown if m.value.startswith("**") and m.value.strip("*⚠ ") in DIGIT_NAMES]
     assert sorted(name.strip("*⚠ ") for name in names) == sorted(DIGIT_NAMES)  # five columns: read down, then across
-    assert not app.button(key="speech_enrol_train").disabled
+    teach = app.button(key="speech_enrol_train")
+    assert not teach.disabled and teach.label == "Teach it my voice"  # says what it does, not "Train"
     assert any("Teaching takes about" in c.value for c in app.caption)
 
 

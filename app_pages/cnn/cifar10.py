@@ -324,7 +324,7 @@ def start_cifar_training(
 
 def training_summary(history: History) -> str:
     per_epoch = ", ".join(f"{s:.1f}" for s in history.seconds)
-    return f"{history.epochs} epoch(s); seconds per epoch: {per_epoch}.{summary_ending(history)}"
+    return f"{history.trained_in_words()}; seconds per epoch: {per_epoch}.{summary_ending(history)}"
 
 
 def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable) -> None:

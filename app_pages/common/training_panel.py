@@ -69,7 +69,7 @@ def summary_ending(history: History) -> str:
 
 def training_summary(history: History) -> str:
     """The line under a finished training's curves, unless a page says more."""
-    return f"{history.epochs} epoch(s) in {sum(history.seconds) / 60:.1f} min.{summary_ending(history)}"
+    return f"{history.trained_in_words()} in {sum(history.seconds) / 60:.1f} min.{summary_ending(history)}"
 
 
 def start_training(task: TrainingTask, model) -> TrainingJob:
@@ -92,9 +92,9 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = tra
     """Progress, queue place, live curves and the summary line of `job`, refreshed while it runs."""
 
     def panel() -> None:
-        if job.status == "waiting":
+        if job.status == "waiting" and job.queue_position > 0:
             st.info(waiting_notice(server_training_queue().slots, job.queue_position))
-        elif job.status == "running":
+        elif job.active:
             st.progress(min(job.progress, 1.0), text=job.progress_text)
         if job.history.epochs:
             st.plotly_chart(curves_figure({"my model": job.history.metrics}), key=f"{key}_curves")
@@ -113,8 +113,9 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = tra
     st.fragment(timed_fragment(panel, key), run_every=1.0 if job.active else None)()
 
 
-def training_buttons(page: str, job: TrainingJob | None, unavailable: bool = False) -> bool:
-    """Train and Stop side by side, keyed by `registry.training_button_keys(page)`; Stop ends `job` after its batch.
+def training_buttons(page: str, job: TrainingJob | None, unavailable: bool = False, label: str = "Train") -> bool:
+    """Train (or what `label` says the training does) and Stop side by side, keyed by
+    `registry.training_button_keys(page)`; Stop ends `job` after its batch.
 
     Train is off while `job` runs (one training per browser tab) or when the data is `unavailable`.
     Returns whether Train was pressed.
@@ -123,7 +124,7 @@ def training_buttons(page: str, job: TrainingJob | None, unavailable: bool = Fal
     train_key, stop_key = training_button_keys(page)
     left, right = st.columns(2)
     train = left.button(
-        "Train",
+        label,
         type="primary",
         key=train_key,
         disabled=unavailable or running,

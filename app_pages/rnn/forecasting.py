@@ -243,7 +243,7 @@ def start_forecast_training(
 
 def training_summary(history: forecast.History) -> str:
     return (
-        f"{history.epochs} epochs in {sum(history.seconds):.1f} s"
+        f"{history.trained_in_words()} in {sum(history.seconds):.1f} s"
         + (", stopped early" if history.stopped_early else "")
         + ". Validation here is the test part, only watched: nothing in the training looks at it."
     )
@@ -269,7 +269,7 @@ def current_results(
             results = forecast.results(trained.model, series, windows, settings.look_back)
             trained.results = (results, result_figures(results, series, windows, settings.long_memory))
         stopped = ", stopped early" if history.stopped_early else ""
-        return *trained.results, f"your model ({history.epochs} epochs{stopped})"
+        return *trained.results, f"your model ({history.trained_in_words()}{stopped})"
     if settings in PRETRAINED and PRETRAINED[settings].exists():
         return *pretrained_results(settings), "the pretrained model (the default settings)"
     return None

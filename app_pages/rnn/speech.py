@@ -38,7 +38,14 @@ from core.shared.training import History, duration_in_words, scaled_seconds
 from core.shared.worker import TrainingTask
 from core.speech import audio, enrolment, sound_features, utterances
 from core.speech import reader as speech
-from core.speech.plots import cut_figure, features_figure, reading_figure, spectrogram_figure, waveform_figure
+from core.speech.plots import (
+    SPECTROGRAM_RANGE_DB,
+    cut_figure,
+    features_figure,
+    reading_figure,
+    spectrogram_figure,
+    waveform_figure,
+)
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
 ENROL_SOURCES = ["record", "upload a file", "an example voice"]
@@ -164,7 +171,9 @@ def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
         st.caption(how + " Your browser asks once for the microphone.")
         recording = st.audio_input("Your voice", key=record_key)
         return recording.getvalue() if recording else None
-    upload = st.file_uploader("A recording (WAV, FLAC, OGG or MP3)", type=["wav", "flac", "ogg", "mp3"], key=upload_key)
+    # Any file is taken and read: one that is not sound gets a sentence saying which files work, where the
+    # uploader's own type filter refused it with a red icon only.
+    upload = st.file_uploader("A recording (WAV, FLAC, OGG or MP3)", key=upload_key)
     return upload.getvalue() if upload else None
 
 
@@ -227,7 +236,7 @@ def reader_label(name: str) -> str:
     stopped = ", stopped early" if history.stopped_early else ""
     if name == MY_VOICE:
         return f"{MY_VOICE} (adapted in {sum(history.seconds):.0f} s{stopped})"
-    return f"{MY_MODEL} ({history.epochs} epoch{'s' if history.epochs > 1 else ''}{stopped})"
+    return f"{MY_MODEL} ({history.trained_in_words()}{stopped})"
 
 
 def show_talk(models: dict) -> None:
@@ -409,10 +418,10 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
     ]
     if any(said):
         st.caption(" ".join(part for part in said if part))
-    if training_buttons("speech_enrol", job, unavailable=bool(missing)):
+    if training_buttons("speech_enrol", job, unavailable=bool(missing), label="Teach it my voice"):
         job = start_enrolment(pieces, TEACHING_MIXES[mix])
     if missing:
-        st.info(f"Train waits for every digit: {', '.join(missing)} still missing.")
+        st.info(f"Teaching waits for every digit: {', '.join(missing)} still missing.")
     if job:
         show_job(job, "speech_enrol_training", enrolment_summary)
 
@@ -450,7 +459,8 @@ def show_sounds(clips: utterances.Clips) -> None:
         st.caption(
             f"A window of {window} samples ({window / 8:.0f} ms) separates frequencies {audio.RATE / window:.0f} Hz "
             f"apart; a hop of {hop} samples gives a column every {hop / 8:.0f} ms. Long windows: sharp pitch, blurred "
-            "time. Short windows: the reverse."
+            f"time. Short windows: the reverse. The darkest colour is {SPECTROGRAM_RANGE_DB} dB or more below the "
+            "loudest sound: quieter still, but drawn alike."
         )
     st.plotly_chart(spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
 

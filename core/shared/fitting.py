@@ -30,6 +30,9 @@ class ProgressCallback(keras.callbacks.Callback):
         if self.hooks.stop.is_set():
             self.model.stop_training = True
             self.hooks.history.stopped_early = True
+            steps = self.params.get("steps") or 0
+            if batch + 1 < steps:  # Keras still ends this epoch as a whole one: say how much of it ran
+                self.hooks.history.unfinished_batches = (batch + 1, steps)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         history = self.hooks.history

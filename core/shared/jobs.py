@@ -34,7 +34,8 @@ class TrainingJob:
         self.status = "waiting"  # waiting → running → finished | stopped | failed
         self.queue_position = 0  # trainings ahead while waiting
         self.progress = 0.0  # fraction of the training done
-        self.progress_text = "Waiting for a place…"
+        # Until the queue says someone is ahead (`queue_position`), the job is only getting ready.
+        self.progress_text = "Preparing the training…"
         self.error: str | None = None
         self._run, self._queue, self._alive = run, queue, alive
         self._stop = threading.Event()

@@ -35,10 +35,34 @@ class History:
     metrics: dict[str, list[float]] = field(default_factory=dict)
     seconds: list[float] = field(default_factory=list)
     stopped_early: bool = False  # True when Stop was pressed before the last epoch
+    # (batches done, batches per epoch) of the last epoch when Stop cut it short; Keras still ends it as an epoch.
+    unfinished_batches: tuple[int, int] | None = None
 
     @property
     def epochs(self) -> int:
         return len(self.seconds)
+
+    def trained_in_words(self) -> str:
+        """What was trained: '3 epochs', or, when Stop cut the last epoch short, '1 epoch and 2 batches of 100'.
+
+        Example:
+            >>> History(seconds=[1.0, 1.0]).trained_in_words()
+            '2 epochs'
+            >>> History(seconds=[1.0, 0.1], unfinished_batches=(1, 100)).trained_in_words()
+            '1 epoch and 1 batch of 100'
+            >>> History(seconds=[0.1], unfinished_batches=(2, 100)).trained_in_words()
+            '2 batches of 100'
+        """
+        if self.unfinished_batches is None:
+            return _counted(self.epochs, "epoch")
+        done, per_epoch = self.unfinished_batches
+        batches = f"{_counted(done, 'batch', 'batches')} of {per_epoch}"
+        full = self.epochs - 1
+        return f"{_counted(full, 'epoch')} and {batches}" if full else batches
+
+
+def _counted(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def batch_report(report: Report, epochs: int) -> BatchHook:

@@ -77,6 +77,7 @@ def apply_message(
         report(*payload)
     elif kind == "history":
         history.metrics, history.seconds = payload.metrics, payload.seconds
+        history.unfinished_batches = payload.unfinished_batches
     elif kind == "failed":
         raise RuntimeError(payload)
     else:  # "weights": the training is over
@@ -148,7 +149,8 @@ def train_and_send(task: TrainingTask, send: Callable[[tuple], object], stop: St
     sent = {"epochs": 0, "time": 0.0}
 
     def curves() -> History:  # a copy: the queue pickles it later, in its own thread
-        return History({name: list(values) for name, values in history.metrics.items()}, list(history.seconds))
+        metrics = {name: list(values) for name, values in history.metrics.items()}
+        return History(metrics, list(history.seconds), unfinished_batches=history.unfinished_batches)
 
     def report(fraction: float, text: str) -> None:
         now = time.monotonic()

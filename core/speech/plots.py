@@ -58,15 +58,24 @@ def cut_figure(
     return fig
 
 
+# The spectrogram shows this many decibels below its loudest cell; quieter cells share the darkest colour.
+SPECTROGRAM_RANGE_DB = 80
+
+
 def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = RATE, mel: bool = False) -> go.Figure:
     """Loudness (dB) of each frequency over time; with `mel`, the reader's 40 normalised mel bands instead."""
     if mel:
         return features_figure(sound_features.features(samples))
     power = sound_features.power_spectrogram(samples, window, hop)
     z = 10 * np.log10(power.T + 1e-10)
-    z = np.maximum(z, z.max() - 80)
+    loudest = float(z.max())
+    floor = loudest - SPECTROGRAM_RANGE_DB
+    z = np.maximum(z, floor)
     y = np.fft.rfftfreq(window, 1 / rate)
-    title, colour_title = "frequency (Hz)", "dB"
+    title = "frequency (Hz)"
+    # The darkest colour holds everything quieter than the floor: its tick says so, as the CTC α chart's does.
+    ticks = np.arange(floor, loudest + 1e-9, 20.0)
+    colorbar = dict(title="dB", tickvals=ticks, ticktext=[f"≤ {ticks[0]:.0f}"] + [f"{tick:.0f}" for tick in ticks[1:]])
     times = (np.arange(z.shape[1]) * hop + window / 2) / rate
     fig = go.Figure(
         go.Heatmap(
@@ -74,7 +83,7 @@ def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = R
             x=times,
             y=y,
             colorscale=MAGMA,
-            colorbar=dict(title=colour_title),
+            colorbar=colorbar,
             hovertemplate="%{x:.2f} s, %{y:.0f}: %{z:.1f}<extra></extra>",
         )
     )

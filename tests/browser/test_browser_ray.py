@@ -32,9 +32,9 @@ def test_a_cifar_training_on_ray_runs_to_its_end_while_the_student_visits_anothe
             visit_during_a_training(page, "LSTM", "CIFAR-10 CNN")
             page.get_by_role("tab", name="Train").click()
             wait_for_app(page)
-            page.get_by_text(re.compile(rf"^{EPOCHS} epoch\(s\); seconds per epoch")).first.wait_for()
+            page.get_by_text(re.compile(rf"^{EPOCHS} epochs; seconds per epoch")).first.wait_for()
             start_small_cifar_training(page, url, epochs=1)
-            page.get_by_text(re.compile(r"^1 epoch\(s\); seconds per epoch")).first.wait_for()
+            page.get_by_text(re.compile(r"^1 epoch; seconds per epoch")).first.wait_for()
             assert page.locator('[data-testid="stException"]').count() == 0
             assert "failed" not in page.locator('[data-testid="stMain"]').inner_text()
         finally:

@@ -97,13 +97,16 @@ def test_recording_from_the_microphone_reads_three_digits(browser, app_url, tmp_
     "name, data, expected",
     [
         ("notes.wav", b"these are my notes, not a recording" * 20, "could not be read as sound"),
+        # A file with its real extension: the uploader once refused it with a red icon and no word.
+        ("notes.txt", b"these are my notes, not a recording" * 20, "could not be read as sound"),
         ("silence.wav", wav_file(np.zeros(16000, np.float32), 16000), "The recording is silent"),
         ("cut.wav", wav_file(joined_digits(), audio.RATE)[:44], "holds no sound"),
     ],
-    ids=["not sound", "silence", "cut after its header"],
+    ids=["not sound", "a text file", "silence", "cut after its header"],
 )
 def test_bad_uploads_say_why(page, app_url, name, data, expected):
-    """Test that a file that is not sound, silence and a WAV cut after its header each give a sentence."""
+    """Test that a file that is not sound (named .wav or .txt), silence and a WAV cut after its header each give a
+    sentence."""
     open_source(page, app_url, "upload a file")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": name, "mimeType": "audio/wav", "buffer": data}
@@ -187,7 +190,7 @@ def test_teaching_it_a_new_voice_through_the_microphone(browser, app_url, tmp_pa
         wait_for_app(page)
         record(page, ten)
         wait_for_app(page)
-        page.get_by_role("button", name="Train").click()
+        page.get_by_role("button", name="Teach it my voice").click()
         page.get_by_text(re.compile("Adapted to your voice in")).wait_for(timeout=600_000)
         page.get_by_role("tab", name="Talk to it").click()
         wait_for_app(page)
