@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import keep_in_range, page_tabs
+from core.lstm.grids import gates_grids
 from core.lstm.layer import (
     LstmRun,
     describe_outputs,
@@ -17,7 +18,7 @@ from core.lstm.layer import (
     sequence_patterns,
     stack_shapes,
 )
-from core.lstm.plots import gates_over_time_figure, pattern_svg, step_bars_figure, tensor_figure
+from core.lstm.plots import pattern_svg, step_bars_figure, tensor_figure
 
 COMBINATION_TEXT = {
     (
@@ -71,12 +72,12 @@ def tensor_figures(
 def cell_figures(
     batch: int, timesteps: int, features: int, units: int, seed: int, sample: int, unit_forget_bias: bool, step: int
 ) -> tuple:
-    """The gates over time and the step's bars from the NumPy trace, and its largest difference from Keras."""
+    """The gates over time (tables) and the step's bars from the NumPy trace, and its largest difference from Keras."""
     run = cached_lstm_run(batch, timesteps, features, units, True, False, seed, unit_forget_bias)
     trace = lstm_cell_trace(run.inputs[sample], run.kernel, run.recurrent_kernel, run.bias)
     difference = float(np.abs(trace.h - run.outputs[0].value[sample]).max())
     previous = trace.c[step - 1] if step > 0 else np.zeros(units)
-    return difference, gates_over_time_figure(trace, step), step_bars_figure(trace, step, previous)
+    return difference, gates_grids(trace, step), step_bars_figure(trace, step, previous)
 
 
 def read_sizes() -> tuple[int, int, int, int, int]:
@@ -218,7 +219,7 @@ def show_cell(batch: int, timesteps: int, features: int, units: int, seed: int) 
         f"These values come from a NumPy implementation of the equations using the Keras layer's own weights. "
         f"Largest difference from Keras's hidden states: {difference:.1e}."
     )
-    st.plotly_chart(gates, key="lstm_gates")
+    st.html(gates)
     st.markdown(
         f"**At t = {step + 1}**: f decides how much of c(t−1) stays, i how much of g enters; o how much of tanh(c) becomes h."
     )

@@ -7,7 +7,6 @@ from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core.lstm.layer import CellTrace, SequencePattern
 from core.shared.plot_style import readable
@@ -139,47 +138,6 @@ GATE_TITLES = {
     "c": "cell state c",
     "h": "hidden state h",
 }
-
-
-def gates_over_time_figure(trace: CellTrace, step: int) -> go.Figure:
-    """Six heatmaps (units × time) with the chosen step outlined."""
-    timesteps, units = trace.h.shape
-    fig = make_subplots(
-        rows=2, cols=3, subplot_titles=list(GATE_TITLES.values()), vertical_spacing=0.16, horizontal_spacing=0.05
-    )
-    for index, name in enumerate(GATE_TITLES):
-        values = getattr(trace, name).T  # (U, T)
-        sigmoid_gate = name in ("i", "f", "o")
-        fig.add_trace(
-            go.Heatmap(
-                z=values,
-                x=list(range(1, timesteps + 1)),
-                y=[f"u{u}" for u in range(units)],
-                colorscale="Viridis" if sigmoid_gate else "RdBu",
-                zmin=0 if sigmoid_gate else -1,
-                zmax=1,
-                zmid=None if sigmoid_gate else 0,
-                showscale=False,
-                hovertemplate=f"{GATE_TITLES[name]}, t=%{{x}}, %{{y}}: %{{z:.3f}}<extra></extra>",
-            ),
-            row=index // 3 + 1,
-            col=index % 3 + 1,
-        )
-        axis = "" if index == 0 else str(index + 1)
-        fig.add_shape(
-            type="rect",
-            xref=f"x{axis}",
-            yref=f"y{axis}",
-            x0=step + 0.5,
-            x1=step + 1.5,
-            y0=-0.5,
-            y1=units - 0.5,
-            line=dict(color="crimson", width=2),
-        )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="time step t", title_font_size=11, row=2)
-    fig.update_layout(height=460, margin=dict(l=10, r=10, t=40, b=10))
-    return readable(fig)
 
 
 def step_bars_figure(trace: CellTrace, step: int, previous_cell: np.ndarray) -> go.Figure:
