@@ -41,7 +41,7 @@ from core.speech import reader as speech
 from core.speech.plots import (
     SPECTROGRAM_RANGE_DB,
     cut_figure,
-    features_figure,
+    pipeline_figure,
     reading_figure,
     spectrogram_figure,
     waveform_figure,
@@ -436,6 +436,7 @@ def clip_picker(clips: utterances.Clips) -> np.ndarray:
     return clips.sounds[takes[int(take) - 1]]
 
 
+@st.fragment  # its clip, window and hop rerun this section alone
 def show_sounds(clips: utterances.Clips) -> None:
     st.markdown(
         "Sound is air pressure sampled 8,000 times a second here. A **spectrogram** cuts it into short overlapping "
@@ -465,6 +466,7 @@ def show_sounds(clips: utterances.Clips) -> None:
     st.plotly_chart(spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
 
 
+@st.fragment  # its digits and example rerun this section alone
 def show_pipeline(clips: utterances.Clips) -> None:
     st.markdown(
         "**How a training utterance is made.** The reader never hears the same sentence twice: each batch joins "
@@ -488,15 +490,15 @@ def show_pipeline(clips: utterances.Clips) -> None:
     left, right = st.columns(2)
     left.markdown(f"**1. Joined**: {speaker_of(clips, chosen)} says {digits}, with random pauses.")
     left.audio(audio.wav_bytes(clean), format="audio/wav")
-    left.plotly_chart(waveform_figure(clean, height=160), key="speech_pipeline_clean")
     right.markdown(
         f"**2. Varied**: {len(clean) / len(varied):.2f} × the speed, noise, maybe an echo; then the vocal tract warped "
         f"by {warp:.2f} on the spectrogram."
     )
     right.audio(audio.wav_bytes(varied), format="audio/wav")
-    right.plotly_chart(waveform_figure(varied, height=160), key="speech_pipeline_varied")
-    st.markdown("**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks.")
-    st.plotly_chart(features_figure(masked), key="speech_pipeline_features")
+    st.markdown(
+        "**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks (the chart's lower part)."
+    )
+    st.plotly_chart(pipeline_figure(clean, varied, masked), key="speech_pipeline")
     st.caption(
         f"The label is only the {len(chosen)} digit{'s' if len(chosen) > 1 else ''} {digits}, with no times. For these "
         f"{len(masked)} frames the reader gives {sound_features.output_steps(len(masked))} steps, each a probability for "

@@ -17,17 +17,21 @@ from core.speech.audio import RATE
 MAX_WAVEFORM_POINTS = 4000  # enough for the eye; a 20-second recording has 160,000 samples
 
 
-def waveform_figure(samples: np.ndarray, rate: int = RATE, height: int = 200) -> go.Figure:
-    """Amplitude over time (long recordings drawn as the envelope of their samples)."""
+def _waveform_traces(samples: np.ndarray, rate: int) -> list[go.Scatter]:
+    """Amplitude over time: the samples themselves, or, for a long recording, the envelope of each stretch of them."""
     step = max(1, len(samples) // MAX_WAVEFORM_POINTS)
     shown = samples[: len(samples) // step * step].reshape(-1, step) if step > 1 else samples[:, None]
     times = np.arange(len(shown)) * step / rate
-    fig = go.Figure()
-    fig.add_scatter(x=times, y=shown.max(axis=1), mode="lines", line=dict(width=1, color="#1f77b4"), name="")
+    line = dict(width=1, color="#1f77b4")
+    traces = [go.Scatter(x=times, y=shown.max(axis=1), mode="lines", line=line, name="")]
     if step > 1:
-        fig.add_scatter(
-            x=times, y=shown.min(axis=1), mode="lines", line=dict(width=1, color="#1f77b4"), fill="tonexty", name=""
-        )
+        traces.append(go.Scatter(x=times, y=shown.min(axis=1), mode="lines", line=line, fill="tonexty", name=""))
+    return traces
+
+
+def waveform_figure(samples: np.ndarray, rate: int = RATE, height: int = 200) -> go.Figure:
+    """Amplitude over time (long recordings drawn as the envelope of their samples)."""
+    fig = go.Figure(_waveform_traces(samples, rate))
     fig.update_layout(
         height=height,
         showlegend=False,
@@ -93,22 +97,51 @@ def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = R
     return readable(fig)
 
 
+def _features_heatmap(features: np.ndarray) -> go.Heatmap:
+    times = (np.arange(features.shape[0]) * sound_features.HOP + sound_features.N_FFT / 2) / RATE
+    return go.Heatmap(
+        z=features.T,
+        x=times,
+        y=list(range(1, sound_features.N_MELS + 1)),
+        colorscale=MAGMA,
+        colorbar=dict(title="normalised"),
+        hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
+    )
+
+
 def features_figure(features: np.ndarray) -> go.Figure:
     """The reader's input, (frames, 40) normalised mel bands, with time in seconds."""
-    times = (np.arange(features.shape[0]) * sound_features.HOP + sound_features.N_FFT / 2) / RATE
-    fig = go.Figure(
-        go.Heatmap(
-            z=features.T,
-            x=times,
-            y=list(range(1, sound_features.N_MELS + 1)),
-            colorscale=MAGMA,
-            colorbar=dict(title="normalised"),
-            hovertemplate="%{x:.2f} s, band %{y}: %{z:.2f}<extra></extra>",
-        )
-    )
+    fig = go.Figure(_features_heatmap(features))
     fig.update_layout(
         height=260, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(title="time (s)"), yaxis=dict(title="mel band")
     )
+    return readable(fig)
+
+
+def pipeline_figure(joined: np.ndarray, varied: np.ndarray, features: np.ndarray) -> go.Figure:
+    """How a training utterance is made, in one chart: the joined clips, the varied sound, and its masked mel bands.
+
+    One figure of three parts rather than three figures: a new example redraws one chart, which the browser
+    does in about the time of one (docs/latency.md).
+    """
+    # One under the other on a shared time axis: the varied sound's new length shows, and it fits a phone.
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.25, 0.25, 0.5],
+        vertical_spacing=0.09,
+        subplot_titles=("1. joined", "2. varied", "3. what the reader trains on"),
+    )
+    for row, samples in ((1, joined), (2, varied)):
+        for trace in _waveform_traces(samples, RATE):
+            fig.add_trace(trace, row=row, col=1)
+        fig.update_yaxes(range=[-1.05, 1.05], title_text="amplitude", row=row, col=1)
+    fig.add_trace(_features_heatmap(features), row=3, col=1)
+    fig.update_yaxes(title_text="mel band", row=3, col=1)
+    fig.update_xaxes(title_text="time (s)", row=3, col=1)
+    fig.update_traces(colorbar=dict(len=0.5, y=0.25), selector=dict(type="heatmap"))
+    fig.update_layout(height=600, showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
     return readable(fig)
 
 
