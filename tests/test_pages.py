@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from apptest import open_page
@@ -110,6 +111,30 @@ def test_forecasting_trains_a_session_model_for_new_settings():
     )  # another series: the model is kept, and the page says why it is not shown
     app.run()
     assert any("noise σ 0.5 → 0.7" in i.value for i in app.info)
+    assert look_back_marks(app) == ["the pretrained model on this page", "your model"]
+
+
+def look_back_marks(app) -> list[str]:
+    """The names of the stars on the forecasting page's look-back chart."""
+    chart = next(c for c in app.get("plotly_chart") if "look_back" in json.dumps(json.loads(c.proto.spec)["layout"]))
+    return [
+        trace["name"]
+        for trace in json.loads(chart.proto.spec)["data"]
+        if trace.get("marker", {}).get("symbol") == "star"
+    ]
+
+
+def test_the_look_back_chart_stays_as_it_is_while_the_series_settings_move():
+    """Test that the look-back chart does not change with the noise (redrawing it was a third of a press's wait):
+    it always marks the pretrained model, on the benchmark's own series."""
+    app = open_page("app_pages/rnn/forecasting.py")
+
+    def spec() -> str:
+        return next(c.proto.spec for c in app.get("plotly_chart") if '"look_back' in c.proto.spec)
+
+    before = spec()
+    app.slider(key="forecast_noise").set_value(0.7).run()
+    assert spec() == before and look_back_marks(app) == ["the pretrained model on this page"]
 
 
 def test_a_rerun_keeps_keras_state():

@@ -366,9 +366,32 @@ def show_linear_reference(results: forecast.Results, settings: forecast.ModelSet
         )
 
 
+def over_floor(results: forecast.Results) -> float:
+    return results.evaluation.model.rmse / results.evaluation.noise_floor.rmse
+
+
+def look_back_marks() -> tuple[tuple[int, float] | None, tuple[int, float] | None]:
+    """Where the pretrained model and the student's own sit on the look-back chart: (look_back, RMSE ÷ noise floor).
+
+    The chart is the benchmark's, on the material's series, so a student's model is marked only if it was trained
+    on that series. Neither mark depends on the series settings on the screen, so moving them leaves the chart
+    as it is (redrawing it was a third of a press's wait, docs/latency.md).
+    """
+    pretrained = None
+    if PRETRAINED[MATERIAL].exists():
+        pretrained = (MATERIAL.look_back, over_floor(pretrained_results(MATERIAL)[0]))
+    trained = finished_training("forecast_model")
+    yours = None
+    if trained and trained.results and trained.settings.series == MATERIAL.series and not trained.settings.long_memory:
+        yours = (trained.settings.look_back, over_floor(trained.results[0]))
+    return pretrained, yours
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def look_back_chart(marked: tuple[int, float] | None) -> tuple[object, dict, dict | None] | None:
-    """The look-back benchmark's chart with this page's model `marked` on it, and the benchmark's figures."""
+def look_back_chart(
+    marked: tuple[int, float] | None, yours: tuple[int, float] | None
+) -> tuple[object, dict, dict | None] | None:
+    """The look-back benchmark's chart with the pretrained model and the student's own marked, and its figures."""
     if not assets.FORECAST_LOOK_BACK_RESULTS.exists():
         return None
     data = json.loads(assets.FORECAST_LOOK_BACK_RESULTS.read_text())
@@ -384,13 +407,14 @@ def look_back_chart(marked: tuple[int, float] | None) -> tuple[object, dict, dic
         data.get("linear_over_floor"),
         marked,
         long_memory["model_over_floor"] if long_memory else None,
+        yours,
     )
     return figure, data, long_memory
 
 
-def show_look_back_gap(marked: tuple[int, float] | None) -> None:
+def show_look_back_gap() -> None:
     st.subheader("A longer look-back closes the gap")
-    chart = look_back_chart(marked)
+    chart = look_back_chart(*look_back_marks())
     if chart is None:
         st.info("This chart appears once the look-back benchmark has been run.")
         return
@@ -527,9 +551,5 @@ else:
     results, figures, source = shown
     st.caption(f"Showing {source}.")
     show_results(results, figures, settings, parameters)
-show_look_back_gap(
-    (look_back, shown[0].evaluation.model.rmse / shown[0].evaluation.noise_floor.rmse)
-    if shown and not long_memory
-    else None
-)
+show_look_back_gap()
 quiz_section("forecast", quiz_facts())

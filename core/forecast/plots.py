@@ -185,11 +185,13 @@ def look_back_figure(
     linear_ratio: list[float] | None = None,
     marked: tuple[int, float] | None = None,
     long_memory: float | None = None,
+    yours: tuple[int, float] | None = None,
 ) -> go.Figure:
     """Test RMSE divided by the noise floor, against look_back (1.0 is the best possible).
 
-    `marked` is the (look_back, ratio) of the model on the page, drawn as a star; `long_memory`
-    the long-memory forecaster's ratio, drawn at the LONG_LOOK_BACK values it reaches back.
+    `marked` is the (look_back, ratio) of the page's pretrained model, drawn as a star, and `yours` that of
+    the student's own model, a star of its own colour; `long_memory` the long-memory forecaster's ratio, drawn
+    at the LONG_LOOK_BACK values it reaches back.
     """
     fig = go.Figure()
     fig.add_scatter(x=look_backs, y=model_ratio, name="LSTM", mode="lines+markers", line=dict(color=MODEL, width=2))
@@ -212,14 +214,15 @@ def look_back_figure(
             mode="markers",
             marker=dict(symbol="diamond", size=13, color=MODEL),
         )
-    if marked:
-        fig.add_scatter(
-            x=[marked[0]],
-            y=[marked[1]],
-            name="the model on this page",
-            mode="markers",
-            marker=dict(symbol="star", size=16, color=MODEL, line=dict(color="white", width=1)),
-        )
+    for point, name, colour in ((marked, "the pretrained model on this page", MODEL), (yours, "your model", LINEAR)):
+        if point:
+            fig.add_scatter(
+                x=[point[0]],
+                y=[point[1]],
+                name=name,
+                mode="markers",
+                marker=dict(symbol="star", size=16, color=colour, line=dict(color="white", width=1)),
+            )
     fig.add_hline(
         y=1.0, line=dict(color=CLEAN, dash="dot"), annotation_text="noise floor", annotation_position="bottom left"
     )
