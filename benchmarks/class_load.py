@@ -123,7 +123,7 @@ async def do_task(browser, url: str, student: int, timeout_s: float) -> dict:
             await epochs.press("Enter")
             await ready(page)
             await page.get_by_role("button", name="Train").click()
-            await page.get_by_text("1 epoch(s); seconds per epoch").first.wait_for()
+            await page.get_by_text("1 epoch; seconds per epoch").first.wait_for()
         elif task == "lstm":
             await open_page(page, url, "lstm?lstm_tab=return_sequences+%2F+return_state", student)
             for switch in ("return_sequences", "return_state"):

@@ -36,7 +36,7 @@ def one_training(browser, url: str) -> list[float]:
     epochs.press("Enter")
     wait_for_app(page)
     page.get_by_role("button", name="Train").click()
-    summary = page.get_by_text(re.compile(rf"^{EPOCHS} epoch\(s\); seconds per epoch")).inner_text()
+    summary = page.get_by_text(re.compile(rf"^{EPOCHS} epochs?; seconds per epoch")).inner_text()
     page.close()
     listed = summary.split("seconds per epoch:", 1)[1].split(". ", 1)[0]  # "3.2, 2.2, 2.1"
     return [float(value) for value in re.findall(r"\d+\.\d", listed)]

@@ -39,7 +39,7 @@ def train_and_inspect(browser, url: str) -> None:
     page = context.new_page()
     page.set_default_timeout(180_000)
     start_small_cifar_training(page, url, epochs=1)
-    page.get_by_text(re.compile(r"^1 epoch\(s\); seconds per epoch")).wait_for()
+    page.get_by_text(re.compile(r"^1 epoch; seconds per epoch")).wait_for()
     page.get_by_role("tab", name="Inspect").click()
     wait_for_app(page)
     page.get_by_role("radiogroup", name="Model").get_by_text("my model", exact=True).click()
