@@ -103,13 +103,6 @@ OBSERVE_JS = """() => {
   document.addEventListener('keydown', () => { window.__keyDown = performance.now(); }, true);
 }"""
 # Quiet counts from the press or the last change after it, whichever came later.
-# Counts plotly.js redraws (its 'plotly_afterplot' event on each chart) from now on.
-COUNT_PLOTS_JS = """() => {
-  window.__plotsDrawn = 0;
-  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
-    if (!plot.__counted) { plot.on('plotly_afterplot', () => { window.__plotsDrawn += 1; }); plot.__counted = true; }
-  }
-}"""
 ANSWERED_JS = (
     "() => window.__keyDown !== null && "
     f"performance.now() - Math.max(window.__lastChange, window.__keyDown) > {QUIET_MS}"
@@ -149,7 +142,7 @@ def script_bucket(url: str) -> str:
 
 
 def profiled_press(page, locator, key: str) -> dict:
-    """One more press, watched through the DevTools protocol: bytes received, JavaScript time by part, charts drawn.
+    """One more press, watched through the DevTools protocol: bytes received and JavaScript time by part.
 
     JavaScript time comes from V8's sampling profiler (self time of each sample's function, grouped by script);
     what is left of the press's latency is the browser's own work: style, layout, paint, and waiting.
@@ -160,7 +153,6 @@ def profiled_press(page, locator, key: str) -> dict:
     client.send("Network.enable")
     client.send("Profiler.enable")
     client.send("Profiler.setSamplingInterval", {"interval": 200})
-    page.evaluate(COUNT_PLOTS_JS)
     client.send("Profiler.start")
     latency = press_ms(page, locator, key)
     profile = client.send("Profiler.stop")["profile"]
@@ -179,7 +171,6 @@ def profiled_press(page, locator, key: str) -> dict:
         # Binary frames come base64-encoded: 3 bytes in every 4 characters.
         "received_kb": round(sum(received) * 3 / 4 / 1024, 1),
         "javascript_ms": {name: round(value) for name, value in sorted(milliseconds.items()) if name != "idle"},
-        "plots_drawn": page.evaluate("() => window.__plotsDrawn"),
     }
 
 
@@ -242,7 +233,7 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=7)
     parser.add_argument("--pages", help="comma-separated page addresses; default: every page with a control here")
     parser.add_argument(
-        "--profile", action="store_true", help="profile one more press of each control (bytes, JavaScript, plots)"
+        "--profile", action="store_true", help="profile one more press of each control (bytes, JavaScript by part)"
     )
     parser.add_argument("--save", action="store_true", help=f"write the figures to {RESULTS.relative_to(PROJECT_ROOT)}")
     args = parser.parse_args()

@@ -178,7 +178,7 @@ def read_frames(key: str, random_note: str) -> tuple[np.ndarray, ctc.Alphabet, s
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def keras_ctc_loss(log_probs: np.ndarray, label: tuple[int, ...]) -> float:
+def cached_keras_ctc_loss(log_probs: np.ndarray, label: tuple[int, ...]) -> float:
     """Keras's loss for these frames and label, once per case: it is most of a rerun's server time on this tab."""
     return ctc.keras_ctc_loss(log_probs, label)
 
@@ -207,7 +207,7 @@ def show_forward() -> None:
         "White cells: no path can be there at that step, α = 0. The darkest colour is 10⁻¹² or less, possible but "
         "unlikely."
     )
-    keras_loss = keras_ctc_loss(log_probs, tuple(label))
+    keras_loss = cached_keras_ctc_loss(log_probs, tuple(label))
     difference = abs(result.loss - keras_loss)
     with settings_row():  # wraps onto more lines on a narrow screen: the numbers are never cut
         st.metric(
