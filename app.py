@@ -8,7 +8,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
 import streamlit as st  # noqa: E402
 
-from app_pages.common.layout import keep_widget_values
+from app_pages.common.layout import apply_house_style, keep_widget_values
 from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas, timed_run
 from app_pages.registry import PAGES, kept_widget
 
@@ -20,6 +20,7 @@ for entry in PAGES:
     page_object = st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry is PAGES[0])
     pages.setdefault(entry.section, []).append(page_object)
 
+apply_house_style()
 keep_keras_state_between_runs()
 share_memory_arenas()
 # A page's setting keeps its value through a visit to another tab or page (the registry says which keys).

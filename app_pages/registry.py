@@ -16,6 +16,7 @@ class Card:
     """What the home page says about a page."""
 
     picture: str  # file in assets/cards/
+    picture_says: str  # its alternative text: what the picture shows, for a screen reader
     teaches: str
     runs: str  # what is computed live and what comes pretrained
 
@@ -92,6 +93,7 @@ PAGES = (
         quiz="conv",
         card=Card(
             "convolution.png",
+            "A 6 by 6 input with a 3 by 3 window outlined at one position, and the 4 by 4 output it fills.",
             "Filter size f, stride s, padding p and K filters → the output shape, the parameter count, and "
             "the window sliding over the input, product by product, checked against a real Keras Conv2D.",
             "Live: everything is computed as you move the settings.",
@@ -109,6 +111,7 @@ PAGES = (
         quiz_tab="Check yourself",
         card=Card(
             "cifar10.png",
+            "Ten small CIFAR-10 photos, one of each class, in two rows.",
             "The slides' basic CNN (553,514 parameters) and an improved one: train them on a subset, watch the "
             "curves, then look inside (confusion matrix, mistakes, feature maps, filters, Grad-CAM), augment images and "
             "classify your own picture.",
@@ -127,6 +130,7 @@ PAGES = (
         quiz="lstm",
         card=Card(
             "lstm.png",
+            "An LSTM unrolled over four time steps: inputs below, the cells in a row passing their state, outputs above.",
             "The four sequence patterns; what return_sequences and return_state return, shapes and values; "
             "stacking layers; the cell's gates step by step, recomputed in NumPy from the layer's own weights.",
             "Live: a small Keras LSTM with random weights runs on every change.",
@@ -142,6 +146,7 @@ PAGES = (
         quiz="forecast",
         card=Card(
             "forecasting.png",
+            "The class's synthetic series as a line chart, split into a training and a test part.",
             "The class's synthetic series, windows of look_back values, an LSTM forecast one and many steps ahead, "
             "measured against persistence and the noise floor that no model can beat.",
             "Pretrained for the class's settings (shown at once); train your own in about 15 s, with a Stop button.",
@@ -159,6 +164,7 @@ PAGES = (
         quiz_tab="Check yourself",
         card=Card(
             "captcha.png",
+            "A captcha, enlarged, over the 50 per-step guesses that CTC collapses into its five characters.",
             "A CNN + BiLSTM reads a captcha column by column; CTC turns its 50 per-step guesses into 5 characters. "
             "Read samples, uploads and your own drawings, greedy and beam search side by side.",
             "Pretrained reader; train your own in the session.",
@@ -176,6 +182,7 @@ PAGES = (
         quiz_tab="Check yourself",
         card=Card(
             "ctc.png",
+            "The CTC trellis of the label ab over 6 time steps, with one alignment drawn through it.",
             "How CTC lines a label up with time: every alignment and how it collapses, the forward algorithm's "
             "trellis (equal to Keras's loss), and why the best path is not always the best reading.",
             "Live: small cases computed on every change; the captcha reader's real output as an example.",
@@ -202,6 +209,7 @@ PAGES = (
         quiz_tab="Check yourself",
         card=Card(
             "speech.png",
+            "The spectrogram of three spoken digits joined, each digit written under the sound that says it.",
             "Speech recognition with CTC: say up to five digits and a conv + bidirectional GRU network writes "
             "them down. Waveforms, spectrograms, how training sentences are made, and voices it never heard.",
             "Pretrained reader (record, upload, samples); train your own in the session.",

@@ -202,13 +202,18 @@ def show_data(data: Cifar10) -> None:
     for name, grid in zip(CIFAR10_CLASSES, class_sample_grids(), strict=True):
         columns = st.columns([1, 8], vertical_alignment="center")
         columns[0].markdown(f"**{name}**")
-        columns[1].image(grid, width="stretch")
+        columns[1].image(grid, width="stretch", alt=f"eight test images of the class {name}")
 
     st.markdown("**From a pixel to the network's input**")
     index = st.number_input("Test image", 0, len(data.x_test) - 1, 0, key="cifar_pixel_image")
     image, label = data.x_test[int(index)], int(data.y_test[int(index)])
     left, right = st.columns([1, 3])
-    left.image(cifar_inspect.enlarge(image, 6), caption=CIFAR10_CLASSES[label], width="stretch")
+    left.image(
+        cifar_inspect.enlarge(image, 6),
+        caption=CIFAR10_CLASSES[label],
+        width="stretch",
+        alt=f"{CIFAR10_CLASSES[label]}, test image {int(index):,}, enlarged",
+    )
     red, green, blue = (int(v) for v in image[0, 0])
     right.markdown(
         f"Top-left pixel as stored: uint8 `({red}, {green}, {blue})`, one byte per channel.  \n"
@@ -416,7 +421,12 @@ def show_cell_images(data: Cifar10, predicted: np.ndarray, matrix: np.ndarray, t
         f"{matrix[true_class, predicted_class]:,} images" + (" (the first 40)" if len(cell) == 40 else "")
     )
     if len(cell):
-        st.image(cifar_inspect.picture_grid(data.x_test[cell], columns=10, scale=3, gap=6), width="stretch")
+        st.image(
+            cifar_inspect.picture_grid(data.x_test[cell], columns=10, scale=3, gap=6),
+            width="stretch",
+            alt=f"{len(cell)} test images of a {CIFAR10_CLASSES[true_class]} "
+            f"that the model took for a {CIFAR10_CLASSES[predicted_class]}",
+        )
 
 
 @st.fragment
@@ -460,6 +470,8 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
                 cifar_inspect.enlarge(data.x_test[i], 3),
                 caption=f"{CIFAR10_CLASSES[data.y_test[i]]} → {CIFAR10_CLASSES[predicted[i]]} {probabilities[i].max():.0%}",
                 width="stretch",
+                alt=f"test image {int(i):,}: a {CIFAR10_CLASSES[data.y_test[i]]} taken for a "
+                f"{CIFAR10_CLASSES[predicted[i]]} with {probabilities[i].max():.0%} confidence",
             )
 
     st.markdown("**Inside the network, for one image**")
@@ -474,6 +486,7 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         cifar_inspect.enlarge(image, 5),
         caption=f"true: {CIFAR10_CLASSES[data.y_test[index]]}, predicted: {CIFAR10_CLASSES[predicted[index]]}",
         width="stretch",
+        alt=f"test image {index:,}, a {CIFAR10_CLASSES[data.y_test[index]]}, enlarged",
     )
     # A new model or image starts from the class it predicts, not from the class chosen for the last one.
     target = columns[1].selectbox(
@@ -487,16 +500,21 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         cifar_inspect.enlarge(overlaid, 5),
         caption=f"where it looked for '{target}': yellow most, red less",
         width="stretch",
+        alt=f"Grad-CAM of test image {index:,} for the class {target}, as a heat map over the picture",
     )
     columns[2].plotly_chart(top_chart(probabilities[index]), key="cifar_inspect_top")
     for layer, channels, height, width, mosaic in mosaics:
         shown = f"the first {SHOWN_MAPS} of {channels}" if channels > SHOWN_MAPS else f"all {channels}"
         st.markdown(f"`{layer}`: {shown} feature maps, each {height} × {width}")
-        st.image(mosaic, clamp=True, width="stretch")
+        st.image(mosaic, clamp=True, width="stretch", alt=f"{shown} feature maps of {layer} for test image {index:,}")
     st.markdown(
         f"**The first layer's filters** ({len(filters)} shown, 3 × 3 × RGB each, enlarged, each scaled to its own range)"
     )
-    st.image(cifar_inspect.picture_grid(filters, columns=16, scale=16, gap=10), width="stretch")
+    st.image(
+        cifar_inspect.picture_grid(filters, columns=16, scale=16, gap=10),
+        width="stretch",
+        alt=f"the first layer's {len(filters)} filters as small coloured squares",
+    )
 
 
 # ---------------------------------------------------------------- Augmentation
@@ -548,9 +566,15 @@ def show_augmentation(data: Cifar10 | DatasetUnavailable) -> None:
         config = SLIDES_AUGMENTATION.with_changes(rotation=rotation, zoom=zoom)
     image = data.x_test[int(index)]
     left, right = st.columns([1, 4])
-    left.image(cifar_inspect.enlarge(image, 4), caption="original", width="stretch")
+    left.image(
+        cifar_inspect.enlarge(image, 4), caption="original", width="stretch", alt=f"test image {int(index):,}, original"
+    )
     copies = augmented(image, config, int(seed))
-    right.image(cifar_inspect.picture_grid(copies, columns=8, scale=3, gap=6), width="stretch")
+    right.image(
+        cifar_inspect.picture_grid(copies, columns=8, scale=3, gap=6),
+        width="stretch",
+        alt=f"{len(copies)} randomly augmented copies of test image {int(index):,}",
+    )
     st.caption(
         "Each copy is a new random draw of: "
         + ", ".join(cifar.augmentation_names(config))
@@ -590,6 +614,7 @@ def show_try_it() -> None:
         cifar_inspect.enlarge(view, 5),
         caption=f"what the network sees: 32 × 32 (from {loaded.original_size[0]} × {loaded.original_size[1]})",
         width="stretch",
+        alt="your picture, shrunk to the network's 32 × 32 pixels and enlarged",
     )
     for column, (name, model) in zip(columns[1:], models.items(), strict=True):
         probabilities = picture_probabilities(model_key(name), model, view)

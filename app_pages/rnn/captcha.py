@@ -64,7 +64,12 @@ def show_data(files: CaptchaFiles) -> None:
         f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {files.source}; {distinct} distinct characters."
     )
     st.plotly_chart(character_counts_chart(files.labels), key="captcha_counts")
-    st.image([str(path) for path in files.paths[:12]], caption=list(files.labels[:12]), width=200)
+    st.image(
+        [str(path) for path in files.paths[:12]],
+        caption=list(files.labels[:12]),
+        width=200,
+        alt=[f"the captcha {label}" for label in files.labels[:12]],
+    )
     st.markdown(
         "**Drawn text.** A reader trained only on these captchas has never seen a thin black line on white, so the "
         "*captchas + drawings* reader also trained on texts drawn by a program with a randomly wobbling hand, "
@@ -72,7 +77,12 @@ def show_data(files: CaptchaFiles) -> None:
     )
     rng = np.random.default_rng(0)
     texts = [handwriting.random_text(rng) for _ in range(6)]
-    st.image([handwriting.render_text(text, rng) for text in texts], caption=texts, width=300)
+    st.image(
+        [handwriting.render_text(text, rng) for text in texts],
+        caption=texts,
+        width=300,
+        alt=[f"the text {text}, drawn by the program" for text in texts],
+    )
     with st.expander("Characters ↔ integers (the CTC blank is 0)"):
         st.dataframe(
             [{"character": "blank", "integer": captcha.BLANK}]
@@ -86,11 +96,23 @@ def show_data(files: CaptchaFiles) -> None:
     grey = original.convert("L")
     tensor = captcha.preprocess(original)
     columns = st.columns(4)
-    columns[0].image(original, caption=f"1. read: {original.size[0]} × {original.size[1]} {original.mode}")
-    columns[1].image(grey, caption="2. decode as greyscale, 3. scale to [0, 1]")
-    columns[2].image((tensor[..., 0].T * 255).astype(np.uint8), caption="4. resize to 50 × 200")
+    label = files.labels[0]
+    columns[0].image(
+        original,
+        caption=f"1. read: {original.size[0]} × {original.size[1]} {original.mode}",
+        alt=f"the captcha {label}",
+    )
+    columns[1].image(grey, caption="2. decode as greyscale, 3. scale to [0, 1]", alt=f"the captcha {label} in grey")
+    columns[2].image(
+        (tensor[..., 0].T * 255).astype(np.uint8),
+        caption="4. resize to 50 × 200",
+        alt=f"the captcha {label} in grey, 50 by 200 pixels",
+    )
     columns[3].image(
-        (tensor[..., 0] * 255).astype(np.uint8), caption=f"5. transpose: {tensor.shape}, width = time", width=50
+        (tensor[..., 0] * 255).astype(np.uint8),
+        caption=f"5. transpose: {tensor.shape}, width = time",
+        width=50,
+        alt=f"the captcha {label} turned on its side: 200 rows, one per time step",
     )
     st.markdown(f"Label `{files.labels[0]}` → `{captcha.CHARACTERS.encode(files.labels[0])}`")
 
@@ -285,7 +307,12 @@ def character_counts_chart(labels: tuple[str, ...]):
 
 def show_reading(model, model_key: str, picture: Image.Image) -> None:
     x = captcha.preprocess(picture)
-    st.image((x[..., 0].T * 255).astype(np.uint8), caption="what the network sees: 50 × 200 greyscale", width=400)
+    st.image(
+        (x[..., 0].T * 255).astype(np.uint8),
+        caption="what the network sees: 50 × 200 greyscale",
+        width=400,
+        alt="the picture to read, in grey at the network's 50 by 200 pixels",
+    )
     probabilities, seconds = read_picture(model_key, model, x)
     greedy = captcha.ctc_decode(probabilities)[0]
     beam_width = st.slider("Beam width", 1, 50, 10, key="captcha_beam")

@@ -161,7 +161,7 @@ def read_frames(key: str, random_note: str) -> tuple[np.ndarray, ctc.Alphabet, s
         sample = st.selectbox(
             "Captcha", [p.name for p in CAPTCHA_SAMPLES], format_func=lambda n: n[:-4], key=f"ctc_{key}_sample"
         )
-        st.image(str(assets.SAMPLES / "captcha" / sample), width=300)
+        st.image(str(assets.SAMPLES / "captcha" / sample), width=300, alt=f"the captcha {sample[:-4]}")
         st.caption("The shipped captcha reader's 50 steps; the label is the captcha's own text.")
         return captcha_frames(sample), CAPTCHA_ALPHABET, sample[:-4]
     text, steps = label_and_steps()

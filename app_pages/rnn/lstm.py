@@ -18,7 +18,7 @@ from core.lstm.layer import (
     sequence_patterns,
     stack_shapes,
 )
-from core.lstm.plots import pattern_svg, step_bars_figure, tensor_figure
+from core.lstm.plots import pattern_says, pattern_svg, step_bars_figure, tensor_figure
 
 COMBINATION_TEXT = {
     (
@@ -101,7 +101,7 @@ def show_patterns(batch: int, timesteps: int, features: int, units: int) -> None
             # Diagram and code side by side where there is room, one under the other on a split screen.
             with st.container(horizontal=True, wrap=True):
                 with st.container(width=520):
-                    st.image(pattern_svg(pattern, timesteps), width="stretch")
+                    st.image(pattern_svg(pattern, timesteps), width="stretch", alt=pattern_says(pattern, timesteps))
                 with st.container(width=400):
                     st.code(pattern.code, language="python")
                     st.markdown(" → ".join(f"`{shape}`" for _, shape in pattern.shapes))

@@ -18,7 +18,7 @@ st.markdown(
 columns = st.columns(3)
 for index, entry in enumerate(page for page in PAGES if page.card):
     with columns[index % 3].container(border=True):
-        st.image(str(assets.CARDS / entry.card.picture))
+        st.image(str(assets.CARDS / entry.card.picture), alt=entry.card.picture_says)
         st.page_link(entry.path, label=f"{index + 1} · {entry.title}")
         st.markdown(entry.card.teaches)
         st.caption(entry.card.runs)

@@ -62,6 +62,33 @@ def pattern_boxes(pattern: SequencePattern, timesteps: int) -> tuple[int, list[B
     return columns, boxes
 
 
+def pattern_says(pattern: SequencePattern, timesteps: int) -> str:
+    """What `pattern_svg` draws, in words: the picture's alternative text for a screen reader.
+
+    Example:
+        >>> from core.lstm.layer import sequence_patterns
+        >>> pattern_says(sequence_patterns(2, 4, 3, 5)[1], 4)  # sequence to vector
+        'Diagram: 4 LSTM cells in a row, each passing its state to the next; under them, 4 input vectors, one a step; above them, 1 output, after the last step.'
+    """
+    columns, boxes = pattern_boxes(pattern, timesteps)
+    inputs = sum(1 for box in boxes if box.row == 0 and box.label == "x")
+    states = sum(1 for box in boxes if box.row == 0 and box.label == "h")
+    outputs = sum(1 for box in boxes if box.row == 2)
+    cells = (
+        f"{columns} LSTM cells in a row"
+        if states == 0
+        else f"{columns - states} encoder and {states} decoder cells in a row"
+    )
+    fed = "the same input vector at every step" if pattern.input_steps == 1 else f"{inputs} input vectors, one a step"
+    if states:
+        fed += ", and the encoder's last state under each decoder step"
+    out = "1 output, after the last step" if outputs == 1 else f"{outputs} outputs, one a step"
+    if outputs > 1 and pattern.delayed:
+        out += ", after the whole input was read"
+    elided = f" The middle of the {timesteps} time steps is drawn as …." if timesteps > MAX_DRAWN_STEPS else ""
+    return f"Diagram: {cells}, each passing its state to the next; under them, {fed}; above them, {out}.{elided}"
+
+
 def pattern_svg(pattern: SequencePattern, timesteps: int) -> str:
     """The pattern as an SVG picture: boxes for time steps, arrows from input to cell to output and along the cells.
 

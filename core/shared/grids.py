@@ -61,11 +61,20 @@ class Box:
         return [side for side, on_edge in sides.items() if on_edge]
 
 
+def _relative_luminance(rgb: str) -> float:
+    """WCAG 2's relative luminance of 'rgb(r, g, b)', from 0 (black) to 1 (white)."""
+    channels = [float(part) / 255 for part in rgb[rgb.index("(") + 1 : -1].split(",")]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
 def _text_colour(rgb: str) -> str:
-    """Black or white, whichever reads better on the background `rgb` ('rgb(r, g, b)')."""
-    red, green, blue = (float(part) for part in rgb[rgb.index("(") + 1 : -1].split(","))
-    luminance = (0.299 * red + 0.587 * green + 0.114 * blue) / 255
-    return "black" if luminance > 0.55 else "white"
+    """Black or white, whichever has the higher WCAG contrast on the background `rgb` ('rgb(r, g, b)').
+
+    One of the two always reaches 4.5:1 (WCAG AA for normal text), whatever the background.
+    """
+    luminance = _relative_luminance(rgb)
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
 
 
 def _number(value: float, digits: int) -> str:

@@ -1,0 +1,97 @@
+"""axe-core's WCAG A and AA rules run on a page in Chromium, with Streamlit's own markup counted apart.
+
+axe-core comes bundled (and so pinned) in `axe-playwright-python` (requirements-dev.txt). Shared by the
+browser tests, which want no critical or serious violation in the app's own content, and by
+`benchmarks/accessibility.py`, which counts them page by page and tab by tab.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from devtools.served_app import wait_for_app
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: what a university's accessibility policy asks for.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SERIOUS = ("critical", "serious")
+
+# Streamlit's own sidebar navigation writes `<li>`s that are not in a list and lists holding other
+# elements (docs/accessibility.md says where it is reported); the app cannot change that markup.
+STREAMLIT_NAVIGATION = '[data-testid="stSidebarNav"]'
+STREAMLIT_NAVIGATION_RULES = {"list", "listitem"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One element that breaks one axe rule."""
+
+    rule: str  # axe's rule id: image-alt, color-contrast, …
+    impact: str  # minor, moderate, serious, critical
+    target: str  # a CSS selector of the element
+    html: str  # the start of its markup
+    summary: str  # axe's sentence on how to fix it
+    streamlit_own: bool  # in Streamlit's own markup, outside what the app writes
+
+    def __str__(self) -> str:
+        summary = " ".join(self.summary.split())
+        return f"{self.impact} {self.rule}: {self.target}\n      {self.html[:160]}\n      {summary[:240]}"
+
+
+def _in_streamlit_navigation(page, rule: str, target: str) -> bool:
+    if rule not in STREAMLIT_NAVIGATION_RULES:
+        return False
+    return bool(
+        page.evaluate("([s, nav]) => !!document.querySelector(s)?.closest(nav)", [target, STREAMLIT_NAVIGATION])
+    )
+
+
+def audit(page) -> list[Violation]:
+    """Every violation of the WCAG A and AA rules on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options).response
+    found = []
+    for rule in results["violations"]:
+        for node in rule["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            found.append(
+                Violation(
+                    rule=rule["id"],
+                    impact=node.get("impact") or rule.get("impact") or "minor",
+                    target=target,
+                    html=node.get("html", ""),
+                    summary=node.get("failureSummary", ""),
+                    streamlit_own=_in_streamlit_navigation(page, rule["id"], target),
+                )
+            )
+    return found
+
+
+def the_apps_serious(violations: Iterable[Violation]) -> list[Violation]:
+    """The critical and serious violations in the app's own content (Streamlit's navigation left out)."""
+    return [v for v in violations if v.impact in SERIOUS and not v.streamlit_own]
+
+
+def counts(violations: Iterable[Violation]) -> Counter:
+    """How many violations of each impact, Streamlit's own under 'streamlit: <impact>'."""
+    return Counter(f"streamlit: {v.impact}" if v.streamlit_own else v.impact for v in violations)
+
+
+def tab_names(page) -> list[str]:
+    """The names of the page's tabs, in order (none for a page without tabs)."""
+    return [name.strip() for name in page.get_by_role("tab").all_inner_texts()]
+
+
+def each_tab(page) -> Iterator[str | None]:
+    """Open each of the page's tabs in turn, yielding its name once it has drawn (None once for a page without)."""
+    names = tab_names(page)
+    if not names:
+        yield None
+        return
+    for name in names:
+        page.get_by_role("tab", name=name, exact=True).click()
+        wait_for_app(page)
+        yield name

@@ -1,0 +1,25 @@
+"""axe-core's WCAG 2.0/2.1/2.2 A and AA rules on every page and every tab: no critical or serious violation.
+
+Streamlit's own sidebar navigation is left out (docs/accessibility.md: its sections put a `<header>` and
+`<div>`s inside the list; a minimal reproduction is there, to report upstream).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from devtools.accessibility import audit, each_tab, the_apps_serious
+from devtools.served_app import PAGES, wait_for_app
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation_on_any_tab(page, app_url, path):
+    """Test that axe finds no critical or serious violation in the app's own content, on each tab of the page."""
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
+    found = {}
+    for tab in each_tab(page):
+        serious = the_apps_serious(audit(page))
+        if serious:
+            found[tab or "the page"] = serious
+    assert not found, "\n".join(f"{tab}:\n" + "\n".join(map(str, violations)) for tab, violations in found.items())
