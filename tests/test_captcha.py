@@ -71,6 +71,19 @@ def test_model_has_the_material_parameter_count_and_shapes():
     np.testing.assert_allclose(output.sum(axis=-1), 1.0, rtol=1e-5)
 
 
+def test_reading_one_captcha_then_a_batch_traces_the_predict_step_once():
+    """Test a new reader reading one captcha (the page), then 3, then 70 (batches of 64 and 6, as an evaluation):
+    Keras's predict step is traced once, not again for each new batch size, and gives Keras's own probabilities."""
+    model = captcha.build_model()
+    images = np.random.default_rng(0).random((70, captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), dtype=np.float32)
+    one, three, seventy = (captcha.predict_probabilities(model, images[:count]) for count in (1, 3, 70))
+    assert model.predict_function.experimental_get_tracing_count() == 1
+    expected = np.asarray(model(images[:3], training=False))
+    np.testing.assert_allclose(three, expected, atol=1e-5)
+    np.testing.assert_allclose(one, expected[:1], atol=1e-5)
+    np.testing.assert_allclose(seventy[:3], expected, atol=1e-5)
+
+
 def test_preprocess_makes_width_the_time_axis():
     """Test that any picture becomes (200, 50, 1) in [0, 1] with the left edge at time 0."""
     image = Image.new("RGB", (400, 100), "white")

@@ -213,6 +213,27 @@ def test_shipped_reader_reads_single_clips_as_recorded(reader, shipped):
     assert right >= 45, texts
 
 
+def test_reading_any_length_traces_the_predict_step_once(shipped):
+    """Test 15 lengths from 0.3 s to 20 s and a batch read by a reader just loaded: Keras's predict step is traced
+    once (it was twice a model, and TensorFlow logged "triggered tf.function retracing" once a few readers had
+    been read), and every reading is the one Keras's own `predict_on_batch` gives."""
+    fresh = assets.load_model(assets.SPEECH_MODEL, compile=False)
+    plain = assets.load_model(assets.SPEECH_MODEL, compile=False)
+    said = utterances.say(shipped.of_speakers(["george"]), "2026", np.random.default_rng(0))
+    recordings = [np.resize(said, int(seconds * audio.RATE)) for seconds in np.linspace(0.3, 20.0, 15)]
+    readings = [speech.read(fresh, recording) for recording in recordings]
+    texts = speech.read_many(fresh, recordings[:4] * 3)
+    assert len({reading.features.shape[0] for reading in readings}) == 15
+    assert fresh.predict_function.experimental_get_tracing_count() == 1
+    for recording, reading in zip(recordings, readings, strict=True):
+        x = sound_features.features(speech.padded(recording))[np.newaxis]
+        expected = np.asarray(plain.predict_on_batch(x))[0]
+        np.testing.assert_allclose(reading.probabilities, expected, atol=1e-5)
+        assert reading.text == speech.greedy_text(expected)
+    assert texts == [reading.text for reading in readings[:4]] * 3
+    assert readings[2].text.startswith("2026")  # 3.1 s: "2026", then the start of its repeat
+
+
 @pytest.mark.parametrize("mel", [False, True])
 def test_sound_pictures_run_one_way_from_dark_without_a_pink_floor(shipped, mel):
     """Test the spectrograms' scale: no stop "#000004" (drawn light pink in the browser), darkest first."""

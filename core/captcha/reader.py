@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from core.ctc import algorithm as ctc
+from core.shared.predicting import predict_on_batch
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 
 ALPHABET = "2345678bcdefgmnpwxy"  # the 19 characters of captcha_images_v2, sorted
@@ -162,12 +163,12 @@ def predict_probabilities(model, images: np.ndarray, batch_size: int = 64) -> np
     """(N, 50, 20) per-step class probabilities for preprocessed images (N, 200, 50, 1).
 
     Uses Keras's compiled predict step: called eagerly, the two BiLSTMs step through their 50
-    time steps in Python and one captcha takes about 650 ms here instead of 10 ms. Warm the
-    model up once (as the page does when it loads it) before threads share it.
+    time steps in Python and one captcha takes about 650 ms here instead of 10 ms. The step is
+    traced once for any batch size (the last, shorter batch traces nothing more). Warm the model
+    up once (as the page does when it loads it) before threads share it.
     """
     outputs = [
-        np.asarray(model.predict_on_batch(images[start : start + batch_size]))
-        for start in range(0, len(images), batch_size)
+        predict_on_batch(model, images[start : start + batch_size]) for start in range(0, len(images), batch_size)
     ]
     return np.concatenate(outputs) if outputs else np.zeros((0, TIME_STEPS, NUM_CLASSES), dtype=np.float32)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.shared.predicting import predict_on_batch
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 
 MATERIAL_LOOK_BACK = 10
@@ -209,7 +210,7 @@ def long_memory_inputs(model, x: np.ndarray) -> np.ndarray:
     import keras
 
     seen = keras.Model(model.inputs, model.get_layer("what_it_sees").output)
-    return np.asarray(seen.predict_on_batch(x))[..., 0]
+    return predict_on_batch(seen, x)[..., 0]
 
 
 def start_from_least_squares(model, windows: Windows) -> None:

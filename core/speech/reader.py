@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.ctc import algorithm as ctc
+from core.shared.predicting import predict_on_batch, trace_predict_step
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 from core.speech.audio import RATE, Audio, AudioProblem, trim_silence
-from core.speech.sound_features import HOP, N_FFT, N_MELS, features
+from core.speech.sound_features import N_MELS, features
 from core.speech.utterances import (
     DIGITS,
     MAX_DIGITS,
@@ -114,14 +115,13 @@ def padded(samples: np.ndarray) -> np.ndarray:
 def read(model, samples: np.ndarray) -> Reading:
     """Features, per-step probabilities and the greedy reading of one recording at 8 kHz."""
     x = features(padded(samples))
-    probabilities = np.asarray(model.predict_on_batch(x[np.newaxis]))[0]
+    probabilities = predict_on_batch(model, x[np.newaxis])[0]
     return Reading(x, probabilities, greedy_text(probabilities))
 
 
 def warm_up(model) -> None:
-    """Build the compiled predict step for any length: Keras traces it again for a second length, then for all."""
-    for seconds in (1.0, 1.5):
-        model.predict_on_batch(np.zeros((1, 1 + int(seconds * RATE - N_FFT) // HOP, N_MELS), np.float32))
+    """Trace the compiled predict step once, for every length and batch size, before sessions share the model."""
+    trace_predict_step(model)
 
 
 def greedy_text(probabilities: np.ndarray) -> str:
@@ -137,7 +137,7 @@ def read_many(model, recordings: Sequence[np.ndarray], batch_size: int = 32) -> 
         same = [i for i, x in enumerate(inputs) if len(x) == frames]
         for start in range(0, len(same), batch_size):
             chunk = same[start : start + batch_size]
-            probabilities = np.asarray(model.predict_on_batch(np.stack([inputs[i] for i in chunk])))
+            probabilities = predict_on_batch(model, np.stack([inputs[i] for i in chunk]))
             for i, p in zip(chunk, probabilities, strict=True):
                 texts[i] = greedy_text(p)
     return texts
