@@ -80,18 +80,56 @@ def counts(violations: Iterable[Violation]) -> Counter:
     return Counter(f"streamlit: {v.impact}" if v.streamlit_own else v.impact for v in violations)
 
 
+def charts_without_words(page) -> list[str]:
+    """The charts on the page whose accessible name gives no title ('Chart: untitled…', or no name at all)."""
+    names = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart =>
+            chart.getAttribute('aria-label') || chart.querySelector('[aria-label]')?.getAttribute('aria-label') || '')"""
+    )
+    return [
+        name or "(a chart without a name)" for name in names if not name.startswith("Chart: ") or "untitled" in name
+    ]
+
+
 def tab_names(page) -> list[str]:
     """The names of the page's tabs, in order (none for a page without tabs)."""
     return [name.strip() for name in page.get_by_role("tab").all_inner_texts()]
 
 
+def scroll_through(page) -> None:
+    """Scroll the page to its end and back, a screen at a time: Streamlit draws a chart only once it is in view."""
+    for _ in range(40):
+        at_end = page.evaluate(
+            """() => { const main = document.querySelector('[data-testid="stMain"]');
+                       const scroller = main && main.scrollHeight > main.clientHeight ? main : document.scrollingElement;
+                       scroller.scrollBy(0, scroller.clientHeight * 0.9);
+                       return scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2; }"""
+        )
+        page.wait_for_timeout(250)
+        if at_end:
+            break
+    page.wait_for_timeout(500)
+    page.evaluate(
+        """() => { document.querySelector('[data-testid="stMain"]')?.scrollTo(0, 0); window.scrollTo(0, 0); }"""
+    )
+
+
+def open_expanders(page) -> None:
+    """Open every closed expander on the page, so that what it holds is drawn and checked too."""
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    for _ in range(closed.count()):
+        closed.first.click()
+        page.wait_for_timeout(200)
+
+
 def each_tab(page) -> Iterator[str | None]:
-    """Open each of the page's tabs in turn, yielding its name once it has drawn (None once for a page without)."""
-    names = tab_names(page)
-    if not names:
-        yield None
-        return
+    """Open each of the page's tabs in turn, yielding its name once it has drawn, its expanders opened and the
+    whole of it scrolled through (None once for a page without tabs)."""
+    names = tab_names(page) or [None]
     for name in names:
-        page.get_by_role("tab", name=name, exact=True).click()
-        wait_for_app(page)
+        if name is not None:
+            page.get_by_role("tab", name=name, exact=True).click()
+            wait_for_app(page)
+        open_expanders(page)
+        scroll_through(page)
         yield name

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import holds_a_file, page_tabs, show_layer_table
@@ -196,8 +197,8 @@ def show_data(data: Cifar10) -> None:
     with st.expander("Images per class"):
         left, right = st.columns(2)
         train_counts, test_counts = class_count_charts()
-        left.plotly_chart(train_counts, key="cifar_train_counts")
-        right.plotly_chart(test_counts, key="cifar_test_counts")
+        show_chart(left, train_counts, key="cifar_train_counts")
+        show_chart(right, test_counts, key="cifar_test_counts")
     st.markdown("**Eight samples of each class** (test images)")
     for name, grid in zip(CIFAR10_CLASSES, class_sample_grids(), strict=True):
         columns = st.columns([1, 8], vertical_alignment="center")
@@ -363,7 +364,7 @@ def show_comparison() -> None:
     if not present:
         return
     st.markdown("**The pretrained models side by side**")
-    st.plotly_chart(comparison_chart(tuple(present)), key="cifar_pretrained_curves")
+    show_chart(st, comparison_chart(tuple(present)), key="cifar_pretrained_curves")
     st.caption(LOSS_NOTE)
     table = [
         {
@@ -449,10 +450,11 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         help=f"on {len(data.y_test):,} test images",
     )
     st.caption(MIRROR_NOTE if name.startswith("pretrained") else "Your model classifies each test image once.")
-    st.plotly_chart(per_class_chart(name, model_key(name), matrix.tobytes()), key="cifar_per_class")
+    show_chart(st, per_class_chart(name, model_key(name), matrix.tobytes()), key="cifar_per_class")
 
     st.markdown("**Confusion matrix**: click a square to see its images.")
-    event = st.plotly_chart(
+    event = show_chart(
+        st,
         confusion_chart(model_key(name), matrix.tobytes()),
         key=f"cifar_confusion_{model_key(name)}",
         on_select="rerun",
@@ -502,7 +504,7 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         width="stretch",
         alt=f"Grad-CAM of test image {index:,} for the class {target}, as a heat map over the picture",
     )
-    columns[2].plotly_chart(top_chart(probabilities[index]), key="cifar_inspect_top")
+    show_chart(columns[2], top_chart(probabilities[index]), key="cifar_inspect_top")
     for layer, channels, height, width, mosaic in mosaics:
         shown = f"the first {SHOWN_MAPS} of {channels}" if channels > SHOWN_MAPS else f"all {channels}"
         st.markdown(f"`{layer}`: {shown} feature maps, each {height} × {width}")
@@ -619,7 +621,7 @@ def show_try_it() -> None:
     for column, (name, model) in zip(columns[1:], models.items(), strict=True):
         probabilities = picture_probabilities(model_key(name), model, view)
         column.markdown(f"**{name}**: {CIFAR10_CLASSES[int(probabilities.argmax())]}")
-        column.plotly_chart(top_chart(probabilities), key=f"cifar_try_{name}")
+        show_chart(column, top_chart(probabilities), key=f"cifar_try_{name}")
     st.caption(MIRROR_NOTE)
 
 

@@ -5,6 +5,7 @@ import inspect
 import numpy as np
 import streamlit as st
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from core.conv.grids import detail_grids, output_grids, window_grids
@@ -194,7 +195,7 @@ def show_animation(spec: ConvSpec, seed: int, filter_index: int) -> None:
         return
     st.button("Close the animation", key="conv_close_animation", on_click=st.session_state.pop, args=(ANIMATION_FOR,))
     st.caption("▶ Play runs the window over the input; the slider under the chart scrubs it.")
-    st.plotly_chart(animation_figure(spec, seed, filter_index), key="conv_animation")
+    show_chart(st, animation_figure(spec, seed, filter_index), key="conv_animation")
 
 
 @st.fragment
@@ -256,7 +257,7 @@ def show_keras_check(spec: ConvSpec, seed: int) -> None:
     if max(expected.shape[:2]) <= MAX_STEP_VIEW_SIZE:
         st.html(output_grids(expected, "Keras"))
     else:  # too many cells for a table: a picture of each output channel
-        st.plotly_chart(output_maps_figure(expected, "Keras"), key="conv_keras_output")
+        show_chart(st, output_maps_figure(expected, "Keras"), key="conv_keras_output")
     with st.expander("The Keras code that ran"):
         st.code(inspect.getsource(keras_conv2d), language="python")
 

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from app_pages.common.charts import show_chart
 from app_pages.common.runtime import timed_fragment
 from app_pages.registry import training_button_keys
 from core.shared.jobs import TrainingJob
@@ -97,7 +98,7 @@ def show_job(job: TrainingJob, key: str, summary: Callable[[History], str] = tra
         elif job.active:
             st.progress(min(job.progress, 1.0), text=job.progress_text)
         if job.history.epochs:
-            st.plotly_chart(curves_figure({"my model": job.history.metrics}), key=f"{key}_curves")
+            show_chart(st, curves_figure({"my model": job.history.metrics}), key=f"{key}_curves")
         if job.status == "failed":
             st.error(f"The training failed: {job.error}")
         elif not job.active and job.history.epochs:

@@ -8,6 +8,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import page_tabs, show_layer_table
@@ -63,7 +64,7 @@ def show_data(files: CaptchaFiles) -> None:
     st.markdown(
         f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {files.source}; {distinct} distinct characters."
     )
-    st.plotly_chart(character_counts_chart(files.labels), key="captcha_counts")
+    show_chart(st, character_counts_chart(files.labels), key="captcha_counts")
     st.image(
         [str(path) for path in files.paths[:12]],
         caption=list(files.labels[:12]),
@@ -334,9 +335,9 @@ def show_reading(model, model_key: str, picture: Image.Image) -> None:
     )
     st.markdown("**From 50 frames to text**: the most probable class at each step, then CTC's two rules.")
     collapse_chart, probabilities_chart = reading_charts(probabilities)
-    st.plotly_chart(collapse_chart, key="captcha_collapse")
+    show_chart(st, collapse_chart, key="captcha_collapse")
     st.markdown("**Probabilities at each time step** (50 × 20; ε is the CTC blank)")
-    st.plotly_chart(probabilities_chart, key="captcha_probabilities")
+    show_chart(st, probabilities_chart, key="captcha_probabilities")
 
 
 def show_reader() -> None:

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.layout import SETTING_WIDTH, page_tabs, settings_row
 from app_pages.common.shipped_models import captcha_reader
@@ -103,7 +104,7 @@ def show_alignments(text: str, steps: int) -> None:
             else ": one step per symbol"
         )
         st.warning(f"T = {steps} is too short for '{text}'. It needs at least {needed} steps{why}.")
-        st.plotly_chart(trellis_figure(label, steps, alphabet, None), key="ctc_trellis_empty")
+        show_chart(st, trellis_figure(label, steps, alphabet, None), key="ctc_trellis_empty")
         return
     st.markdown(
         f"**{count:,} alignment{'s' if count > 1 else ''}** of '{text}' to T = {steps} steps (counted by dynamic "
@@ -117,7 +118,7 @@ def show_alignments(text: str, steps: int) -> None:
         else:
             shown = f"the first {len(paths)}" if count > len(paths) else f"all {count}"
             st.caption(f"Every path below collapses to '{text}' ({shown}). Grey: blank.")
-        st.plotly_chart(alignments_figure(paths, alphabet), key="ctc_alignments")
+        show_chart(st, alignments_figure(paths, alphabet), key="ctc_alignments")
     with right:
         chosen = st.number_input("Alignment to follow", 1, len(paths), 1, key="ctc_alignment", width=SETTING_WIDTH)
         path = paths[int(chosen) - 1]
@@ -127,7 +128,7 @@ def show_alignments(text: str, steps: int) -> None:
             f"1. merge repeats: `{' '.join(alphabet.symbol(c) for c in merged)}`  \n"
             f"2. drop blanks: **`{alphabet.decode(ctc.collapse(path))}`**"
         )
-        st.plotly_chart(trellis_figure(label, steps, alphabet, path), key="ctc_trellis")
+        show_chart(st, trellis_figure(label, steps, alphabet, path), key="ctc_trellis")
     if (repeated := first_repeat(text)) is not None:
         st.caption(
             f"Why the blank between the two equal symbols: a path {repeated} {repeated} would merge into a single "
@@ -193,7 +194,7 @@ def show_forward() -> None:
         st.warning(f"{probs.shape[0]} steps are too few for '{truth}': its probability is 0 (set T higher above).")
         return
     st.markdown(f"**The frames**: at each of the {probs.shape[0]} steps, a probability for the blank and each symbol.")
-    st.plotly_chart(frames_figure(probs, alphabet), key="ctc_forward_frames")
+    show_chart(st, frames_figure(probs, alphabet), key="ctc_forward_frames")
     log_probs = np.log(np.clip(probs, 1e-30, 1.0))
     result = ctc.forward(log_probs, label)
     st.markdown(
@@ -202,7 +203,7 @@ def show_forward() -> None:
         "when that skips a blank between different symbols) and multiplies by the frame's probability of the state's "
         "class. It is computed with logarithms, so that 50 steps of small numbers do not round to 0."
     )
-    st.plotly_chart(alpha_figure(result, alphabet), key="ctc_alpha")
+    show_chart(st, alpha_figure(result, alphabet), key="ctc_alpha")
     st.caption(
         "White cells: no path can be there at that step, α = 0. The darkest colour is 10⁻¹² or less, possible but "
         "unlikely."
@@ -269,7 +270,7 @@ def show_decoding() -> None:
     if frames is None:
         return
     probs, alphabet, _ = frames
-    st.plotly_chart(frames_figure(probs, alphabet), key="ctc_decode_frames")
+    show_chart(st, frames_figure(probs, alphabet), key="ctc_decode_frames")
     path, greedy = ctc.best_path(probs)
     log_probs = np.log(np.clip(probs, 1e-30, 1.0))
     st.markdown(

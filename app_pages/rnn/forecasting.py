@@ -6,6 +6,7 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.session_trainings import ForecastTraining
@@ -156,7 +157,7 @@ def window_chart(config: forecast.SeriesConfig, look_back: int, start: int, long
 
 def show_series(config: forecast.SeriesConfig) -> None:
     series = series_of(config)
-    st.plotly_chart(series_chart(config), key="forecast_series")
+    show_chart(st, series_chart(config), key="forecast_series")
     whole_mean, whole_std = float(series.noisy.mean()), float(series.noisy.std())
     st.markdown(
         f"Normalisation uses the **training part only**: mean {series.mean:.3f}, std {series.std:.3f}. "
@@ -176,7 +177,7 @@ def show_windows(config: forecast.SeriesConfig, look_back: int) -> None:
     last = max(ours - 1, 1)
     keep_in_range("forecast_window_start", 0, last)
     start = st.slider("Window start", 0, last, min(100, last), key="forecast_window_start")
-    st.plotly_chart(window_chart(config, look_back, start, False), key="forecast_window")
+    show_chart(st, window_chart(config, look_back, start, False), key="forecast_window")
     st.markdown(
         f"From {len(train_values)} training values, windows of {look_back} give **{ours}** (input, target) pairs: the last "
         f"window starts at index {ours - 1} and predicts the last training value. The slides' `create_dataset` loops over "
@@ -192,7 +193,7 @@ def show_long_memory_windows(config: forecast.SeriesConfig) -> None:
     last = max(count - 1, 1)
     keep_in_range("forecast_long_window_start", 0, last)
     start = st.slider("Window start", 0, last, min(100, last), key="forecast_long_window_start")
-    st.plotly_chart(window_chart(config, forecast.LONG_LOOK_BACK, start, True), key="forecast_long_window")
+    show_chart(st, window_chart(config, forecast.LONG_LOOK_BACK, start, True), key="forecast_long_window")
     span = forecast.LONG_BLOCKS * forecast.LONG_BLOCK
     st.markdown(
         f"The material's model sees the last {forecast.MATERIAL_LOOK_BACK} values: about a quarter of one period of "
@@ -321,16 +322,16 @@ def show_results(results: forecast.Results, figures: list, settings: forecast.Mo
         "look-back chart below)."
     )
     test_chart, train_chart, horizon_chart, recursive_chart, coefficients_chart = figures
-    st.plotly_chart(test_chart, key="forecast_test_plot")
+    show_chart(st, test_chart, key="forecast_test_plot")
     show_linear_reference(results, settings, parameters, coefficients_chart)
-    st.plotly_chart(train_chart, key="forecast_train_plot")
+    show_chart(st, train_chart, key="forecast_train_plot")
     st.subheader("Several steps ahead")
-    st.plotly_chart(horizon_chart, key="forecast_horizon")
+    show_chart(st, horizon_chart, key="forecast_horizon")
     st.markdown(
         "From the end of the training part, each prediction is fed back as the next input. Errors pile up: after a few "
         "steps the model is forecasting from its own guesses, while the one-step forecast always gets the true last values."
     )
-    st.plotly_chart(recursive_chart, key="forecast_recursive_plot")
+    show_chart(st, recursive_chart, key="forecast_recursive_plot")
 
 
 def show_linear_reference(results: forecast.Results, settings: forecast.ModelSettings, parameters: int, chart) -> None:
@@ -347,7 +348,7 @@ def show_linear_reference(results: forecast.Results, settings: forecast.ModelSet
         f"{parameters:,}. Its test RMSE is {linear:.3f} against the model's {lstm:.3f} (the model's is "
         f"{lstm / linear:.2f} × the linear predictor's)."
     )
-    st.plotly_chart(chart, key="forecast_linear_weights")
+    show_chart(st, chart, key="forecast_linear_weights")
     if settings.long_memory:
         st.caption(
             "The long-memory model *starts* as exactly this linear predictor: its forecast is a linear part, set by "
@@ -419,7 +420,7 @@ def show_look_back_gap() -> None:
         st.info("This chart appears once the look-back benchmark has been run.")
         return
     figure, data, long_memory = chart
-    st.plotly_chart(figure, key="forecast_look_back_chart")
+    show_chart(st, figure, key="forecast_look_back_chart")
     st.caption(f"Mean over {data['seeds']} noise seeds of the material's series, each trained anew.")
     st.markdown(look_back_lesson(data, long_memory))
     with st.expander("How it was measured (for the teacher)"):

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import keep_in_range, page_tabs
 from core.lstm.grids import gates_grids
@@ -125,7 +126,7 @@ def show_explorer(batch: int, timesteps: int, features: int, units: int, seed: i
     figures = tensor_figures(batch, timesteps, features, units, return_sequences, return_state, seed)
     for tensor, figure in zip(run.outputs, figures, strict=True):
         st.markdown(f"`{tensor.expression}`: {tensor.name}, shape **{tensor.value.shape}**")
-        st.plotly_chart(figure, key=f"lstm_tensor_{tensor.expression}")
+        show_chart(st, figure, key=f"lstm_tensor_{tensor.expression}")
     show_identities(run, return_sequences, return_state)
 
 
@@ -223,7 +224,7 @@ def show_cell(batch: int, timesteps: int, features: int, units: int, seed: int) 
     st.markdown(
         f"**At t = {step + 1}**: f decides how much of c(t−1) stays, i how much of g enters; o how much of tanh(c) becomes h."
     )
-    st.plotly_chart(bars, key="lstm_step_bars")
+    show_chart(st, bars, key="lstm_step_bars")
 
     st.markdown("**Parameters**: four gates, each with U×F input weights, U×U recurrent weights and U biases")
     st.latex(

@@ -8,6 +8,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import (
@@ -214,7 +215,7 @@ def show_reading(model, model_key: str, data: bytes) -> None:
     )
     st.audio(audio.wav_bytes(prepared.samples), format="audio/wav")
     reading_key = f"{model_key}/{hashlib.sha1(data).hexdigest()}"
-    st.plotly_chart(reading_chart(reading_key, reading), key="speech_reading")
+    show_chart(st, reading_chart(reading_key, reading), key="speech_reading")
     show_path(reading.probabilities)
     beam_width = st.slider("Beam width", 1, 16, 4, key="speech_beam", width=300)
     candidates = ctc.beam_search(np.clip(reading.probabilities, 1e-12, 1.0), beam_width, min(3, beam_width))
@@ -298,7 +299,7 @@ def show_cut(cut: enrolment.Cut) -> dict[int, np.ndarray]:
     """The cut on the waveform, each piece playable, and a recorder for each digit not found; the pieces by digit."""
     names = [enrolment.DIGIT_NAMES[d] if d is not None else "?" for d in cut.digits]
     unsure = [d is None or d in cut.doubtful for d in cut.digits]
-    st.plotly_chart(cut_figure(cut.samples, cut.spans, names, unsure), key="speech_enrol_cut")
+    show_chart(st, cut_figure(cut.samples, cut.spans, names, unsure), key="speech_enrol_cut")
     pieces = cut.pieces
     # Pieces of a fixed width that wrap: five a row on a laptop, two on a split screen, each player whole.
     row = st.container(horizontal=True, wrap=True)
@@ -444,7 +445,7 @@ def show_sounds(clips: utterances.Clips) -> None:
     )
     samples = clip_picker(clips)
     st.audio(audio.wav_bytes(samples), format="audio/wav")
-    st.plotly_chart(waveform_figure(samples), key="speech_waveform")
+    show_chart(st, waveform_figure(samples), key="speech_waveform")
     with settings_row():
         window = st.select_slider("Window (samples)", WINDOWS, 256, key="speech_window", width=260)
         hop = st.select_slider("Hop (samples)", HOPS, 128, key="speech_hop", width=260)
@@ -463,7 +464,7 @@ def show_sounds(clips: utterances.Clips) -> None:
             f"time. Short windows: the reverse. The darkest colour is {SPECTROGRAM_RANGE_DB} dB or more below the "
             "loudest sound: quieter still, but drawn alike."
         )
-    st.plotly_chart(spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
+    show_chart(st, spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
 
 
 @st.fragment  # its digits and example rerun this section alone
@@ -498,7 +499,7 @@ def show_pipeline(clips: utterances.Clips) -> None:
     st.markdown(
         "**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks (the chart's lower part)."
     )
-    st.plotly_chart(pipeline_figure(clean, varied, masked), key="speech_pipeline")
+    show_chart(st, pipeline_figure(clean, varied, masked), key="speech_pipeline")
     st.caption(
         f"The label is only the {len(chosen)} digit{'s' if len(chosen) > 1 else ''} {digits}, with no times. For these "
         f"{len(masked)} frames the reader gives {sound_features.output_steps(len(masked))} steps, each a probability for "

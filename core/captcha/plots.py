@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from core.captcha.reader import ALPHABET, BLANK, CHARACTERS
 from core.ctc.algorithm import CollapseSteps
+from core.shared.chart_text import says
 from core.shared.plot_style import readable
 
 
@@ -15,8 +16,9 @@ def character_counts_figure(labels: tuple[str, ...]) -> go.Figure:
     counts = [text.count(char) for char in ALPHABET]
     fig = go.Figure(go.Bar(x=list(ALPHABET), y=counts, marker_color="#1976D2", text=counts, textposition="outside"))
     fig.update_layout(
-        height=260,
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="How often each character occurs",
+        height=290,
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis_title="character",
         yaxis_title="occurrences",
         yaxis_range=[0, max(counts) * 1.15],
@@ -53,5 +55,12 @@ def collapse_figure(steps: CollapseSteps) -> go.Figure:
             showlegend=False,
         )
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=190, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="time step", plot_bgcolor="white")
-    return readable(fig)
+    fig.update_layout(
+        title="From the best path to the text",
+        height=220,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis_title="time step",
+        plot_bgcolor="white",
+    )
+    text = "".join(CHARACTERS.symbol(label) for label, kept in zip(path, keep_final, strict=True) if kept)
+    return readable(says(fig, f"The best path, its repeats merged and its blanks dropped, reads “{text}”."))

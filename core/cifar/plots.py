@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.shared.chart_text import says
 from core.shared.datasets import CIFAR10_CLASSES
 from core.shared.plot_style import readable
 
@@ -56,9 +57,13 @@ def confusion_figure(matrix: np.ndarray) -> go.Figure:
             hovertemplate="true %{y}, predicted %{x}: %{text} images<extra></extra>",
         )
     )
+    mistakes = matrix.astype(float).copy()
+    np.fill_diagonal(mistakes, -1)
+    worst_true, worst_predicted = np.unravel_index(int(mistakes.argmax()), matrix.shape)
     fig.update_layout(
-        height=560,
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="Confusion matrix",
+        height=590,
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(title="predicted class", categoryorder="array", categoryarray=names, side="top", showgrid=False),
         yaxis=dict(
             title="true class", categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False
@@ -68,18 +73,39 @@ def confusion_figure(matrix: np.ndarray) -> go.Figure:
         clickmode="event+select",
         dragmode=False,
     )
-    return readable(fig)
+    correct = int(np.trace(matrix))
+    return readable(
+        says(
+            fig,
+            f"{correct:,} of {int(matrix.sum()):,} test images on the diagonal, classified right. The most frequent "
+            f"mistake: a {names[worst_true]} taken for a {names[worst_predicted]}, "
+            f"{int(matrix[worst_true, worst_predicted]):,} times.",
+        )
+    )
 
 
 def per_class_figure(accuracies: dict[str, np.ndarray]) -> go.Figure:
-    """Accuracy for each class, one bar group per model."""
+    """Accuracy for each class, one bar group per model (the second model's bars hatched, not only coloured)."""
     fig = go.Figure()
     for index, (name, values) in enumerate(accuracies.items()):
-        fig.add_bar(name=name, x=list(CIFAR10_CLASSES), y=values, marker_color=[TRAIN, VALIDATION][index % 2])
+        fig.add_bar(
+            name=name,
+            x=list(CIFAR10_CLASSES),
+            y=values,
+            marker_color=[TRAIN, VALIDATION][index % 2],
+            marker_pattern_shape=["", "/"][index % 2],
+        )
+    worst = [
+        f"{name}: weakest on {CIFAR10_CLASSES[int(np.argmin(values))]} ({float(np.min(values)):.0%}), "
+        f"best on {CIFAR10_CLASSES[int(np.argmax(values))]} ({float(np.max(values)):.0%})."
+        for name, values in accuracies.items()
+    ]
+    says(fig, " ".join(worst))
     fig.update_layout(
+        title="Test accuracy per class",
         barmode="group",
-        height=300,
-        margin=dict(l=10, r=10, t=10, b=10),
+        height=330,
+        margin=dict(l=10, r=10, t=40, b=10),
         yaxis=dict(range=[0, 1], title="accuracy"),
         legend=dict(orientation="h", y=-0.2),
     )
@@ -99,5 +125,11 @@ def top_classes_figure(probabilities: np.ndarray, top: int = 3) -> go.Figure:
             textposition="auto",
         )
     )
-    fig.update_layout(height=180, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(range=[0, 1], tickformat=".0%"))
-    return readable(fig)
+    fig.update_layout(
+        title=f"The {top} most probable classes",
+        height=210,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(range=[0, 1], tickformat=".0%"),
+    )
+    best = int(np.argmax(probabilities))
+    return readable(says(fig, f"It reads {CIFAR10_CLASSES[best]}, at {float(probabilities[best]):.0%}."))

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.conv.layer import ConvGeometry, ConvStep, conv_step
+from core.shared.chart_text import says
 from core.shared.plot_style import readable
 
 # Numbers are printed inside the cells only while they stay readable.
@@ -172,6 +173,7 @@ def sliding_window_figure(
         ],
     )
     _matrix_axes(fig, spec.channels + 1)
+    says(fig, f"The window takes {len(cells)} positions, one for each cell of the {out_rows} × {out_cols} output.")
     return readable(fig)
 
 

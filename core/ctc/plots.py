@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.ctc.algorithm import BLANK, Alphabet, Forward, next_states, with_blanks
+from core.shared.chart_text import says
 from core.shared.plot_style import readable
 
 BLANK_COLOUR, SYMBOL_COLOUR, PATH_COLOUR, EDGE_COLOUR = "#CFD8DC", "#1976D2", "#C2185B", "#B0BEC5"
@@ -51,9 +52,11 @@ def alignments_figure(paths: list[tuple[int, ...]], alphabet: Alphabet) -> go.Fi
             hoverinfo="skip",
         )
     )
+    says(fig, f"{len(paths)} alignments of {steps} steps; each row one alignment, symbol by symbol.")
     fig.update_layout(
-        height=min(60 + 28 * len(paths), 900),
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="The alignments",
+        height=min(90 + 28 * len(paths), 930),
+        margin=dict(l=10, r=10, t=70, b=10),
         xaxis=dict(title="time step", dtick=1, side="top"),
         yaxis=dict(autorange="reversed", title="alignment"),
     )
@@ -90,9 +93,12 @@ def trellis_figure(label: Sequence[int], steps: int, alphabet: Alphabet, path: S
             marker=dict(size=13, color=PATH_COLOUR),
             name="the chosen alignment",
         )
+    if path is not None:
+        says(fig, "The chosen alignment visits the states " + ", ".join(str(s) for s in state_path(label, path)) + ".")
     fig.update_layout(
-        height=90 + 34 * len(states),
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="The trellis: states down, time across",
+        height=120 + 34 * len(states),
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(title="time step", dtick=1),
         yaxis=dict(
             title="state",
@@ -141,9 +147,12 @@ def frames_figure(
 ) -> go.Figure:
     """(time, classes) probabilities: time across, the blank and the symbols down (one row each unless `height`)."""
     fig = go.Figure(probabilities_heatmap(probs, alphabet))
+    best = [alphabet.symbol(int(c)) for c in probs.argmax(axis=1)]
+    says(fig, "The most probable symbol at each step: " + " ".join(best) + ".")
     fig.update_layout(
-        height=height or 90 + 26 * alphabet.classes,
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="Probabilities at each step",
+        height=(height or 90 + 26 * alphabet.classes) + 30,
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(title=time_title, dtick=1 if probs.shape[0] <= NUMBERED_STEPS else 5),
         yaxis=CLASS_AXIS,
     )
@@ -180,9 +189,11 @@ def alpha_figure(result: Forward, alphabet: Alphabet) -> go.Figure:
             ygap=1,
         )
     )
+    says(fig, f"The label's probability, the sum of the last two cells at the last step: {np.exp(-result.loss):.3g}.")
     fig.update_layout(
-        height=90 + 30 * len(result.states),
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="α: the forward algorithm's table",
+        height=120 + 30 * len(result.states),
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(title="time step", dtick=1 if show_values else 5, showgrid=False),
         yaxis=dict(title="state", type="category", autorange="reversed", showgrid=False),
     )

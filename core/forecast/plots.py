@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.forecast.model import LONG_BLOCK, LONG_BLOCKS, LONG_LOOK_BACK, LONG_RECENT, Series
+from core.shared.chart_text import says
 from core.shared.plot_style import readable
 
 NOISY, CLEAN, MODEL, TRAIN_SHADE = "#90A4AE", "#2E7D32", "#C2185B", "rgba(25,118,210,0.07)"
@@ -17,7 +18,7 @@ def series_figure(series: Series) -> go.Figure:
     """The noisy series, its noiseless curve, and the train / test split."""
     fig = go.Figure()
     fig.add_scatter(x=series.t, y=series.noisy, name="series (what the model sees)", line=dict(color=NOISY, width=1))
-    fig.add_scatter(x=series.t, y=series.clean, name="noiseless curve", line=dict(color=CLEAN, width=2))
+    fig.add_scatter(x=series.t, y=series.clean, name="noiseless curve", line=dict(color=CLEAN, width=2, dash="dot"))
     split_t = series.t[series.train_size]
     fig.add_vrect(
         x0=series.t[0],
@@ -31,9 +32,15 @@ def series_figure(series: Series) -> go.Figure:
         x=split_t, line=dict(color="black", dash="dash"), annotation_text="test part", annotation_position="top right"
     )
     fig.update_layout(
-        height=340, margin=dict(l=10, r=10, t=30, b=10), xaxis_title="t", legend=dict(orientation="h", y=-0.2)
+        title="The series",
+        height=360,
+        margin=dict(l=10, r=10, t=60, b=10),
+        xaxis_title="t",
+        legend=dict(orientation="h", y=-0.2),
     )
-    return readable(fig)
+    return readable(
+        says(fig, f"{len(series.t):,} values; the first {series.train_size:,} train the model, the rest test it.")
+    )
 
 
 def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
@@ -57,7 +64,8 @@ def window_figure(values: np.ndarray, look_back: int, start: int) -> go.Figure:
         x=[target], y=[values[target]], mode="markers", name="target", marker=dict(color=MODEL, size=14, symbol="star")
     )
     fig.add_vrect(x0=start - 0.5, x1=target - 0.5, fillcolor="rgba(25,118,210,0.1)", line_width=0)
-    return window_layout(fig, height=280)
+    fig.update_layout(title=f"One window: values {start} to {target - 1} → value {target}")
+    return window_layout(fig, height=300)
 
 
 def long_memory_window_figure(values: np.ndarray, start: int) -> go.Figure:
@@ -90,14 +98,15 @@ def long_memory_window_figure(values: np.ndarray, start: int) -> go.Figure:
     fig.add_scatter(
         x=[target], y=[values[target]], mode="markers", name="target", marker=dict(color=MODEL, size=14, symbol="star")
     )
-    return window_layout(fig, height=300)
+    fig.update_layout(title=f"One long-memory window: values {start} to {target - 1} → value {target}")
+    return window_layout(fig, height=320)
 
 
 def window_layout(fig: go.Figure, height: int) -> go.Figure:
     """The layout of a window chart: sample index across, normalised value up, the legend below."""
     fig.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=10, b=10),
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis_title="sample index",
         yaxis_title="normalised value",
         legend=dict(orientation="h", y=-0.3),
@@ -132,7 +141,8 @@ def prediction_figure(
         xaxis_title="t",
         legend=dict(orientation="h", y=-0.25),
     )
-    return readable(fig)
+    rmse = float(np.sqrt(np.mean((np.asarray(forecast) - np.asarray(truth)) ** 2)))
+    return readable(says(fig, f"The LSTM's RMSE against the true values here: {rmse:.3g}."))
 
 
 def coefficients_figure(coefficients: np.ndarray, intercept: float, long_memory: bool = False) -> go.Figure:
@@ -161,7 +171,9 @@ def coefficients_figure(coefficients: np.ndarray, intercept: float, long_memory:
 def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_step_error: np.ndarray) -> go.Figure:
     """Absolute error of the recursive forecast against k, next to the one-step forecast's error."""
     fig = go.Figure()
-    fig.add_scatter(x=steps_ahead, y=one_step_error, name="one step ahead (true inputs)", line=dict(color=NOISY))
+    fig.add_scatter(
+        x=steps_ahead, y=one_step_error, name="one step ahead (true inputs)", line=dict(color=NOISY, dash="dot")
+    )
     fig.add_scatter(
         x=steps_ahead,
         y=recursive_error,
@@ -169,8 +181,9 @@ def horizon_figure(steps_ahead: np.ndarray, recursive_error: np.ndarray, one_ste
         line=dict(color=MODEL, width=2),
     )
     fig.update_layout(
-        height=300,
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="Error k steps ahead",
+        height=330,
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis_title="k (steps after the training part)",
         yaxis_title="absolute error",
         legend=dict(orientation="h", y=-0.3),
@@ -204,7 +217,12 @@ def look_back_figure(
             line=dict(color=LINEAR, width=2, dash="dash"),
         )
     fig.add_scatter(
-        x=look_backs, y=persistence_ratio, name="persistence", mode="lines+markers", line=dict(color=NOISY, dash="dash")
+        x=look_backs,
+        y=persistence_ratio,
+        name="persistence",
+        mode="lines+markers",
+        line=dict(color=NOISY, dash="dashdot"),
+        marker=dict(symbol="square"),
     )
     if long_memory is not None:
         fig.add_scatter(
@@ -226,9 +244,16 @@ def look_back_figure(
     fig.add_hline(
         y=1.0, line=dict(color=CLEAN, dash="dot"), annotation_text="noise floor", annotation_position="bottom left"
     )
+    best = int(np.argmin(model_ratio))
+    says(
+        fig,
+        f"1.0 is the noise floor, the best possible. The LSTM comes closest at look_back {look_backs[best]}, "
+        f"{model_ratio[best]:.2f} times the floor; persistence stays at {min(persistence_ratio):.2f} or more.",
+    )
     fig.update_layout(
-        height=320,
-        margin=dict(l=10, r=10, t=10, b=10),
+        title="Test error against look_back",
+        height=350,
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(
             title="look_back (values the model reaches back)", type="log", tickvals=[*look_backs, LONG_LOOK_BACK]
         ),

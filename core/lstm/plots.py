@@ -172,12 +172,14 @@ def step_bars_figure(trace: CellTrace, step: int, previous_cell: np.ndarray) -> 
     units = [f"unit {u}" for u in range(trace.h.shape[1])]
     fig = go.Figure()
     fig.add_bar(name="c(t-1)", x=units, y=previous_cell, marker_color="#BDBDBD")
-    for name in GATE_TITLES:
-        fig.add_bar(name=GATE_TITLES[name], x=units, y=getattr(trace, name)[step])
+    # Each gate a hatching of its own as well as a colour: told apart without colour vision, and in grey print.
+    for name, pattern in zip(GATE_TITLES, ("/", "\\", "x", "-", "|", "+"), strict=True):
+        fig.add_bar(name=GATE_TITLES[name], x=units, y=getattr(trace, name)[step], marker_pattern_shape=pattern)
     fig.update_layout(
+        title=f"Every unit's gates and states at step {step + 1}",
         barmode="group",
-        height=320,
-        margin=dict(l=10, r=10, t=30, b=10),
+        height=350,
+        margin=dict(l=10, r=10, t=70, b=10),
         yaxis=dict(range=[-1.05, 1.05], title="value"),
         legend=dict(orientation="h", y=1.12),
     )

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.ctc.plots import CLASS_AXIS, probabilities_heatmap
+from core.shared.chart_text import says
 from core.shared.plot_style import MAGMA, readable
 from core.speech import reader as speech
 from core.speech import sound_features, utterances
@@ -32,10 +33,13 @@ def _waveform_traces(samples: np.ndarray, rate: int) -> list[go.Scatter]:
 def waveform_figure(samples: np.ndarray, rate: int = RATE, height: int = 200) -> go.Figure:
     """Amplitude over time (long recordings drawn as the envelope of their samples)."""
     fig = go.Figure(_waveform_traces(samples, rate))
+    peak = float(np.abs(samples).max()) if len(samples) else 0.0
+    says(fig, f"{len(samples) / rate:.2f} seconds of sound; the loudest sample reaches {peak:.2f} of full scale.")
     fig.update_layout(
-        height=height,
+        title="The waveform",
+        height=height + 30,
         showlegend=False,
-        margin=dict(l=10, r=10, t=10, b=10),
+        margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(title="time (s)"),
         yaxis=dict(title="amplitude", range=[-1.05, 1.05]),
     )
@@ -58,8 +62,8 @@ def cut_figure(
             annotation_position="top",
             annotation_font_size=15,
         )
-    fig.update_layout(margin=dict(l=10, r=10, t=34, b=10))
-    return fig
+    fig.update_layout(title="The recording, cut into digits", margin=dict(l=10, r=10, t=64, b=10))
+    return says(fig, "The pieces, in order: " + ", ".join(names) + ".")
 
 
 # The spectrogram shows this many decibels below its loudest cell; quieter cells share the darkest colour.
@@ -92,8 +96,13 @@ def spectrogram_figure(samples: np.ndarray, window: int, hop: int, rate: int = R
         )
     )
     fig.update_layout(
-        height=300, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(title="time (s)"), yaxis=dict(title=title)
+        title="Spectrogram",
+        height=330,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(title="time (s)"),
+        yaxis=dict(title=title),
     )
+    says(fig, f"Loudness of each frequency over time, down to {SPECTROGRAM_RANGE_DB} dB below the loudest cell.")
     return readable(fig)
 
 
@@ -113,7 +122,11 @@ def features_figure(features: np.ndarray) -> go.Figure:
     """The reader's input, (frames, 40) normalised mel bands, with time in seconds."""
     fig = go.Figure(_features_heatmap(features))
     fig.update_layout(
-        height=260, margin=dict(l=10, r=10, t=10, b=10), xaxis=dict(title="time (s)"), yaxis=dict(title="mel band")
+        title="The reader's input: 40 mel bands",
+        height=290,
+        margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(title="time (s)"),
+        yaxis=dict(title="mel band"),
     )
     return readable(fig)
 
@@ -186,4 +199,6 @@ def reading_figure(reading: speech.Reading) -> go.Figure:
     fig.update_yaxes(**CLASS_AXIS, row=2, col=1)
     fig.update_xaxes(title="time (s)", row=2, col=1)
     fig.update_layout(height=560, margin=dict(l=10, r=10, t=40, b=10))
-    return readable(fig)
+    heard = f"It reads “{reading.text}”." if reading.text else "It reads nothing: only blanks."
+    peak = float(reading.probabilities[:, 1:].max()) if reading.probabilities.size else 0.0
+    return readable(says(fig, f"{heard} Its most confident step gives a digit {peak:.0%}."))

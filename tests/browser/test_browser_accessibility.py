@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.accessibility import audit, each_tab, the_apps_serious
+from devtools.accessibility import audit, charts_without_words, each_tab, the_apps_serious
 from devtools.served_app import PAGES, wait_for_app
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violation_on_any_tab(page, app_url, path):
-    """Test that axe finds no critical or serious violation in the app's own content, on each tab of the page."""
+    """Test that axe finds no critical or serious violation in the app's own content, on each tab of the page,
+    and that every chart has a title and a text alternative (its accessible name)."""
     page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     found = {}
     for tab in each_tab(page):
-        serious = the_apps_serious(audit(page))
-        if serious:
-            found[tab or "the page"] = serious
-    assert not found, "\n".join(f"{tab}:\n" + "\n".join(map(str, violations)) for tab, violations in found.items())
+        problems = [str(violation) for violation in the_apps_serious(audit(page))]
+        problems += [f"chart without a title: {name[:200]}" for name in charts_without_words(page)]
+        if problems:
+            found[tab or "the page"] = problems
+    assert not found, "\n".join(f"{tab}:\n" + "\n".join(problems) for tab, problems in found.items())
