@@ -12,7 +12,8 @@ from app_pages.common.layout import apply_house_style, keep_widget_values
 from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas, timed_run
 from app_pages.registry import PAGES, kept_widget
 
-st.set_page_config(page_title="CNN & RNN Lab", page_icon=":material/neurology:", layout="wide")
+APP_NAME = "CNN & RNN Lab"
+st.set_page_config(page_title=APP_NAME, page_icon=":material/neurology:", layout="wide")
 
 # The registry lists every page once; the first is the default (the home page).
 pages: dict[str, list] = {}
@@ -26,5 +27,7 @@ share_memory_arenas()
 # A page's setting keeps its value through a visit to another tab or page (the registry says which keys).
 keep_widget_values(kept_widget)
 page = st.navigation(pages)
+# The browser's tab and a screen reader name the page a student is on, not only the app.
+st.set_page_config(page_title=f"{page.title} · {APP_NAME}")
 # "student" tags the runs of a simulated student in the class-load benchmark's log; otherwise unused.
 timed_run(page.run, page.url_path, st.query_params.get("student", ""))

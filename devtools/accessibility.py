@@ -91,6 +91,22 @@ def charts_without_words(page) -> list[str]:
     ]
 
 
+def heading_problems(page) -> list[str]:
+    """What is wrong with the outline of the page's visible headings: not exactly one h1, or a level skipped."""
+    levels = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')]
+            .filter(h => h.offsetParent !== null).map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
+    )
+    h1s = sum(level == 1 for level, _ in levels)
+    problems = [] if h1s == 1 else [f"{h1s} h1s, not one"]
+    previous = 0
+    for level, text in levels:
+        if level > previous + 1:
+            problems.append(f"h{level} '{text}' after h{previous}")
+        previous = level
+    return problems
+
+
 def tab_names(page) -> list[str]:
     """The names of the page's tabs, in order (none for a page without tabs)."""
     return [name.strip() for name in page.get_by_role("tab").all_inner_texts()]
@@ -116,7 +132,7 @@ def scroll_through(page) -> None:
 
 def open_expanders(page) -> None:
     """Open every closed expander on the page, so that what it holds is drawn and checked too."""
-    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary:visible')  # in the open tab
     for _ in range(closed.count()):
         closed.first.click()
         page.wait_for_timeout(200)

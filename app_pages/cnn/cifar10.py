@@ -382,11 +382,11 @@ def show_comparison() -> None:
     st.dataframe(table, hide_index=True)
     with st.expander("How they were made (for the teacher)"):
         for variant, summary in present.items():
-            st.code(f"# {variant}\n{summary.command}", language="bash")
+            st.code(f"# {variant}\n{summary.command}", language="bash", wrap_lines=True)
         missing = [variant for variant in MODELS if variant not in present]
         if missing:
             st.markdown(f"Not trained yet: {', '.join(missing)}.")
-            st.code(f"python -m core train cifar10 --variant {missing[0]}", language="bash")
+            st.code(f"python -m core train cifar10 --variant {missing[0]}", language="bash", wrap_lines=True)
 
 
 # ---------------------------------------------------------------- Inspect

@@ -31,7 +31,7 @@ ANIMATION_FOR = "_conv_animation_for"  # outside the page's kept widget prefix
 
 
 def read_settings() -> tuple[ConvSpec, int]:
-    st.subheader("Settings")
+    st.header("Settings")
     with settings_row():
         height = st.number_input(
             "Input height n_H", min_value=1, max_value=64, value=6, key="conv_height", width=SETTING_WIDTH
@@ -103,7 +103,7 @@ def read_settings() -> tuple[ConvSpec, int]:
 
 def show_shape(geometry: ConvGeometry) -> None:
     spec = geometry.spec
-    st.subheader("Output")
+    st.header("Output")
     rows, cols, k = geometry.output_shape
     a, b, c = st.columns(3)
     a.metric("Output shape", f"{rows} × {cols} × {k}")
@@ -201,7 +201,7 @@ def show_animation(spec: ConvSpec, seed: int, filter_index: int) -> None:
 @st.fragment
 def show_steps(geometry: ConvGeometry, seed: int) -> None:
     """The window at one output cell and that step in detail; its controls rerun this section alone."""
-    st.subheader("Step by step")
+    st.header("Step by step")
     padded_rows, padded_cols, _ = geometry.padded_shape
     if max(padded_rows, padded_cols) > MAX_STEP_VIEW_SIZE or geometry.num_steps > MAX_ANIMATION_STEPS:
         st.info(
@@ -245,7 +245,7 @@ def keras_check(spec: ConvSpec, seed: int) -> tuple[np.ndarray, float]:
 
 
 def show_keras_check(spec: ConvSpec, seed: int) -> None:
-    st.subheader("The same layer in Keras")
+    st.header("The same layer in Keras")
     with st.spinner("Running keras.layers.Conv2D…"):
         expected, difference = keras_check(spec, seed)
     if difference < 1e-4:
@@ -259,7 +259,7 @@ def show_keras_check(spec: ConvSpec, seed: int) -> None:
     else:  # too many cells for a table: a picture of each output channel
         show_chart(st, output_maps_figure(expected, "Keras"), key="conv_keras_output")
     with st.expander("The Keras code that ran"):
-        st.code(inspect.getsource(keras_conv2d), language="python")
+        st.code(inspect.getsource(keras_conv2d), language="python", wrap_lines=True)
 
 
 st.title("Convolution layer")

@@ -37,7 +37,7 @@ def next_question(topic: str) -> None:
 def quiz_section(topic: str, facts: object | None = None) -> None:
     """Check yourself at the foot of a page without tabs."""
     st.divider()
-    st.subheader("Check yourself", anchor="check-yourself")
+    st.header("Check yourself", anchor="check-yourself")
     check_yourself(topic, facts)
 
 

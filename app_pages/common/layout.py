@@ -5,14 +5,21 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 
 # What the theme (.streamlit/config.toml) cannot set, for WCAG AA on every page. Streamlit's code highlighter
-# colours booleans and comments from its fixed palette at 2.3:1 and 3.6:1 against the code block (green70,
-# gray70); here they are its own darker green100 and a darker grey (5.9:1, 6.2:1). Inline code in a
-# caption is faded like the caption, and its green then reads at 2.6:1: there it takes the caption's colour.
-# KaTeX lays a displayed formula out about 2 px wider than its box, which makes the box a scroll region a
-# keyboard cannot reach: a little padding holds it; on a phone, formulas are drawn smaller to fit the screen.
+# colours tokens from its fixed palette, most of them under 4.5:1 on the code block (keywords 3.9:1, strings
+# and booleans 2.3–3:1, shell options 2.8:1, comments 3.6:1); here each gets a darker shade of the same hue,
+# 4.9:1 or more on the code block's grey. Inline code in a caption is faded like the caption, and its green
+# then reads at 2.6:1: there it takes the caption's colour. KaTeX lays a displayed formula out about 2 px
+# wider than its box, which makes the box a scroll region a keyboard cannot reach: a little padding holds
+# it; on a phone, formulas are drawn smaller to fit the screen.
 HOUSE_STYLE = """<style>
-.stCode .token.boolean, .stCode .token.constant, .stCode .token.symbol { color: #177233; }
-.stCode .token.comment, .stCode .token.punctuation { color: #5c5f6e; }
+.stCode .token:is(.comment, .prolog, .doctype, .cdata, .punctuation, .unchanged) { color: #5c5f6e; }
+.stCode .token:is(.attr-name, .property, .variable) { color: #00708f; }
+.stCode .token:is(.boolean, .constant, .symbol, .inserted, .string, .char, .attr-value) { color: #177233; }
+.stCode .token:is(.decorator, .atrule, .operator, .entity) { color: #b04a00; }
+.stCode .token:is(.important, .deleted) { color: #b3261e; }
+.stCode .token:is(.function, .class-name, .selector, .keyword, .tag) { color: #0b5cad; }
+.stCode .token:is(.number, .regex) { color: #006d6d; }
+.stCode .token.url { color: #6b3fa0; }
 [data-testid="stCaptionContainer"] code { color: inherit; }
 .katex-display { padding: 0 3px; }
 @media (max-width: 500px) { .katex-display { font-size: 0.8em; } }

@@ -194,7 +194,7 @@ def show_training() -> None:
     with st.expander("How the pretrained readers were made (for the teacher)"):
         for label, summary in summaries.items():
             st.markdown(f"*{label}*")
-            st.code(summary.command, language="bash")
+            st.code(summary.command, language="bash", wrap_lines=True)
 
 
 def pretrained_figures(summary: assets.ModelSummary) -> str:

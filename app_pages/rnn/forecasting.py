@@ -325,7 +325,7 @@ def show_results(results: forecast.Results, figures: list, settings: forecast.Mo
     show_chart(st, test_chart, key="forecast_test_plot")
     show_linear_reference(results, settings, parameters, coefficients_chart)
     show_chart(st, train_chart, key="forecast_train_plot")
-    st.subheader("Several steps ahead")
+    st.header("Several steps ahead")
     show_chart(st, horizon_chart, key="forecast_horizon")
     st.markdown(
         "From the end of the training part, each prediction is fed back as the next input. Errors pile up: after a few "
@@ -414,7 +414,7 @@ def look_back_chart(
 
 
 def show_look_back_gap() -> None:
-    st.subheader("A longer look-back closes the gap")
+    st.header("A longer look-back closes the gap")
     chart = look_back_chart(*look_back_marks())
     if chart is None:
         st.info("This chart appears once the look-back benchmark has been run.")
@@ -424,9 +424,9 @@ def show_look_back_gap() -> None:
     st.caption(f"Mean over {data['seeds']} noise seeds of the material's series, each trained anew.")
     st.markdown(look_back_lesson(data, long_memory))
     with st.expander("How it was measured (for the teacher)"):
-        st.code(data["command"], language="bash")
+        st.code(data["command"], language="bash", wrap_lines=True)
         if long_memory:
-            st.code(long_memory["command"], language="bash")
+            st.code(long_memory["command"], language="bash", wrap_lines=True)
 
 
 def look_back_lesson(data: dict, long_memory: dict | None) -> str:
@@ -492,12 +492,12 @@ st.markdown(
     "The class's synthetic series, `t·sin(t)/3 + 2·sin(5t) + σ·noise`, cut into windows of `look_back` values; an LSTM "
     "predicts the next value. How good is it? Compared with two honest references on the same test points."
 )
-st.subheader("The series")
+st.header("The series")
 series_config = read_series_settings()
 series = series_of(series_config)
 show_series(series_config)
 
-st.subheader("Windows")
+st.header("Windows")
 long_memory = st.radio("What the model sees", list(KINDS), format_func=KINDS.get, key="forecast_kind")
 if long_memory:
     look_back = forecast.LONG_LOOK_BACK
@@ -515,7 +515,7 @@ if long_memory:
 else:
     show_windows(series_config, look_back)
 
-st.subheader("Model and training")
+st.header("Model and training")
 units, second, epochs, batch_size = read_model_settings(long_memory)
 settings = forecast.ModelSettings(series_config, look_back, units, second, long_memory)
 if long_memory:
@@ -536,7 +536,7 @@ if job:
     show_job(job, "forecast_training", training_summary)
 shown = current_results(settings, series, windows)
 
-st.subheader("Results")
+st.header("Results")
 trained = session_training("forecast_model")
 if trained and trained.history.epochs and trained.settings != settings:
     st.info(

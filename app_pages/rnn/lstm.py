@@ -104,7 +104,7 @@ def show_patterns(batch: int, timesteps: int, features: int, units: int) -> None
                 with st.container(width=520):
                     st.image(pattern_svg(pattern, timesteps), width="stretch", alt=pattern_says(pattern, timesteps))
                 with st.container(width=400):
-                    st.code(pattern.code, language="python")
+                    st.code(pattern.code, language="python", wrap_lines=True)
                     st.markdown(" → ".join(f"`{shape}`" for _, shape in pattern.shapes))
 
 
@@ -118,6 +118,7 @@ def show_explorer(batch: int, timesteps: int, features: int, units: int, seed: i
         f"lstm = keras.layers.LSTM({units}, return_sequences={return_sequences}, return_state={return_state})\n"
         f"{', '.join(names)} = lstm(inputs)",
         language="python",
+        wrap_lines=True,
     )
     st.info(COMBINATION_TEXT[(return_sequences, return_state)])
 

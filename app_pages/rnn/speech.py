@@ -659,7 +659,7 @@ def show_training(clips: utterances.Clips) -> None:
             f"epochs in {summary.train_seconds / 60:.0f} min on {summary.trained_on}."
         )
         with st.expander("How the pretrained reader was made (for the teacher)"):
-            st.code(summary.command, language="bash")
+            st.code(summary.command, language="bash", wrap_lines=True)
 
 
 st.title("Spoken digits: speech recognition with CTC")

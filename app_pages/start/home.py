@@ -23,7 +23,7 @@ for index, entry in enumerate(page for page in PAGES if page.card):
         st.markdown(entry.card.teaches)
         st.caption(entry.card.runs)
 
-st.subheader("What runs where")
+st.header("What runs where")
 st.markdown(
     "Pages that only compute (shapes, a single layer) run live in your browser session. Pages that train a network "
     "let you train your own in the session, with live curves and a Stop button, and also offer a model trained in "
