@@ -107,6 +107,28 @@ def heading_problems(page) -> list[str]:
     return problems
 
 
+def wider_than_the_screen(page) -> list[str]:
+    """The outermost elements of the page's content that reach past the window's right edge, other than those
+    inside a block that scrolls by itself (a wide table, a code block), described by test id or tag and width."""
+    return page.evaluate(
+        """() => {
+            const width = window.innerWidth, found = [];
+            const scrollsItself = (el) => { for (let e = el.parentElement; e && e.dataset.testid !== 'stMain';
+                    e = e.parentElement) { if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX)
+                    && e.getBoundingClientRect().right <= width + 1) return true; } return false; };
+            for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+                const box = el.getBoundingClientRect();
+                if (box.width === 0 || box.right <= width + 1 || el.offsetParent === null && el.tagName !== 'svg') continue;
+                if (scrollsItself(el)) continue;
+                if (found.some((outer) => outer.contains(el))) continue;
+                found.push(el);
+            }
+            return found.map((el) => `${el.dataset.testid || el.tagName.toLowerCase()} (${Math.round(
+                el.getBoundingClientRect().width)} px wide, right edge at ${Math.round(el.getBoundingClientRect().right)})`);
+        }"""
+    )
+
+
 def tab_names(page) -> list[str]:
     """The names of the page's tabs, in order (none for a page without tabs)."""
     return [name.strip() for name in page.get_by_role("tab").all_inner_texts()]

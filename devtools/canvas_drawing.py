@@ -165,6 +165,31 @@ def draw_strokes(page, strokes: list[Stroke]) -> None:
         page.mouse.up()
 
 
+def touch_strokes(page, strokes: list[Stroke]) -> None:
+    """Draw each stroke (design pixels) with one finger on the page's canvas: touch events, as a phone sends them.
+
+    Playwright's touchscreen only taps; a stroke is sent through the DevTools protocol's touch events
+    (the page's context needs `has_touch`). A touch off the screen is lost: the canvas is scrolled into view
+    first, and each segment is sent in three moves, as `draw_strokes` moves the mouse.
+    """
+    page.locator("canvas.upper-canvas").first.scroll_into_view_if_needed()
+    box = canvas_box(page)
+    scale = box["width"] / DESIGN_WIDTH
+    session = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": box["x"] + x * scale, "y": box["y"] + y * scale}]
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    for stroke in strokes:
+        touch("touchStart", *stroke[0])
+        for (x0, y0), (x1, y1) in zip(stroke, stroke[1:], strict=False):
+            for fraction in (1 / 3, 2 / 3, 1.0):
+                touch("touchMove", x0 + (x1 - x0) * fraction, y0 + (y1 - y0) * fraction)
+        touch("touchEnd", *stroke[-1])
+    session.detach()
+
+
 def reading_on_page(page) -> str:
     """The text after "Reading:" in the page's heading ('' when the model read nothing)."""
     heading = page.get_by_role("heading", name=re.compile("^Reading:")).inner_text()

@@ -29,15 +29,39 @@ def no_data_sets(monkeypatch, tmp_path):
     st.cache_data.clear()
 
 
-@pytest.mark.parametrize("source", ["a sample", "upload a picture", "draw", "draw over a captcha"])
+@pytest.mark.parametrize("source", ["a sample", "upload a picture", "draw", "draw over a captcha", "type a text"])
 def test_captcha_reads_without_the_data_set(no_data_sets, source):
     """Test that every way of reading works from the shipped samples when the captchas cannot be had."""
     app = open_page("app_pages/rnn/captcha.py")
     app.radio(key="captcha_source").set_value(source)
     app.run()
     assert not app.exception, app.exception[0].message if app.exception else ""
-    if source in ("a sample", "draw over a captcha"):
+    if source in ("a sample", "draw over a captcha", "type a text"):
         assert any("Reading:" in m.value for m in app.markdown), "no reading of the shipped sample"
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "Type 1 to 6 characters."),
+        ("hello", "Not in them: h, l, o."),
+        ("b3dx7", None),
+        ("2345678", None),  # cut to 6 by the field itself
+    ],
+)
+def test_a_typed_text_is_drawn_and_read_or_said_why_not(text, says):
+    """Test that typing a text (the keyboard's way to a drawing) reads it, or says in a sentence what is wrong."""
+    app = open_page("app_pages/rnn/captcha.py")
+    app.radio(key="captcha_source").set_value("type a text")
+    app.run()
+    app.text_input(key="captcha_typed_text").set_value(text)
+    app.run()
+    assert not app.exception
+    if says:
+        assert [w.value for w in app.warning if says in w.value], [w.value for w in app.warning]
+        assert not any("Reading:" in m.value for m in app.markdown)
+    else:
+        assert any("Reading:" in m.value for m in app.markdown)
 
 
 @pytest.mark.parametrize(

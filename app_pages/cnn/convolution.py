@@ -117,7 +117,7 @@ def show_shape(geometry: ConvGeometry) -> None:
     # Side by side where there is room, one under the other on a split screen.
     with st.container(horizontal=True, wrap=True):
         for name, symbol, axis in (("height", "n_H", geometry.rows), ("width", "n_W", geometry.cols)):
-            with st.container(width=420):
+            with st.container(width="content"):
                 st.markdown(f"**Output {name}** (n = {symbol})")
                 st.latex(output_formula(axis, spec))
     st.markdown("**Parameters**: one weight per filter cell plus one bias, for each filter")

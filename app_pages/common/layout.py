@@ -10,7 +10,8 @@ import streamlit as st
 # 4.9:1 or more on the code block's grey. Inline code in a caption is faded like the caption, and its green
 # then reads at 2.6:1: there it takes the caption's colour. KaTeX lays a displayed formula out about 2 px
 # wider than its box, which makes the box a scroll region a keyboard cannot reach: a little padding holds
-# it; on a phone, formulas are drawn smaller to fit the screen.
+# it; on a phone, formulas are drawn smaller to fit the screen, and so is the captcha page's drawing canvas
+# (a fixed 440 px that the component cannot size to its column): zoomed, it still maps a finger to its pixels.
 HOUSE_STYLE = """<style>
 .stCode .token:is(.comment, .prolog, .doctype, .cdata, .punctuation, .unchanged) { color: #5c5f6e; }
 .stCode .token:is(.attr-name, .property, .variable) { color: #00708f; }
@@ -23,6 +24,9 @@ HOUSE_STYLE = """<style>
 [data-testid="stCaptionContainer"] code { color: inherit; }
 .katex-display { padding: 0 3px; }
 @media (max-width: 500px) { .katex-display { font-size: 0.8em; } }
+@media (max-width: 520px) { .st-key-captcha_canvas_box { zoom: 0.85; } }
+@media (max-width: 440px) { .st-key-captcha_canvas_box { zoom: 0.76; } }
+@media (max-width: 380px) { .st-key-captcha_canvas_box { zoom: 0.68; } }
 </style>"""
 # A setting's width in a row of settings: five fit a laptop's page, two a split screen's.
 SETTING_WIDTH = 160

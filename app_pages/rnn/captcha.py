@@ -231,7 +231,7 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
     """The captcha the student chose, uploaded or drew; None (with a message) when there is nothing to read."""
     # Without the data set, the few captchas shipped with the app stand in for it.
     captchas = list(files.paths[:200]) if isinstance(files, CaptchaFiles) else sorted(SAMPLES.glob("*.png"))
-    sources = ["a sample", "upload a picture", "draw", "draw over a captcha"]
+    sources = ["a sample", "upload a picture", "draw", "draw over a captcha", "type a text"]
     source = st.radio("Read", sources, horizontal=True, key="captcha_source")
     if source == "a sample":
         path = st.selectbox("Captcha", captchas, format_func=lambda p: p.stem, key="captcha_sample")
@@ -249,27 +249,23 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
         for note in loaded.notes:
             st.caption(note)
         return loaded.image
+    if source == "type a text":
+        return typed_picture()
     pen = st.slider("Pen width", 2, 24, DEFAULT_PEN, key="captcha_pen")
     background = None
     if source == "draw over a captcha":
         path = st.selectbox("Captcha to draw over", captchas, format_func=lambda p: p.stem, key="captcha_under")
         with Image.open(path) as image:
             background = image.convert("RGB").resize((CANVAS_WIDTH, CANVAS_HEIGHT))
-    st.caption("Draw with the mouse (or a finger). Use the canvas's bin icon to start again.")
+    st.caption(
+        "Draw with the mouse, a pen or a finger; use the canvas's bin icon to start again. The canvas takes no "
+        "keyboard: with the keyboard alone, upload a picture or type a text instead."
+    )
     if source == "draw" and assets.DRAWN_TEXT_RESULTS.exists():
         st.caption(drawn_text_figures(json.loads(assets.DRAWN_TEXT_RESULTS.read_text())))
     st.space(CANVAS_TOOLBAR_ROOM)
-    result = st_canvas(
-        stroke_width=pen,
-        stroke_color="#000000",
-        background_color="#FFFFFF" if background is None else "",
-        background_image=background,
-        height=CANVAS_HEIGHT,
-        width=CANVAS_WIDTH,
-        drawing_mode="freedraw",
-        return_image_data=True,
-        key=f"captcha_canvas_{source}",
-    )
+    with st.container(key="captcha_canvas_box"):  # on a phone the house style shrinks the canvas to fit
+        result = drawing_canvas(pen, background, source)
     strokes = result.image_data if result is not None else None
     if (
         strokes is None
@@ -281,6 +277,39 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
             return None
         return background
     return canvas_picture(strokes, background)
+
+
+def drawing_canvas(pen: int, background: Image.Image | None, source: str):
+    """The drawable canvas, at the captchas' proportions, white or over the captcha `background`."""
+    return st_canvas(
+        stroke_width=pen,
+        stroke_color="#000000",
+        background_color="#FFFFFF" if background is None else "",
+        background_image=background,
+        height=CANVAS_HEIGHT,
+        width=CANVAS_WIDTH,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=f"captcha_canvas_{source}",
+    )
+
+
+def typed_picture() -> Image.Image | None:
+    """A text the student types, drawn by the program's wobbling hand (the keyboard's way to a drawing)."""
+    columns = st.columns([3, 2])
+    text = columns[0].text_input(
+        f"Text to draw (1 to {handwriting.MAX_LABEL_LENGTH} of {captcha.ALPHABET})",
+        "b3dx7",
+        max_chars=handwriting.MAX_LABEL_LENGTH,
+        key="captcha_typed_text",
+    )
+    hand = columns[1].number_input("Hand (another number, another hand)", 0, 999, 0, key="captcha_typed_hand")
+    problem = handwriting.text_problem(text.strip())
+    if problem:
+        st.warning(problem)
+        return None
+    st.caption("Drawn by the same program that drew half of the drawings reader's training texts.")
+    return handwriting.render_text(text.strip(), np.random.default_rng(int(hand))).convert("RGB")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -309,9 +338,9 @@ def character_counts_chart(labels: tuple[str, ...]):
 def show_reading(model, model_key: str, picture: Image.Image) -> None:
     x = captcha.preprocess(picture)
     st.image(
-        (x[..., 0].T * 255).astype(np.uint8),
+        Image.fromarray((x[..., 0].T * 255).astype(np.uint8)).resize((400, 100), Image.Resampling.NEAREST),
         caption="what the network sees: 50 × 200 greyscale",
-        width=400,
+        width="content",  # 400 px, or the column's width on a phone
         alt="the picture to read, in grey at the network's 50 by 200 pixels",
     )
     probabilities, seconds = read_picture(model_key, model, x)

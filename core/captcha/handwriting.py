@@ -123,6 +123,21 @@ def random_text(rng: np.random.Generator, lengths: tuple[int, int] = (3, MAX_LAB
     return "".join(rng.choice(list(ALPHABET), size=length))
 
 
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be drawn for the reader (a sentence for the student), or None when it can.
+
+    Example:
+        >>> text_problem("b3dx7") is None, text_problem("hello")
+        (True, "The reader knows only these characters: 2345678bcdefgmnpwxy. Not in them: h, l, o.")
+    """
+    if not 1 <= len(text) <= MAX_LABEL_LENGTH:
+        return f"Type 1 to {MAX_LABEL_LENGTH} characters."
+    unknown = sorted(set(text) - set(ALPHABET))
+    if unknown:
+        return f"The reader knows only these characters: {ALPHABET}. Not in them: {', '.join(unknown)}."
+    return None
+
+
 def _wobble(points: np.ndarray, amount: float, rng: np.random.Generator) -> np.ndarray:
     """Move a stroke's points by a smooth random offset, as an unsteady hand does."""
     count = len(points)
