@@ -128,7 +128,7 @@ def text_problem(text: str) -> str | None:
 
     Example:
         >>> text_problem("b3dx7") is None, text_problem("hello")
-        (True, "The reader knows only these characters: 2345678bcdefgmnpwxy. Not in them: h, l, o.")
+        (True, 'The reader knows only these characters: 2345678bcdefgmnpwxy. Not in them: h, l, o.')
     """
     if not 1 <= len(text) <= MAX_LABEL_LENGTH:
         return f"Type 1 to {MAX_LABEL_LENGTH} characters."
