@@ -496,7 +496,7 @@ def forecast_horizon(rng: np.random.Generator, facts: ForecastFacts) -> Question
     error = facts.recursive_error
     level = round(float(rng.uniform(np.quantile(error, 0.3), np.quantile(error, 0.9))), 2)
     # Some step must pass the level, even on a flat curve.
-    level = min(level, math.floor(float(error.max()) * 100) / 100 - 0.01)
+    level = min(level, round(math.floor(float(error.max()) * 100) / 100 - 0.01, 2))  # 0.34, not 0.33999999999999997
     step = int(np.argmax(error > level)) + 1
     return Question(
         f"In the chart **Several steps ahead** (the shipped model, each forecast fed back as the next input), at "
@@ -576,7 +576,7 @@ def ctc_valid_path(rng: np.random.Generator) -> Question:
     collapsed = CTC_LETTERS.decode(ctc.collapse(path))
     answer = YES if collapsed == label else NO
     return Question(
-        f"Is **{_path_text(path)}** a valid alignment of the label **'{label}'**?",
+        f"Is **{_path_text(path)}** a valid alignment of the label **'{label}'**? (ε is the blank.)",
         "choice",
         answer,
         f"It collapses to '{collapsed}' ({_path_text(ctc.merge_repeats(path))} without its blanks), "
@@ -599,7 +599,8 @@ def _best_path_question(rng: np.random.Generator, alphabet: ctc.Alphabet, symbol
     header = "| step | " + " | ".join(alphabet.symbol(i) for i in chosen) + " |\n|" + " --- |" * (len(chosen) + 1)
     rows = "\n".join(f"| {t + 1} | " + " | ".join(f"{probs[t, i]:.2f}" for i in chosen) + " |" for t in range(steps))
     return Question(
-        f"The {what} outputs these probabilities (every other symbol has 0). What does the best path read?\n\n"
+        f"The {what} outputs these probabilities (ε is the blank; every other symbol has 0). What does the best "
+        f"path read?\n\n"
         f"{header}\n{rows}",
         "text",
         text,

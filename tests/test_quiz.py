@@ -3,9 +3,12 @@ answers compared sensibly; the pages take a right and a wrong answer and show a 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import keras
 import numpy as np
@@ -265,6 +268,253 @@ def test_the_speech_steps_question_can_be_solved_from_its_own_text():
         frames = 1 + (int(seconds * rate) - window) // hop  # every window that fits whole
         steps = math.ceil(math.ceil(frames / 2) / 2)  # halved twice, rounding up
         assert str(steps) == question.answer, question.prompt
+
+
+# ---------------------------------------------------------------- each question, solved from its own text
+# A student has the question as the page shows it (its text, and a choice question's choices) and, for a question
+# about the page's shipped model, what the page shows of that model. Each solver below reads its numbers out of
+# the text with regular expressions, never the question's answer, worked answer or widget values, and works the
+# answer out by the textbook's formula; the page's own marking (`quiz.is_right`) must take it.
+
+SOLVERS: dict[str, Callable[[str, tuple[str, ...], Any], str]] = {}  # question maker's name → its solver
+
+
+def solves(*makers: Callable) -> Callable:
+    """Register the decorated function as the solver of the questions `makers` make."""
+
+    def register(solver: Callable[[str, tuple[str, ...], Any], str]) -> Callable[[str, tuple[str, ...], Any], str]:
+        SOLVERS.update({maker.__name__: solver for maker in makers})
+        return solver
+
+    return register
+
+
+def read(prompt: str) -> str:
+    """The prompt as a student reads it: Markdown's bold and code marks dropped."""
+    return re.sub(r"\*\*|`", "", prompt)
+
+
+def found(pattern: str, text: str) -> tuple[str, ...]:
+    match = re.search(pattern, text)
+    assert match, f"the question does not say what its solver needs ({pattern!r}): {text}"
+    return match.groups()
+
+
+def collapsed(path: Iterable[str]) -> str:
+    """A CTC path read as the slides do: merge repeats, then drop the blanks ε."""
+    return "".join(symbol for symbol, _ in itertools.groupby(path) if symbol != "ε")
+
+
+@solves(quiz.conv_output_shape)
+def solve_conv_output_shape(text: str, choices: tuple[str, ...], page: None) -> str:
+    n, _, filters, f, s, p, mode = found(
+        r"(\d+) × \1 × (\d+) input and has (\d+) filters? of (\d+) × \4, stride (\d+), padding (?:p = (\d+)|'(\w+)')",
+        text,
+    )
+    if mode == "same":  # Keras pads just enough for one output per stride
+        side = math.ceil(int(n) / int(s))
+    else:
+        side = (int(n) + 2 * int(p or 0) - int(f)) // int(s) + 1
+    return f"({side}, {side}, {filters})"
+
+
+@solves(quiz.conv_parameters)
+def solve_conv_parameters(text: str, choices: tuple[str, ...], page: None) -> str:
+    filters, f, channels = map(int, found(r"(\d+) filters? of (\d+) × \2 on an input with (\d+) channels", text))
+    return str((f * f * channels + 1) * filters)
+
+
+@solves(quiz.conv_same_padding)
+def solve_conv_same_padding(text: str, choices: tuple[str, ...], page: None) -> str:
+    f, n = map(int, found(r"(\d+) × \1 filter and stride 1, .* keep a (\d+) × \2 input \2 × \2", text))
+    return str(next(p for p in range(n) if n + 2 * p - f + 1 == n))
+
+
+@solves(quiz.conv_possible)
+def solve_conv_possible(text: str, choices: tuple[str, ...], page: None) -> str:
+    f, p, n = map(int, found(r"(\d+) × \1 filter with padding p = (\d+) slide over a (\d+) × \3 input", text))
+    return "yes" if n + 2 * p >= f else "no"
+
+
+def cnn_layers(text: str) -> dict[str, tuple[tuple[int, ...], int | None]]:
+    """Output shape and parameters of each layer of the CNN a question describes, by its Keras name."""
+    filters = [int(k) for k in found(r"(?:conv layers of|pooling with) ([\d, ]+) filters", text)[0].split(", ")]
+    size, channels = map(int, found(r"(\d+) × \1 × (\d+) image", text))
+    kernel = re.search(r"\((\d+) × \1, padding 'same'", text)  # only the shapes are asked when it is not given
+    found(r"(padding 'same'|\('same'\)).* 2 × 2 max pooling", text)
+    layers: dict[str, tuple[tuple[int, ...], int | None]] = {}
+    for block, count in enumerate(filters, start=1):
+        params = (int(kernel[1]) ** 2 * channels + 1) * count if kernel else None
+        layers[f"block{block}_conv1"] = ((size, size, count), params)
+        size, channels = size // 2, count  # 'same' keeps the size, the pooling halves it
+        layers[f"block{block}_pool"] = ((size, size, channels), 0)
+    flat = size * size * channels
+    layers["flatten"] = ((flat,), 0)
+    if dense := re.search(r"Dense\((\d+)\) and Dense\((\d+)\)", text):
+        hidden, classes = int(dense[1]), int(dense[2])
+        layers["dense"] = ((hidden,), (flat + 1) * hidden)
+        layers["class_probabilities"] = ((classes,), (hidden + 1) * classes)  # the last Dense, a unit per class
+    return layers
+
+
+@solves(quiz.cifar_layer_question)
+def solve_cifar_layer_question(text: str, choices: tuple[str, ...], page: None) -> str:
+    layers = cnn_layers(text)
+    if "How many parameters" in text:
+        return str(layers[found(r"How many parameters has (\w+)\?", text)[0]][1])
+    return quiz.shape_text(layers[found(r"output shape of (\w+) \(without the batch\)", text)[0]][0])
+
+
+@solves(quiz.cifar_flattened)
+def solve_cifar_flattened(text: str, choices: tuple[str, ...], page: None) -> str:
+    return str(cnn_layers(text)["flatten"][0][0])
+
+
+@solves(quiz.cifar_augmentation)
+def solve_cifar_augmentation(text: str, choices: tuple[str, ...], page: None) -> str:
+    change = found(r"is (.+) a good augmentation", text)[0]
+    # No CIFAR-10 test picture is upside down; mirrored, shifted, slightly turned, zoomed or partly hidden, a
+    # picture still shows its class.
+    degrees = re.search(r"rotation by (\d+)°", change)
+    return "no" if "upside-down" in change or (degrees and int(degrees[1]) >= 90) else "yes"
+
+
+@solves(quiz.cifar_confusion)
+def solve_cifar_confusion(text: str, choices: tuple[str, ...], page: quiz.CifarFacts) -> str:
+    from core.shared.datasets import CIFAR10_CLASSES
+
+    model, true, predicted = found(r"matrix of the (.+) model \(Inspect tab\).* of a (\w+) did it call a (\w+)\?", text)
+    assert model == page.model
+    return str(page.confusion[CIFAR10_CLASSES.index(true), CIFAR10_CLASSES.index(predicted)])  # row true, column said
+
+
+@solves(quiz.lstm_outputs)
+def solve_lstm_outputs(text: str, choices: tuple[str, ...], page: None) -> str:
+    units, sequences, state, batch, steps, _ = found(
+        r"LSTM\((\d+), return_sequences=(\w+), return_state=(\w+)\) gets an input of shape \((\d+), (\d+), (\d+)\)",
+        text,
+    )
+    hidden = f"({batch}, {units})"
+    first = f"({batch}, {steps}, {units})" if sequences == "True" else hidden  # h at every step, or the last h
+    return ", ".join([first, hidden, hidden] if state == "True" else [first])  # then the final h and c
+
+
+@solves(quiz.lstm_parameters)
+def solve_lstm_parameters(text: str, choices: tuple[str, ...], page: None) -> str:
+    u, d = map(int, found(r"LSTM\((\d+)\) on inputs with (\d+) features", text))
+    return str(4 * (u * (u + d) + u))
+
+
+@solves(quiz.lstm_equal_tensors)
+def solve_lstm_equal_tensors(text: str, choices: tuple[str, ...], page: None) -> str:
+    found(r"return_state=True\) returns three tensors", text)
+    # The output at a step is that step's hidden state h, so the last one is the final hidden state; c is not h.
+    return next(choice for choice in choices if "last step" in choice and "final_hidden_state" in choice)
+
+
+@solves(quiz.forecast_window_count)
+def solve_forecast_window_count(text: str, choices: tuple[str, ...], page: None) -> str:
+    length, look_back = map(int, found(r"series of (\d+) values is cut into windows of look_back = (\d+)", text))
+    return str(length - look_back)  # a target for every value after the first window
+
+
+@solves(quiz.forecast_input_shape)
+def solve_forecast_input_shape(text: str, choices: tuple[str, ...], page: None) -> str:
+    length, look_back = map(int, found(r"series of (\d+) values, windows of look_back = (\d+)", text))
+    return f"({length - look_back}, {look_back}, 1)"
+
+
+@solves(quiz.forecast_lowest_error)
+def solve_forecast_lowest_error(text: str, choices: tuple[str, ...], page: quiz.ForecastFacts) -> str:
+    lowest = found(r"which forecast has the (lowest|highest) error", text)[0] == "lowest"
+    return (min if lowest else max)(choices, key=lambda name: page.rmse[name])
+
+
+@solves(quiz.forecast_horizon)
+def solve_forecast_horizon(text: str, choices: tuple[str, ...], page: quiz.ForecastFacts) -> str:
+    level = float(found(r"first pass (\d+(?:\.\d+)?)\?", text)[0])
+    return str(next(step for step, error in enumerate(page.recursive_error, start=1) if error > level))
+
+
+@solves(quiz.captcha_best_path, quiz.speech_best_path)
+def solve_best_path(text: str, choices: tuple[str, ...], page: None) -> str:
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("|")]
+    symbols, table = rows[0][1:], [[float(p) for p in row[1:]] for row in rows[2:]]
+    return collapsed(symbols[row.index(max(row))] for row in table)
+
+
+@solves(quiz.captcha_steps)
+def solve_captcha_steps(text: str, choices: tuple[str, ...], page: None) -> str:
+    poolings = ("one", "two", "three").index(found(r"its (one|two|three) 2 × 2 max poolings? halve", text)[0]) + 1
+    return str(int(found(r"(\d+) pixels wide", text)[0]) // 2**poolings)
+
+
+@solves(quiz.speech_steps)
+def solve_speech_steps(text: str, choices: tuple[str, ...], page: None) -> str:
+    rate, window, hop = (
+        int(number.replace(",", ""))
+        for number in found(r"hears ([\d,]+) samples a second through windows of (\d+) samples, one every (\d+)", text)
+    )
+    found(r"its two strided convolutions then halve the frames twice \(rounding up\)", text)
+    seconds = float(found(r"for (\d+(?:\.\d+)?) s of sound", text)[0])
+    frames = 1 + (round(seconds * rate) - window) // hop  # every window that fits whole
+    return str(math.ceil(math.ceil(frames / 2) / 2))
+
+
+@solves(quiz.ctc_collapse)
+def solve_ctc_collapse(text: str, choices: tuple[str, ...], page: None) -> str:
+    return collapsed(found(r"reads (.+) \(ε is the blank\)", text)[0].split())
+
+
+@functools.cache
+def alignment_count(label: str, steps: int) -> int:
+    return sum(collapsed(path) == label for path in itertools.product("εab", repeat=steps))
+
+
+@solves(quiz.ctc_alignment_count)
+def solve_ctc_alignment_count(text: str, choices: tuple[str, ...], page: None) -> str:
+    steps, label = found(r"T = (\d+) steps collapse to the label '(\w+)'", text)
+    return str(alignment_count(label, int(steps)))
+
+
+@solves(quiz.ctc_min_steps)
+def solve_ctc_min_steps(text: str, choices: tuple[str, ...], page: None) -> str:
+    label = found(r"CTC can output '(\w+)'", text)[0]
+    return str(len(label) + sum(a == b for a, b in itertools.pairwise(label)))  # a blank between equal neighbours
+
+
+@solves(quiz.ctc_valid_path)
+def solve_ctc_valid_path(text: str, choices: tuple[str, ...], page: None) -> str:
+    path, label = found(r"Is (.+) a valid alignment of the label '(\w+)'", text)
+    return "yes" if collapsed(path.split()) == label else "no"
+
+
+def page_facts(topic: str) -> object:
+    """What a page shows of its shipped model, made up: a confusion matrix, a results table and a steps-ahead curve."""
+    if topic == "cifar":
+        matrix = np.random.default_rng(0).integers(0, 60, size=(10, 10)) + np.eye(10, dtype=int) * 800
+        return quiz.CifarFacts("pretrained basic", matrix)
+    error = np.abs(np.random.default_rng(1).standard_normal(120)).cumsum() / 40
+    return quiz.ForecastFacts({"LSTM": 0.31, "linear predictor": 0.3, "persistence": 0.42, "noise floor": 0.29}, error)
+
+
+# Every question maker of every topic, with whether it asks about the page's facts.
+MAKERS = [(topic, maker, False) for topic, makers in quiz.QUESTIONS.items() for maker in makers] + [
+    (topic, maker, True) for topic, makers in quiz.FACT_QUESTIONS.items() for maker in makers
+]
+
+
+@pytest.mark.parametrize(("topic", "maker", "asks_facts"), MAKERS, ids=[maker.__name__ for _, maker, _ in MAKERS])
+def test_every_question_can_be_solved_from_its_own_text(topic, maker, asks_facts):
+    """Test that each maker's question text (with what its page shows) is all a student needs, for 40 seeds."""
+    if maker.__name__ not in SOLVERS:
+        pytest.fail(f"{maker.__name__} has no solver here: write one that answers its question from the text alone")
+    facts = page_facts(topic) if asks_facts else None
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        question = maker(rng, facts) if asks_facts else maker(rng)
+        given = SOLVERS[maker.__name__](read(question.prompt), question.choices, facts)
+        assert quiz.is_right(question, given), (question.prompt, given, question.answer)
 
 
 # ---------------------------------------------------------------- on the pages
