@@ -35,3 +35,16 @@ def test_every_shipped_model_loads_compiled_with_its_parameter_count(model_path)
     """Test that each shipped model loads as the pages load it (the readers need their CTC loss by name), whole."""
     model = assets.load_model(model_path)
     assert model.count_params() == assets.read_summary(model_path).parameters
+
+
+def test_a_training_estimate_is_what_the_page_measured_else_the_shipped_pace(tmp_path, monkeypatch):
+    """Test that a page's estimate is its measured press-to-done time (fixed part + epochs × per epoch), and
+    falls back to the measured start plus the shipped model's pace, then to None, where it was not measured."""
+    measured = tmp_path / "page_training_time.json"
+    measured.write_text('{"core.speech.reader": {"start": 20.0, "per_epoch": 15.0}}')
+    monkeypatch.setattr(assets, "PAGE_TRAINING_RESULTS", measured)
+    monkeypatch.setattr(assets, "TRAINING_START_RESULTS", tmp_path / "no-start.json")
+    shipped = assets.ModelSummary("python -m core train x", 10, epochs=20, train_seconds=400.0, trained_on="here")
+    assert [assets.expected_training_seconds("core.speech.reader", e, shipped) for e in (1, 3)] == [35.0, 65.0]
+    assert assets.expected_training_seconds("core.captcha.reader", 3, shipped) == 60.0  # 3 epochs at 20 s
+    assert assets.expected_training_seconds("core.captcha.reader", 3, None) is None

@@ -33,7 +33,7 @@ from core.shared.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_
 from core.shared.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
-from core.shared.training import duration_in_words, scaled_seconds
+from core.shared.training import duration_in_words
 from core.shared.worker import TrainingTask
 
 PRETRAINED = {  # the reader trained on drawings as well comes first: it is the one that reads a drawing
@@ -143,13 +143,11 @@ def start_captcha_training(epochs: int, patience: int) -> TrainingJob:
 
 
 def expected_duration(epochs: int) -> str | None:
-    """About how long `epochs` epochs take here, from the shipped reader's own training time."""
+    """About how long `epochs` epochs take here, as measured on this page (or from the shipped reader's training)."""
     summary = assets.read_summary(PRETRAINED["pretrained: captchas only"])
-    if summary is None:
+    seconds = assets.expected_training_seconds(captcha.train_task.__module__, epochs, summary)
+    if seconds is None:
         return None
-    seconds = assets.training_start_seconds(captcha.train_task.__module__) + scaled_seconds(
-        summary.train_seconds, summary.epochs, epochs
-    )
     return f"{duration_in_words(seconds)} for {epochs} epochs on this server when nobody else trains"
 
 

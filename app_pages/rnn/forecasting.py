@@ -31,7 +31,7 @@ from core.forecast.plots import (
 )
 from core.shared import assets
 from core.shared.jobs import TrainingJob
-from core.shared.training import duration_in_words, scaled_seconds
+from core.shared.training import duration_in_words
 from core.shared.worker import TrainingTask
 
 # The settings class lives in core: this file runs anew on every rerun, and a class defined
@@ -474,13 +474,11 @@ def behind_reason(data: dict) -> str:
 
 
 def expected_training(settings: forecast.ModelSettings, epochs: int) -> str:
-    """About how long training takes here, from the shipped model of the same kind's own training time."""
+    """About how long training takes here: as measured on the page, or from the shipped model of its kind's training."""
     summary = assets.read_summary(PRETRAINED[LONG_MEMORY if settings.long_memory else MATERIAL])
-    if summary is None:
+    seconds = assets.expected_training_seconds(forecast.train_task.__module__, epochs, summary)
+    if summary is None or seconds is None:
         return ""
-    seconds = assets.training_start_seconds(forecast.train_task.__module__) + scaled_seconds(
-        summary.train_seconds, summary.epochs, epochs
-    )
     return (
         f" Training takes {duration_in_words(seconds)} for {epochs} epochs on this server when nobody else trains "
         f"(measured with {summary.parameters:,} parameters; fewer units train faster)."

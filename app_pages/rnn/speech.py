@@ -35,7 +35,7 @@ from core.shared import assets
 from core.shared.datasets import DatasetUnavailable
 from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
-from core.shared.training import History, duration_in_words, scaled_seconds
+from core.shared.training import History, duration_in_words
 from core.shared.worker import TrainingTask
 from core.speech import audio, enrolment, sound_features, utterances
 from core.speech import reader as speech
@@ -346,7 +346,11 @@ def start_enrolment(pieces: dict[int, np.ndarray], own_share: float) -> Training
 
 
 def enrolment_seconds() -> float | None:
-    """How long an enrolment takes here: the measured start, then the median adaptation of the benchmark's voices."""
+    """How long an enrolment takes here: as measured on the page, press to done; else the measured start, then
+    the median adaptation of the benchmark's voices."""
+    measured = assets.page_training_seconds(enrolment.enrol_task.__module__)
+    if measured is not None:
+        return measured
     if not assets.SPEECH_ENROLMENT_RESULTS.exists():
         return None
     runs = json.loads(assets.SPEECH_ENROLMENT_RESULTS.read_text())["runs"]
@@ -635,10 +639,7 @@ def show_training(clips: utterances.Clips) -> None:
     setup = speech.TrainingSetup()
     summary = assets.read_summary(assets.SPEECH_MODEL)
     estimate = ""
-    if summary is not None:
-        seconds = assets.training_start_seconds(speech.train_task.__module__) + scaled_seconds(
-            summary.train_seconds, summary.epochs, int(epochs)
-        )
+    if (seconds := assets.expected_training_seconds(speech.train_task.__module__, int(epochs), summary)) is not None:
         estimate = f" Training takes {duration_in_words(seconds)} on this server when nobody else trains."
     st.caption(
         f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; the "

@@ -37,6 +37,7 @@ SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speake
 SPEECH_ENROLMENT_RESULTS = BENCHMARKS / "speech_enrolment.json"  # the same readers, each enrolled on its left-out voice
 SPEECH_ENROLMENT_SETUP_RESULTS = BENCHMARKS / "speech_enrolment_setups.json"  # enrolment setups compared
 TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
+PAGE_TRAINING_RESULTS = BENCHMARKS / "page_training_time.json"  # a page's Train press to done, in a browser
 RAY_TRAININGS_RESULTS = BENCHMARKS / "ray_trainings.json"  # Ray against the local worker (README)
 CLASS_LOAD_RESULTS = BENCHMARKS / "class_load.json"  # 30 students at once on a Cloud-sized server (README)
 SPEECH_SAMPLES = SAMPLES / "speech"  # a clip per digit and speaker, for the page without the data set
@@ -105,6 +106,34 @@ def load_model(path: Path, compile: bool = True):
 
 
 @functools.cache
+def page_training_seconds(module: str, epochs: int = 0) -> float | None:
+    """Seconds from a press of Train to the page saying it is done, for `epochs` epochs of the training in `module`.
+
+    Measured in a browser by `benchmarks/page_training_time.py` (a fixed part, the start and the end, and a
+    part per epoch); None where that training was not measured, for the page to estimate otherwise.
+    """
+    if not PAGE_TRAINING_RESULTS.exists():
+        return None
+    measured = json.loads(PAGE_TRAINING_RESULTS.read_text()).get(module)
+    if measured is None:
+        return None
+    return float(measured["start"]) + float(measured["per_epoch"]) * epochs
+
+
+def expected_training_seconds(module: str, epochs: int, shipped: ModelSummary | None) -> float | None:
+    """About how long a page's training in `module` takes for `epochs` epochs, start and end included.
+
+    Measured on the page where it was (`page_training_seconds`); else the measured start plus `epochs` at the
+    pace of the `shipped` model's own training; None with neither.
+    """
+    measured = page_training_seconds(module, epochs)
+    if measured is not None:
+        return measured
+    if shipped is None:
+        return None
+    return training_start_seconds(module) + shipped.train_seconds * epochs / shipped.epochs
+
+
 def training_start_seconds(module: str) -> float:
     """Seconds a page's training in `module` ("core.cifar.model") spends before its first batch, 0 where unmeasured.
 

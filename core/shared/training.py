@@ -156,16 +156,6 @@ class TrainingQueue:
             return max(len(self._tickets) - self.slots, 0)
 
 
-def scaled_seconds(measured_seconds: float, measured_work: float, work: float) -> float:
-    """Time for `work` at the rate of a measured run (`measured_work` in the same unit: epochs, images × epochs).
-
-    Example:
-        >>> scaled_seconds(600.0, 60, 10)
-        100.0
-    """
-    return measured_seconds * work / measured_work
-
-
 def duration_in_words(seconds: float) -> str:
     """How long a training takes, as a page says it: seconds to the next 5 (never "0 s"), then minutes.
 
