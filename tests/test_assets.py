@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.ctc import algorithm  # noqa: F401  (registers the loss the CTC readers are saved with)
 from core.shared import assets
 
 
@@ -48,3 +49,13 @@ def test_a_training_estimate_is_what_the_page_measured_else_the_shipped_pace(tmp
     assert [assets.expected_training_seconds("core.speech.reader", e, shipped) for e in (1, 3)] == [35.0, 65.0]
     assert assets.expected_training_seconds("core.captcha.reader", 3, shipped) == 60.0  # 3 epochs at 20 s
     assert assets.expected_training_seconds("core.captcha.reader", 3, None) is None
+
+
+def test_every_card_of_the_registry_is_drawn_by_its_topic():
+    """Test that each page with a home card has its topic's `draw_card`, which draws a picture of the card's size."""
+    from app_pages import registry
+    from devtools.card_images import card_drawers
+
+    drawers = card_drawers()
+    assert sorted(drawers) == sorted(entry.card.picture for entry in registry.PAGES if entry.card)
+    assert drawers["lstm.png"]().size == assets.CARD_SIZE

@@ -135,13 +135,13 @@ def test_two_sessions_with_two_slots_train_at_once_on_ray():
 
 def test_without_the_address_the_local_worker_runs_and_ray_is_not_needed(monkeypatch):
     """Test that `training_run` keeps the local worker when the variable is unset."""
-    from core.shared import worker
+    from core.shared import runners
 
     monkeypatch.delenv(ray_runner.ADDRESS_VARIABLE, raising=False)
-    run = worker.training_run(TrainingTask(failing_task), lambda weights: None)
+    run = runners.training_run(TrainingTask(failing_task), lambda weights: None)
     assert run.__qualname__.startswith("in_worker_process")
     monkeypatch.setenv(ray_runner.ADDRESS_VARIABLE, "local")
-    assert worker.training_run(TrainingTask(failing_task), lambda weights: None).__qualname__.startswith("on_ray")
+    assert runners.training_run(TrainingTask(failing_task), lambda weights: None).__qualname__.startswith("on_ray")
 
 
 LOCAL_RAY_OUTLIVES_ITS_FIRST_CALLER = """

@@ -18,9 +18,10 @@ from app_pages.common.charts import show_chart
 from app_pages.common.runtime import timed_fragment
 from app_pages.registry import training_button_keys
 from core.shared.jobs import TrainingJob
+from core.shared.runners import training_run
 from core.shared.training import History, server_training_queue, waiting_notice
 from core.shared.training_plots import curves_figure
-from core.shared.worker import TrainingTask, training_run
+from core.shared.worker import TrainingTask
 
 
 @dataclass

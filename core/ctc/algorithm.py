@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.shared import assets
+
 BLANK = 0
 BLANK_SYMBOL = "ε"
 
@@ -216,6 +218,10 @@ def ctc_loss(y_true, y_pred):
     label_length = ops.sum(ops.cast(ops.not_equal(y_true, BLANK), "int32"), axis=-1)
     log_probabilities = ops.log(ops.clip(y_pred, keras.config.epsilon(), 1.0))
     return ops.ctc_loss(y_true, log_probabilities, label_length, output_length, mask_index=BLANK)
+
+
+# The readers are saved compiled with this loss: a reader loads compiled wherever this module was imported.
+assets.register_custom_object("ctc_loss", ctc_loss)
 
 
 def edit_distance(a: Sequence, b: Sequence) -> int:

@@ -21,6 +21,7 @@ MODELS = ASSETS / "models"
 BENCHMARKS = ASSETS / "benchmarks"
 SAMPLES = ASSETS / "samples"
 CARDS = ASSETS / "cards"
+CARD_SIZE = (480, 270)  # the home page's card pictures, in pixels
 
 CIFAR10_MODELS = {"basic": MODELS / "cifar10_basic.keras", "improved": MODELS / "cifar10_improved.keras"}
 CAPTCHA_MODEL = MODELS / "captcha_ocr.keras"
@@ -96,13 +97,21 @@ def training_machine() -> str:
     return f"{os.cpu_count()} CPU cores, {backend} backend"
 
 
+# What a saved model names that Keras does not know (the CTC readers' loss), registered by the topic that defines
+# it, so that this ground floor imports no topic: a module that loads a compiled reader imports its topic anyway.
+_CUSTOM_OBJECTS: dict[str, Any] = {}
+
+
+def register_custom_object(name: str, value: Any) -> None:
+    """Let `load_model` load models that name `value` as `name` (a loss, a layer of a topic's own)."""
+    _CUSTOM_OBJECTS[name] = value
+
+
 def load_model(path: Path, compile: bool = True):
-    """A saved model of this project: the CTC readers (captchas, speech) need their CTC loss to load compiled."""
+    """A saved model of this project, with the objects the topics registered (`register_custom_object`)."""
     import keras
 
-    from core.ctc.algorithm import ctc_loss
-
-    return keras.models.load_model(path, custom_objects={"ctc_loss": ctc_loss}, compile=compile)
+    return keras.models.load_model(path, custom_objects=dict(_CUSTOM_OBJECTS), compile=compile)
 
 
 @functools.cache

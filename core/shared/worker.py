@@ -11,8 +11,8 @@ back to the page's model. The process's memory goes back to the system when it e
 A task is a module-level function (so that the new process can import it by name) called as
 `train(history, stop, report, **arguments)`; it returns the trained model's weights.
 
-`training_run` picks where a task trains: here, or on a Ray cluster when `CNN_RNN_LAB_RAY_ADDRESS` is set
-(`core.shared.ray_runner`). Both send the same messages ("progress", "history", "failed", "weights") and the
+`core.shared.runners.training_run` picks where a task trains: here, or on a Ray cluster when
+`CNN_RNN_LAB_RAY_ADDRESS` is set (`core.shared.ray_runner`). Both send the same messages ("progress", "history", "failed", "weights") and the
 page-side loop reads them with `apply_message`.
 """
 
@@ -54,15 +54,6 @@ class TrainingTask:
             TypeError: naming the argument that `train` does not take, or the one it lacks.
         """
         inspect.signature(self.train).bind(None, None, None, **self.arguments)
-
-
-def training_run(task: TrainingTask, on_weights: Callable[[list[np.ndarray]], None]) -> TrainingRun:
-    """The task's run on a Ray cluster when `CNN_RNN_LAB_RAY_ADDRESS` is set, else in a local worker process."""
-    from core.shared import ray_runner  # imports Ray only when it is asked for
-
-    if ray_runner.ray_address() is not None:
-        return ray_runner.on_ray(task, on_weights)
-    return in_worker_process(task, on_weights)
 
 
 def apply_message(
