@@ -3,19 +3,12 @@
 import numpy as np
 import streamlit as st
 
+from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import holds_a_file, page_tabs, show_layer_table
+from app_pages.common.layout import Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
-from app_pages.common.training_panel import (
-    finished_training,
-    session_job,
-    show_job,
-    start_training,
-    summary_ending,
-    training_buttons,
-)
 from app_pages.registry import upload_key
 from core import quiz
 from core.cifar import inspection as cifar_inspect
@@ -95,7 +88,7 @@ def available_models() -> dict[str, object]:
     """Models a student can inspect or try: their own first, then the shipped ones."""
     models = {}
     # Offered once its training has ended: its weights change under a running one.
-    if trained := finished_training("cifar_model"):
+    if trained := panel.finished_training("cifar_model"):
         models["my model"] = trained.model
     for variant in MODELS:
         model = pretrained_model(variant)
@@ -323,14 +316,14 @@ def start_cifar_training(
         cifar.train_task,
         {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
     )
-    job = start_training(task, model)
+    job = panel.start_training(task, model)
     st.session_state.cifar_model = CifarTraining(model, job)
     return job
 
 
 def training_summary(history: History) -> str:
     per_epoch = ", ".join(f"{s:.1f}" for s in history.seconds)
-    return f"{history.trained_in_words()}; seconds per epoch: {per_epoch}.{summary_ending(history)}"
+    return f"{history.trained_in_words()}; seconds per epoch: {per_epoch}.{panel.summary_ending(history)}"
 
 
 def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable) -> None:
@@ -346,8 +339,8 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
     st.caption(
         f"On this server, when nobody else is training, that takes {duration_in_words(start + training)} ({parts})."
     )
-    job = session_job("cifar_model")
-    train = training_buttons("cifar", job, unavailable=isinstance(data, DatasetUnavailable))
+    job = panel.session_job("cifar_model")
+    train = panel.training_buttons("cifar", job, unavailable=isinstance(data, DatasetUnavailable))
     if isinstance(data, DatasetUnavailable):
         needs_data("the CIFAR-10 images")
         return
@@ -355,7 +348,7 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
         job = start_cifar_training(config, epochs, batch_size, subset, validation)
     if job:
         st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
-        show_job(job, "cifar_training", training_summary)
+        panel.show_job(job, "cifar_training", training_summary)
 
 
 def show_comparison() -> None:
@@ -640,33 +633,36 @@ st.markdown(
 data = cifar_data()
 if isinstance(data, DatasetUnavailable):
     show_data_unavailable(data, "The pretrained models still classify your own pictures in the Try it tab.")
-tabs = page_tabs(["Data", "Model", "Train", "Inspect", "Augmentation", "Try it", "Check yourself"], key="cifar_tab")
-if tabs[0].open:
-    with tabs[0]:
-        if isinstance(data, DatasetUnavailable):
-            needs_data("the CIFAR-10 images")
-        else:
-            show_data(data)
-if tabs[1].open:
-    with tabs[1]:
-        # Kept for the Train tab, which uses the model set up here.
-        st.session_state.cifar_config = read_config()
-        show_model(st.session_state.cifar_config)
-if tabs[2].open:
-    with tabs[2]:
-        config = st.session_state.get("cifar_config", cifar.CifarConfig.basic())
-        st.markdown(f"Uses the model set up in the Model tab: {model_summary(config)[1]:,} parameters.")
-        show_training(config, data)
-        show_comparison()
-if tabs[3].open:
-    with tabs[3]:
-        show_inspect(data)
-if tabs[4].open:
-    with tabs[4]:
-        show_augmentation(data)
-if tabs[5].open or holds_a_file([upload_key("cifar")]):
-    with tabs[5]:
-        show_try_it()
-if tabs[6].open:
-    with tabs[6]:
-        check_yourself("cifar", quiz_facts())
+
+
+def show_data_tab() -> None:
+    if isinstance(data, DatasetUnavailable):
+        needs_data("the CIFAR-10 images")
+    else:
+        show_data(data)
+
+
+def show_model_tab() -> None:
+    st.session_state.cifar_config = read_config()  # kept for the Train tab, which uses the model set up here
+    show_model(st.session_state.cifar_config)
+
+
+def show_train_tab() -> None:
+    config = st.session_state.get("cifar_config", cifar.CifarConfig.basic())
+    st.markdown(f"Uses the model set up in the Model tab: {model_summary(config)[1]:,} parameters.")
+    show_training(config, data)
+    show_comparison()
+
+
+show_tabs(
+    [
+        Tab("Data", show_data_tab),
+        Tab("Model", show_model_tab),
+        Tab("Train", show_train_tab),
+        Tab("Inspect", lambda: show_inspect(data)),
+        Tab("Augmentation", lambda: show_augmentation(data)),
+        Tab("Try it", show_try_it, holds=(upload_key("cifar"),)),
+        Tab("Check yourself", lambda: check_yourself("cifar", quiz_facts())),
+    ],
+    key="cifar_tab",
+)

@@ -1,6 +1,7 @@
 """Layout pieces several pages share."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -49,6 +50,24 @@ def page_tabs(labels: list[str], key: str) -> list:
     paint, and a teacher can share a link that opens a given tab (…/cifar10?cifar_tab=Inspect).
     """
     return st.tabs(labels, key=key, bind="query-params")
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of a page: its label, what draws it, and when it is drawn though closed."""
+
+    label: str
+    draw: Callable[[], object]
+    holds: tuple[str, ...] = ()  # keys of its uploaders and recorders: while one holds a file it is drawn closed too
+    always: bool = False  # drawn whichever tab is open (a canvas that must keep its drawing)
+
+
+def show_tabs(tabs: Sequence[Tab], key: str) -> None:
+    """The page's tabs (`page_tabs`), each drawn only while open, while it holds a student's file, or always."""
+    for container, tab in zip(page_tabs([tab.label for tab in tabs], key), tabs, strict=True):
+        if tab.always or container.open or holds_a_file(tab.holds):
+            with container:
+                tab.draw()
 
 
 def holds_a_file(keys: Iterable[str]) -> bool:

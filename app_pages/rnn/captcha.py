@@ -2,26 +2,20 @@
 
 import json
 import time
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import page_tabs, show_layer_table
+from app_pages.common.layout import Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
-from app_pages.common.training_panel import (
-    SessionTraining,
-    finished_training,
-    session_job,
-    show_job,
-    start_training,
-    training_buttons,
-)
 from app_pages.registry import upload_key
 from core.captcha import handwriting
 from core.captcha import reader as captcha
@@ -137,8 +131,8 @@ def start_captcha_training(epochs: int, patience: int) -> TrainingJob:
     """Train this session's reader in a worker process; its weights come back to the session's model at the end."""
     model = captcha.build_model()
     task = TrainingTask(captcha.train_task, {"epochs": epochs, "patience": patience})
-    job = start_training(task, model)
-    st.session_state.captcha_model = SessionTraining(model, job)
+    job = panel.start_training(task, model)
+    st.session_state.captcha_model = panel.SessionTraining(model, job)
     return job
 
 
@@ -179,13 +173,13 @@ def show_training() -> None:
     if estimate := expected_duration(int(epochs)):
         st.caption(f"Training takes {estimate}; early stopping may end it sooner.")
     st.caption(plateau_note(assets.read_summary(PRETRAINED["pretrained: captchas only"])))
-    job = session_job("captcha_model")
-    train = training_buttons("captcha", job)
+    job = panel.session_job("captcha_model")
+    train = panel.training_buttons("captcha", job)
     if train:
         job = start_captcha_training(int(epochs), int(patience))
     if job:
         st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")
-        show_job(job, "captcha_training")
+        panel.show_job(job, "captcha_training")
     summaries = {label: summary for label, path in PRETRAINED.items() if (summary := assets.read_summary(path))}
     for label, summary in summaries.items():
         st.markdown(f"**{label.capitalize()}**: {pretrained_figures(summary)}")
@@ -371,7 +365,7 @@ def show_reader() -> None:
     """The Read a captcha tab: the model, the picture, and its reading."""
     models = {}
     # Offered once its training has ended: its weights change under a running one.
-    if trained := finished_training("captcha_model"):
+    if trained := panel.finished_training("captcha_model"):
         models["my model"] = trained.model
     for label, path in PRETRAINED.items():
         if (model := captcha_reader(path)) is not None:
@@ -395,26 +389,29 @@ st.markdown(
 files = captcha_files()
 if isinstance(files, DatasetUnavailable):
     show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
-tabs = page_tabs(["Read a captcha", "Data", "Model", "Train", "Check yourself"], key="captcha_tab")
-with tabs[0]:
-    # Drawn whichever tab is open, so that a drawing or an upload is still there after a look at another tab;
-    # a fragment, so that a stroke on the canvas reruns the reading, not the whole page.
-    st.fragment(timed_fragment(show_reader, "captcha"))()
-if tabs[1].open:
-    with tabs[1]:
+
+
+def with_the_captchas(show: Callable[[], object]) -> Callable[[], None]:
+    """A tab that needs the captcha images: `show`, or where to get them."""
+
+    def tab() -> None:
         if isinstance(files, DatasetUnavailable):
             needs_data("the captcha images")
         else:
-            show_data(files)
-if tabs[2].open:
-    with tabs[2]:
-        show_model()
-if tabs[3].open:
-    with tabs[3]:
-        if isinstance(files, DatasetUnavailable):
-            needs_data("the captcha images")
-        else:
-            show_training()
-if tabs[4].open:
-    with tabs[4]:
-        check_yourself("captcha")
+            show()
+
+    return tab
+
+
+show_tabs(
+    [
+        # Drawn whichever tab is open, so that a drawing or an upload is still there after a look at another tab;
+        # a fragment, so that a stroke on the canvas reruns the reading, not the whole page.
+        Tab("Read a captcha", st.fragment(timed_fragment(show_reader, "captcha")), always=True),
+        Tab("Data", with_the_captchas(lambda: show_data(files))),
+        Tab("Model", show_model),
+        Tab("Train", with_the_captchas(show_training)),
+        Tab("Check yourself", lambda: check_yourself("captcha")),
+    ],
+    key="captcha_tab",
+)

@@ -9,7 +9,7 @@ from PIL import Image
 
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
-from app_pages.common.layout import SETTING_WIDTH, page_tabs, settings_row
+from app_pages.common.layout import SETTING_WIDTH, Tab, settings_row, show_tabs
 from app_pages.common.shipped_models import captcha_reader
 from core.captcha import reader as captcha
 from core.ctc import algorithm as ctc
@@ -336,18 +336,20 @@ st.markdown(
     "symbol: Connectionist Temporal Classification counts every way the label can be laid out along the steps."
 )
 st.page_link("app_pages/rnn/speech.py", label="CTC at work on speech: Spoken digits", icon=":material/mic:")
-tabs = page_tabs(["Alignments", "Forward algorithm", "Decoding", "Check yourself"], key="ctc_tab")
-if tabs[0].open:
-    with tabs[0]:
-        label_text, steps = label_and_steps()
-        if label_text is not None:
-            show_alignments(label_text, steps)
-if tabs[1].open:
-    with tabs[1]:
-        show_forward()
-if tabs[2].open:
-    with tabs[2]:
-        show_decoding()
-if tabs[3].open:
-    with tabs[3]:
-        check_yourself("ctc")
+
+
+def show_alignments_tab() -> None:
+    label_text, steps = label_and_steps()
+    if label_text is not None:
+        show_alignments(label_text, steps)
+
+
+show_tabs(
+    [
+        Tab("Alignments", show_alignments_tab),
+        Tab("Forward algorithm", show_forward),
+        Tab("Decoding", show_decoding),
+        Tab("Check yourself", lambda: check_yourself("ctc")),
+    ],
+    key="ctc_tab",
+)

@@ -6,18 +6,11 @@ from dataclasses import fields
 import numpy as np
 import streamlit as st
 
+from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.session_trainings import ForecastTraining
-from app_pages.common.training_panel import (
-    finished_training,
-    session_job,
-    session_training,
-    show_job,
-    start_training,
-    training_buttons,
-)
 from core import quiz
 from core.forecast import model as forecast
 from core.forecast.plots import (
@@ -237,7 +230,7 @@ def start_forecast_training(
     """Train this session's model in a worker process; its weights come back to the session's model at the end."""
     model = forecast.new_forecaster(settings, windows)
     task = TrainingTask(forecast.train_task, {"settings": settings, "epochs": epochs, "batch_size": batch_size})
-    job = start_training(task, model)
+    job = panel.start_training(task, model)
     st.session_state.forecast_model = ForecastTraining(model, job, settings=settings)
     return job
 
@@ -263,7 +256,7 @@ def current_results(
     settings: forecast.ModelSettings, series: forecast.Series, windows: forecast.Windows
 ) -> tuple[forecast.Results, list, str] | None:
     """The results to show: the session's model if it was trained for these settings, else the pretrained one."""
-    trained = finished_training("forecast_model")
+    trained = panel.finished_training("forecast_model")
     if trained and trained.settings == settings:
         history = trained.history
         if trained.results is None:  # once per trained model, not on every rerun
@@ -381,7 +374,7 @@ def look_back_marks() -> tuple[tuple[int, float] | None, tuple[int, float] | Non
     pretrained = None
     if PRETRAINED[MATERIAL].exists():
         pretrained = (MATERIAL.look_back, over_floor(pretrained_results(MATERIAL)[0]))
-    trained = finished_training("forecast_model")
+    trained = panel.finished_training("forecast_model")
     yours = None
     if trained and trained.results and trained.settings.series == MATERIAL.series and not trained.settings.long_memory:
         yours = (trained.settings.look_back, over_floor(trained.results[0]))
@@ -526,16 +519,16 @@ st.markdown(
     f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
     + expected_training(settings, epochs)
 )
-job = session_job("forecast_model")
-train = training_buttons("forecast", job)
+job = panel.session_job("forecast_model")
+train = panel.training_buttons("forecast", job)
 if train:
     job = start_forecast_training(settings, windows, epochs, batch_size)
 if job:
-    show_job(job, "forecast_training", training_summary)
+    panel.show_job(job, "forecast_training", training_summary)
 shown = current_results(settings, series, windows)
 
 st.header("Results")
-trained = session_training("forecast_model")
+trained = panel.session_training("forecast_model")
 if trained and trained.history.epochs and trained.settings != settings:
     st.info(
         "Your trained model was made for other settings ("

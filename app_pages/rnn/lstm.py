@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
-from app_pages.common.layout import keep_in_range, page_tabs
+from app_pages.common.layout import Tab, keep_in_range, show_tabs
 from core.lstm.grids import gates_grids
 from core.lstm.layer import (
     LstmRun,
@@ -246,20 +246,14 @@ st.markdown(
     "below uses them."
 )
 batch, timesteps, features, units, seed = read_sizes()
-patterns, explorer, stacking, cell = page_tabs(
-    ["Sequence patterns", "return_sequences / return_state", "Stacking", "The cell"], key="lstm_tab"
+show_tabs(
+    [
+        Tab("Sequence patterns", lambda: show_patterns(batch, timesteps, features, units)),
+        Tab("return_sequences / return_state", lambda: show_explorer(batch, timesteps, features, units, seed)),
+        Tab("Stacking", lambda: show_stacking(batch, timesteps, features)),
+        Tab("The cell", lambda: show_cell(batch, timesteps, features, units, seed)),
+    ],
+    key="lstm_tab",
 )
-if patterns.open:
-    with patterns:
-        show_patterns(batch, timesteps, features, units)
-if explorer.open:
-    with explorer:
-        show_explorer(batch, timesteps, features, units, seed)
-if stacking.open:
-    with stacking:
-        show_stacking(batch, timesteps, features)
-if cell.open:
-    with cell:
-        show_cell(batch, timesteps, features, units, seed)
 # Below the tabs, not a fifth one: five tabs do not fit a split screen's width.
 quiz_section("lstm")

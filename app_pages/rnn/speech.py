@@ -8,27 +8,19 @@ import time
 import numpy as np
 import streamlit as st
 
+from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import (
     SETTING_WIDTH,
-    holds_a_file,
+    Tab,
     keep_in_range,
-    page_tabs,
     settings_row,
     show_layer_table,
+    show_tabs,
 )
 from app_pages.common.session_trainings import SpeechTraining
-from app_pages.common.training_panel import (
-    SessionTraining,
-    finished_training,
-    session_job,
-    session_training,
-    show_job,
-    start_training,
-    training_buttons,
-)
 from app_pages.registry import recorder_keys, retake_key
 from core.ctc import algorithm as ctc
 from core.shared import assets
@@ -259,7 +251,7 @@ def session_reader_id(name: str) -> str:
 
 def session_readers() -> dict:
     """This session's own readers that have finished: the one trained from scratch, the one adapted to a voice."""
-    return {name: trained.model for name, key in SESSION_READERS.items() if (trained := finished_training(key))}
+    return {name: trained.model for name, key in SESSION_READERS.items() if (trained := panel.finished_training(key))}
 
 
 @st.cache_data(max_entries=16, show_spinner="Cutting the recording into its ten digits…")
@@ -340,8 +332,8 @@ def enrolment_summary(history: History) -> str:
 
 def start_enrolment(pieces: dict[int, np.ndarray], own_share: float) -> TrainingJob:
     model = speech.build_model()
-    job = start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces, "own_share": own_share}), model)
-    st.session_state.speech_voice_model = SessionTraining(model, job)
+    job = panel.start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces, "own_share": own_share}), model)
+    st.session_state.speech_voice_model = panel.SessionTraining(model, job)
     return job
 
 
@@ -408,7 +400,7 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
         return
     pieces = show_cut(cut)
     missing = [enrolment.DIGIT_NAMES[d] for d in range(10) if d not in pieces]
-    job = session_job("speech_voice_model")
+    job = panel.session_job("speech_voice_model")
     mix = st.radio(
         "While it learns your voice, it hears",
         list(TEACHING_MIXES),
@@ -423,12 +415,12 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
     ]
     if any(said):
         st.caption(" ".join(part for part in said if part))
-    if training_buttons("speech_enrol", job, unavailable=bool(missing), label="Teach it my voice"):
+    if panel.training_buttons("speech_enrol", job, unavailable=bool(missing), label="Teach it my voice"):
         job = start_enrolment(pieces, TEACHING_MIXES[mix])
     if missing:
         st.info(f"Teaching waits for every digit: {', '.join(missing)} still missing.")
     if job:
-        show_job(job, "speech_enrol_training", enrolment_summary)
+        panel.show_job(job, "speech_enrol_training", enrolment_summary)
 
 
 def clip_picker(clips: utterances.Clips) -> np.ndarray:
@@ -619,13 +611,13 @@ def synthetic_words(figures: dict) -> str:
 
 def start_speech_training(epochs: int, held_out: str) -> TrainingJob:
     model = speech.build_model()
-    job = start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
+    job = panel.start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
     st.session_state.speech_model = SpeechTraining(model, job, epochs=epochs, held_out=held_out)
     return job
 
 
 def show_training(clips: utterances.Clips) -> None:
-    trained = session_training("speech_model")
+    trained = panel.session_training("speech_model")
     job = trained.job if trained else None
     running = bool(job and job.active)
     if running:  # the fields show what the training runs with, and wait for it to end
@@ -649,11 +641,11 @@ def show_training(clips: utterances.Clips) -> None:
         "For the first epochs the reader answers *blank* at every step and reads nothing: CTC cannot yet tell "
         "where the digits are, and the blank is the safest guess. Once it finds them, the loss falls fast."
     )
-    if training_buttons("speech", job):
+    if panel.training_buttons("speech", job):
         job = start_speech_training(int(epochs), held_out)
     if job:
         st.caption("The training goes on while you talk to the reader or visit other pages; come back to follow it.")
-        show_job(job, "speech_training")
+        panel.show_job(job, "speech_training")
     if summary is not None:
         st.markdown(
             f"**The pretrained reader** heard all five speakers{synthetic_words(summary.figures)}: {summary.epochs} "
@@ -678,29 +670,35 @@ models = {}
 if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
 models |= session_readers()
-tabs = page_tabs(["Talk to it", "Your voice", "Sounds", "Model", "Train", "Check yourself"], key="speech_tab")
-if tabs[0].open or holds_a_file(recorder_keys("speech")):
-    with tabs[0]:
-        show_talk(models)
-if tabs[1].open or holds_a_file([*recorder_keys("speech_enrol"), *map(retake_key, range(10))]):
-    with tabs[1]:
-        show_your_voice(clips)
-if tabs[2].open:
-    with tabs[2]:
-        heard = clips if isinstance(clips, utterances.Clips) else shipped_clips()
-        show_sounds(heard)
-        show_pipeline(heard)
-        if isinstance(clips, utterances.Clips):
-            show_split(clips)
-if tabs[3].open:
-    with tabs[3]:
-        show_model()
-if tabs[4].open:
-    with tabs[4]:
-        if isinstance(clips, DatasetUnavailable):
-            needs_data("the spoken digits")
-        else:
-            show_training(clips)
-if tabs[5].open:
-    with tabs[5]:
-        check_yourself("speech")
+
+
+def show_sounds_tab() -> None:
+    heard = clips if isinstance(clips, utterances.Clips) else shipped_clips()
+    show_sounds(heard)
+    show_pipeline(heard)
+    if isinstance(clips, utterances.Clips):
+        show_split(clips)
+
+
+def show_train_tab() -> None:
+    if isinstance(clips, DatasetUnavailable):
+        needs_data("the spoken digits")
+    else:
+        show_training(clips)
+
+
+show_tabs(
+    [
+        Tab("Talk to it", lambda: show_talk(models), holds=recorder_keys("speech")),
+        Tab(
+            "Your voice",
+            lambda: show_your_voice(clips),
+            holds=(*recorder_keys("speech_enrol"), *map(retake_key, range(10))),
+        ),
+        Tab("Sounds", show_sounds_tab),
+        Tab("Model", show_model),
+        Tab("Train", show_train_tab),
+        Tab("Check yourself", lambda: check_yourself("speech")),
+    ],
+    key="speech_tab",
+)
