@@ -65,7 +65,7 @@ class PageEntry:
     heading: str  # the page's st.title, which the browser tests wait for
     widgets: WidgetKeys | None = None  # which of its widgets' values outlive a visit elsewhere
     tab_key: str | None = None  # the key of its tabs, in the address (…/cifar10?cifar_tab=Inspect)
-    quiz: str | None = None  # its Check yourself topic (`core.quiz.QUESTIONS`)
+    quiz: str | None = None  # its Check yourself topic: the topic package whose `questions.py` asks them
     quiz_tab: str | None = None  # the tab that holds Check yourself, where the page has tabs
     card: Card | None = None
 

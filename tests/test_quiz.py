@@ -17,14 +17,22 @@ from apptest import open_page
 
 from app_pages import registry
 from core import quiz
+from core.captcha import questions as captcha_questions
 from core.captcha import reader as captcha
 from core.cifar import model as cifar
+from core.cifar import questions as cifar_questions
+from core.conv import questions as conv_questions
 from core.conv.layer import ConvSpec
 from core.ctc import algorithm as ctc
+from core.ctc import questions as ctc_questions
+from core.forecast import questions as forecast_questions
+from core.lstm import questions as lstm_questions
 from core.speech import audio, sound_features
+from core.speech import questions as speech_questions
 from core.speech import reader as speech
 
 SEEDS = range(300)
+TOPICS = [entry.quiz for entry in registry.PAGES if entry.quiz]  # the registry names each page's topic
 
 
 def questions(maker) -> list[quiz.Question]:
@@ -64,7 +72,7 @@ def test_answers_are_compared_sensibly(kind, answer, given, right):
     assert quiz.is_right(question, given) is right
 
 
-@pytest.mark.parametrize("topic", sorted(quiz.QUESTIONS))
+@pytest.mark.parametrize("topic", sorted(TOPICS))
 def test_every_question_takes_its_own_answer_and_is_the_same_for_a_seed(topic):
     """Test that each question accepts its answer, is reproducible from its seed, and that choices hold the answer."""
     for number in range(40):
@@ -98,21 +106,21 @@ def spec_of(question: quiz.Question) -> ConvSpec:
 
 def test_conv_shapes_and_parameters_are_keras_layers():
     """Test the output shape and parameter questions against real Keras layers (60 seeds each: building is slow)."""
-    for question in questions(quiz.conv_output_shape)[:60]:
+    for question in questions(conv_questions.conv_output_shape)[:60]:
         shape, _ = keras_conv_output(spec_of(question))
         assert quiz.parse_shape(question.answer) == shape
-    for question in questions(quiz.conv_parameters)[:60]:
+    for question in questions(conv_questions.conv_parameters)[:60]:
         _, params = keras_conv_output(spec_of(question))
         assert int(question.answer) == params
 
 
 def test_conv_padding_keeps_the_size_and_possible_means_keras_builds_it():
     """Test 'the padding that keeps the size' and 'possible at all' by the formula and by Keras."""
-    for question in questions(quiz.conv_same_padding):
+    for question in questions(conv_questions.conv_same_padding):
         spec = spec_of(question)
         assert (spec.height + 2 * int(question.answer) - spec.filter_size) + 1 == spec.height
     answers = set()
-    for question in questions(quiz.conv_possible)[:80]:
+    for question in questions(conv_questions.conv_possible)[:80]:
         try:
             keras_conv_output(spec_of(question))
             built = "yes"
@@ -129,27 +137,29 @@ def test_cifar_layers_are_the_keras_model():
         config = cifar.CifarConfig.basic().with_changes(filters=(first, 2 * first, 4 * first))
         model = cifar.build_model(config)
         real = {layer.name: (layer.output.shape[1:], layer.count_params()) for layer in model.layers}
-        for name, shape, params in quiz.cifar_layers(config):
+        for name, shape, params in cifar_questions.cifar_layers(config):
             assert real[name] == (shape, params), name
-    assert sum(params for _, _, params in quiz.cifar_layers(cifar.CifarConfig.basic())) == 553_514  # the slides'
+    assert (
+        sum(params for _, _, params in cifar_questions.cifar_layers(cifar.CifarConfig.basic())) == 553_514
+    )  # the slides'
 
 
 def test_cifar_questions_ask_about_layers_of_the_model():
     """Test that every CIFAR question's answer is the layer table's (shapes with the batch's None)."""
-    for question in questions(quiz.cifar_layer_question):
+    for question in questions(cifar_questions.cifar_layer_question):
         filters = tuple(int(f) for f in question.show[f"cifar_filters_{cifar.PRESET_NAMES[0]}"].split(", "))
-        layers = quiz.cifar_layers(cifar.CifarConfig.basic().with_changes(filters=filters))
+        layers = cifar_questions.cifar_layers(cifar.CifarConfig.basic().with_changes(filters=filters))
         name = question.prompt.split("**")[-2]
         _, shape, params = next(layer for layer in layers if layer[0] == name)
         assert question.answer in (str(params), quiz.shape_text((None, *shape)))
-    for question in questions(quiz.cifar_flattened):
+    for question in questions(cifar_questions.cifar_flattened):
         filters = [int(f) for f in question.show[f"cifar_filters_{cifar.PRESET_NAMES[0]}"].split(", ")]
         assert int(question.answer) == 4 * 4 * filters[-1]
 
 
 def test_lstm_outputs_and_parameters_are_a_keras_lstm():
     """Test the LSTM questions against a Keras LSTM run on an input of the question's shape (40 seeds)."""
-    for question in questions(quiz.lstm_outputs)[:40]:
+    for question in questions(lstm_questions.lstm_outputs)[:40]:
         case = question.show
         layer = keras.layers.LSTM(
             case["lstm_units"],
@@ -161,7 +171,7 @@ def test_lstm_outputs_and_parameters_are_a_keras_lstm():
         outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
         assert quiz.parse_shapes(question.answer) == [tuple(output.shape) for output in outputs]
         assert layer.count_params() == 4 * (layer.units * (layer.units + shape[2]) + layer.units)
-    for question in questions(quiz.lstm_parameters)[:40]:
+    for question in questions(lstm_questions.lstm_parameters)[:40]:
         layer = keras.layers.LSTM(question.show["lstm_units"])
         layer.build((None, 3, question.show["lstm_features"]))
         assert int(question.answer) == layer.count_params()
@@ -169,10 +179,10 @@ def test_lstm_outputs_and_parameters_are_a_keras_lstm():
 
 def test_lstm_equal_tensors_are_equal_in_keras():
     """Test that the tensors the answer names are equal in a real LSTM's outputs, and the other pair is not."""
-    question = quiz.lstm_equal_tensors(np.random.default_rng(3))
+    question = lstm_questions.lstm_equal_tensors(np.random.default_rng(3))
     layer = keras.layers.LSTM(4, return_sequences=True, return_state=True)
     sequence, hidden, cell = layer(np.random.default_rng(0).standard_normal((2, 5, 3)).astype(np.float32))
-    assert question.answer == quiz.EQUAL_CHOICES[0]
+    assert question.answer == lstm_questions.EQUAL_CHOICES[0]
     np.testing.assert_allclose(sequence[:, -1, :], hidden)
     assert not np.allclose(hidden, cell)
 
@@ -188,11 +198,11 @@ def slides_create_dataset(dataset: np.ndarray, look_back: int) -> tuple[np.ndarr
 
 def test_window_counts_are_the_slides_plus_the_pair_they_drop():
     """Test the forecasting questions against the slides' own `create_dataset`, which makes one pair fewer."""
-    for question in questions(quiz.forecast_window_count):
+    for question in questions(forecast_questions.forecast_window_count):
         length, look_back = (int(part.strip("*")) for part in question.prompt.split("**")[1:4:2])
         x, _ = slides_create_dataset(np.arange(length), look_back)
         assert int(question.answer) == len(x) + 1
-    for question in questions(quiz.forecast_input_shape):
+    for question in questions(forecast_questions.forecast_input_shape):
         length, look_back = (int(part.strip("*")) for part in question.prompt.split("**")[1:4:2])
         x, _ = slides_create_dataset(np.arange(length), look_back)
         assert quiz.parse_shape(question.answer) == (len(x) + 1, look_back, 1)
@@ -204,24 +214,24 @@ def brute_collapse(path) -> list[int]:
 
 def test_ctc_answers_by_brute_force_over_every_path():
     """Test the CTC questions by listing every path of T steps over ε, a, b."""
-    letters = quiz.CTC_LETTERS
-    for question in questions(quiz.ctc_collapse):
+    letters = ctc_questions.CTC_LETTERS
+    for question in questions(ctc_questions.ctc_collapse):
         path = [
             letters.symbols.index(s) + 1 if s != ctc.BLANK_SYMBOL else 0 for s in question.prompt.split("**")[1].split()
         ]
         assert question.answer == letters.decode(brute_collapse(path))
-    for question in questions(quiz.ctc_alignment_count)[:100]:
+    for question in questions(ctc_questions.ctc_alignment_count)[:100]:
         label, steps = letters.encode(question.show["ctc_label"]), question.show["ctc_steps"]
         paths = itertools.product(range(letters.classes), repeat=steps)
         assert int(question.answer) == sum(brute_collapse(path) == label for path in paths)
-    for question in questions(quiz.ctc_min_steps):
+    for question in questions(ctc_questions.ctc_min_steps):
         label = letters.encode(question.show["ctc_label"])
         smallest = next(
             t for t in range(1, 12) if any(brute_collapse(p) == label for p in itertools.product(range(3), repeat=t))
         )
         assert int(question.answer) == smallest
     answers = set()
-    for question in questions(quiz.ctc_valid_path):
+    for question in questions(ctc_questions.ctc_valid_path):
         path_text, label = question.prompt.split("**")[1], question.prompt.split("'")[1]
         path = [letters.symbols.index(s) + 1 if s != ctc.BLANK_SYMBOL else 0 for s in path_text.split()]
         answers.add(question.answer)
@@ -236,7 +246,7 @@ def probabilities_in(question: quiz.Question) -> tuple[list[str], np.ndarray]:
     return symbols, np.array(rows)
 
 
-@pytest.mark.parametrize("maker", [quiz.captcha_best_path, quiz.speech_best_path])
+@pytest.mark.parametrize("maker", [captcha_questions.captcha_best_path, speech_questions.speech_best_path])
 def test_best_path_questions_read_their_table(maker):
     """Test the best-path questions from the table the student sees: rows sum to 1, one clear winner, its reading."""
     for question in questions(maker):
@@ -251,18 +261,18 @@ def test_best_path_questions_read_their_table(maker):
 def test_output_steps_are_the_readers_own():
     """Test the steps questions: the speech reader's output length for the question's seconds, the captcha's width/4."""
     reader = speech.build_model(units=8)
-    for question in questions(quiz.speech_steps)[:25]:
+    for question in questions(speech_questions.speech_steps)[:25]:
         seconds = float(question.prompt.split("**")[1].split()[0])
         features = sound_features.features(np.zeros(int(seconds * audio.RATE), np.float32))
         assert int(question.answer) == reader(features[np.newaxis]).shape[1]
-    for question in questions(quiz.captcha_steps):
+    for question in questions(captcha_questions.captcha_steps):
         width = int(question.prompt.split("**")[1])
         assert int(question.answer) * captcha.IMAGE_WIDTH == width * captcha.TIME_STEPS
 
 
 def test_the_speech_steps_question_can_be_solved_from_its_own_text():
     """Test that the numbers the speech steps question gives (rate, window, hop, seconds) are enough for its answer."""
-    for question in questions(quiz.speech_steps):
+    for question in questions(speech_questions.speech_steps):
         rate, window, hop = (int(n.replace(",", "")) for n in re.findall(r"([\d,]+) samples", question.prompt))
         seconds = float(question.prompt.split("**")[1].split()[0])
         frames = 1 + (int(seconds * rate) - window) // hop  # every window that fits whole
@@ -305,7 +315,7 @@ def collapsed(path: Iterable[str]) -> str:
     return "".join(symbol for symbol, _ in itertools.groupby(path) if symbol != "ε")
 
 
-@solves(quiz.conv_output_shape)
+@solves(conv_questions.conv_output_shape)
 def solve_conv_output_shape(text: str, choices: tuple[str, ...], page: None) -> str:
     n, _, filters, f, s, p, mode = found(
         r"(\d+) × \1 × (\d+) input and has (\d+) filters? of (\d+) × \4, stride (\d+), padding (?:p = (\d+)|'(\w+)')",
@@ -318,19 +328,19 @@ def solve_conv_output_shape(text: str, choices: tuple[str, ...], page: None) -> 
     return f"({side}, {side}, {filters})"
 
 
-@solves(quiz.conv_parameters)
+@solves(conv_questions.conv_parameters)
 def solve_conv_parameters(text: str, choices: tuple[str, ...], page: None) -> str:
     filters, f, channels = map(int, found(r"(\d+) filters? of (\d+) × \2 on an input with (\d+) channels", text))
     return str((f * f * channels + 1) * filters)
 
 
-@solves(quiz.conv_same_padding)
+@solves(conv_questions.conv_same_padding)
 def solve_conv_same_padding(text: str, choices: tuple[str, ...], page: None) -> str:
     f, n = map(int, found(r"(\d+) × \1 filter and stride 1, .* keep a (\d+) × \2 input \2 × \2", text))
     return str(next(p for p in range(n) if n + 2 * p - f + 1 == n))
 
 
-@solves(quiz.conv_possible)
+@solves(conv_questions.conv_possible)
 def solve_conv_possible(text: str, choices: tuple[str, ...], page: None) -> str:
     f, p, n = map(int, found(r"(\d+) × \1 filter with padding p = (\d+) slide over a (\d+) × \3 input", text))
     return "yes" if n + 2 * p >= f else "no"
@@ -357,7 +367,7 @@ def cnn_layers(text: str) -> dict[str, tuple[tuple[int, ...], int | None]]:
     return layers
 
 
-@solves(quiz.cifar_layer_question)
+@solves(cifar_questions.cifar_layer_question)
 def solve_cifar_layer_question(text: str, choices: tuple[str, ...], page: None) -> str:
     layers = cnn_layers(text)
     if "How many parameters" in text:
@@ -365,12 +375,12 @@ def solve_cifar_layer_question(text: str, choices: tuple[str, ...], page: None) 
     return quiz.shape_text(layers[found(r"output shape of (\w+) \(without the batch\)", text)[0]][0])
 
 
-@solves(quiz.cifar_flattened)
+@solves(cifar_questions.cifar_flattened)
 def solve_cifar_flattened(text: str, choices: tuple[str, ...], page: None) -> str:
     return str(cnn_layers(text)["flatten"][0][0])
 
 
-@solves(quiz.cifar_augmentation)
+@solves(cifar_questions.cifar_augmentation)
 def solve_cifar_augmentation(text: str, choices: tuple[str, ...], page: None) -> str:
     change = found(r"is (.+) a good augmentation", text)[0]
     # No CIFAR-10 test picture is upside down; mirrored, shifted, slightly turned, zoomed or partly hidden, a
@@ -379,8 +389,8 @@ def solve_cifar_augmentation(text: str, choices: tuple[str, ...], page: None) ->
     return "no" if "upside-down" in change or (degrees and int(degrees[1]) >= 90) else "yes"
 
 
-@solves(quiz.cifar_confusion)
-def solve_cifar_confusion(text: str, choices: tuple[str, ...], page: quiz.CifarFacts) -> str:
+@solves(cifar_questions.cifar_confusion)
+def solve_cifar_confusion(text: str, choices: tuple[str, ...], page: cifar_questions.CifarFacts) -> str:
     from core.shared.datasets import CIFAR10_CLASSES
 
     model, true, predicted = found(r"matrix of the (.+) model \(Inspect tab\).* of a (\w+) did it call a (\w+)\?", text)
@@ -388,7 +398,7 @@ def solve_cifar_confusion(text: str, choices: tuple[str, ...], page: quiz.CifarF
     return str(page.confusion[CIFAR10_CLASSES.index(true), CIFAR10_CLASSES.index(predicted)])  # row true, column said
 
 
-@solves(quiz.lstm_outputs)
+@solves(lstm_questions.lstm_outputs)
 def solve_lstm_outputs(text: str, choices: tuple[str, ...], page: None) -> str:
     units, sequences, state, batch, steps, _ = found(
         r"LSTM\((\d+), return_sequences=(\w+), return_state=(\w+)\) gets an input of shape \((\d+), (\d+), (\d+)\)",
@@ -399,57 +409,57 @@ def solve_lstm_outputs(text: str, choices: tuple[str, ...], page: None) -> str:
     return ", ".join([first, hidden, hidden] if state == "True" else [first])  # then the final h and c
 
 
-@solves(quiz.lstm_parameters)
+@solves(lstm_questions.lstm_parameters)
 def solve_lstm_parameters(text: str, choices: tuple[str, ...], page: None) -> str:
     u, d = map(int, found(r"LSTM\((\d+)\) on inputs with (\d+) features", text))
     return str(4 * (u * (u + d) + u))
 
 
-@solves(quiz.lstm_equal_tensors)
+@solves(lstm_questions.lstm_equal_tensors)
 def solve_lstm_equal_tensors(text: str, choices: tuple[str, ...], page: None) -> str:
     found(r"return_state=True\) returns three tensors", text)
     # The output at a step is that step's hidden state h, so the last one is the final hidden state; c is not h.
     return next(choice for choice in choices if "last step" in choice and "final_hidden_state" in choice)
 
 
-@solves(quiz.forecast_window_count)
+@solves(forecast_questions.forecast_window_count)
 def solve_forecast_window_count(text: str, choices: tuple[str, ...], page: None) -> str:
     length, look_back = map(int, found(r"series of (\d+) values is cut into windows of look_back = (\d+)", text))
     return str(length - look_back)  # a target for every value after the first window
 
 
-@solves(quiz.forecast_input_shape)
+@solves(forecast_questions.forecast_input_shape)
 def solve_forecast_input_shape(text: str, choices: tuple[str, ...], page: None) -> str:
     length, look_back = map(int, found(r"series of (\d+) values, windows of look_back = (\d+)", text))
     return f"({length - look_back}, {look_back}, 1)"
 
 
-@solves(quiz.forecast_lowest_error)
-def solve_forecast_lowest_error(text: str, choices: tuple[str, ...], page: quiz.ForecastFacts) -> str:
+@solves(forecast_questions.forecast_lowest_error)
+def solve_forecast_lowest_error(text: str, choices: tuple[str, ...], page: forecast_questions.ForecastFacts) -> str:
     lowest = found(r"which forecast has the (lowest|highest) error", text)[0] == "lowest"
     return (min if lowest else max)(choices, key=lambda name: page.rmse[name])
 
 
-@solves(quiz.forecast_horizon)
-def solve_forecast_horizon(text: str, choices: tuple[str, ...], page: quiz.ForecastFacts) -> str:
+@solves(forecast_questions.forecast_horizon)
+def solve_forecast_horizon(text: str, choices: tuple[str, ...], page: forecast_questions.ForecastFacts) -> str:
     level = float(found(r"first pass (\d+(?:\.\d+)?)\?", text)[0])
     return str(next(step for step, error in enumerate(page.recursive_error, start=1) if error > level))
 
 
-@solves(quiz.captcha_best_path, quiz.speech_best_path)
+@solves(captcha_questions.captcha_best_path, speech_questions.speech_best_path)
 def solve_best_path(text: str, choices: tuple[str, ...], page: None) -> str:
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("|")]
     symbols, table = rows[0][1:], [[float(p) for p in row[1:]] for row in rows[2:]]
     return collapsed(symbols[row.index(max(row))] for row in table)
 
 
-@solves(quiz.captcha_steps)
+@solves(captcha_questions.captcha_steps)
 def solve_captcha_steps(text: str, choices: tuple[str, ...], page: None) -> str:
     poolings = ("one", "two", "three").index(found(r"its (one|two|three) 2 × 2 max poolings? halve", text)[0]) + 1
     return str(int(found(r"(\d+) pixels wide", text)[0]) // 2**poolings)
 
 
-@solves(quiz.speech_steps)
+@solves(speech_questions.speech_steps)
 def solve_speech_steps(text: str, choices: tuple[str, ...], page: None) -> str:
     rate, window, hop = (
         int(number.replace(",", ""))
@@ -461,7 +471,7 @@ def solve_speech_steps(text: str, choices: tuple[str, ...], page: None) -> str:
     return str(math.ceil(math.ceil(frames / 2) / 2))
 
 
-@solves(quiz.ctc_collapse)
+@solves(ctc_questions.ctc_collapse)
 def solve_ctc_collapse(text: str, choices: tuple[str, ...], page: None) -> str:
     return collapsed(found(r"reads (.+) \(ε is the blank\)", text)[0].split())
 
@@ -471,19 +481,19 @@ def alignment_count(label: str, steps: int) -> int:
     return sum(collapsed(path) == label for path in itertools.product("εab", repeat=steps))
 
 
-@solves(quiz.ctc_alignment_count)
+@solves(ctc_questions.ctc_alignment_count)
 def solve_ctc_alignment_count(text: str, choices: tuple[str, ...], page: None) -> str:
     steps, label = found(r"T = (\d+) steps collapse to the label '(\w+)'", text)
     return str(alignment_count(label, int(steps)))
 
 
-@solves(quiz.ctc_min_steps)
+@solves(ctc_questions.ctc_min_steps)
 def solve_ctc_min_steps(text: str, choices: tuple[str, ...], page: None) -> str:
     label = found(r"CTC can output '(\w+)'", text)[0]
     return str(len(label) + sum(a == b for a, b in itertools.pairwise(label)))  # a blank between equal neighbours
 
 
-@solves(quiz.ctc_valid_path)
+@solves(ctc_questions.ctc_valid_path)
 def solve_ctc_valid_path(text: str, choices: tuple[str, ...], page: None) -> str:
     path, label = found(r"Is (.+) a valid alignment of the label '(\w+)'", text)
     return "yes" if collapsed(path.split()) == label else "no"
@@ -493,14 +503,19 @@ def page_facts(topic: str) -> object:
     """What a page shows of its shipped model, made up: a confusion matrix, a results table and a steps-ahead curve."""
     if topic == "cifar":
         matrix = np.random.default_rng(0).integers(0, 60, size=(10, 10)) + np.eye(10, dtype=int) * 800
-        return quiz.CifarFacts("pretrained basic", matrix)
+        return cifar_questions.CifarFacts("pretrained basic", matrix)
     error = np.abs(np.random.default_rng(1).standard_normal(120)).cumsum() / 40
-    return quiz.ForecastFacts({"LSTM": 0.31, "linear predictor": 0.3, "persistence": 0.42, "noise floor": 0.29}, error)
+    return forecast_questions.ForecastFacts(
+        {"LSTM": 0.31, "linear predictor": 0.3, "persistence": 0.42, "noise floor": 0.29}, error
+    )
 
 
 # Every question maker of every topic, with whether it asks about the page's facts.
-MAKERS = [(topic, maker, False) for topic, makers in quiz.QUESTIONS.items() for maker in makers] + [
-    (topic, maker, True) for topic, makers in quiz.FACT_QUESTIONS.items() for maker in makers
+MAKERS = [
+    (topic, maker, asks_facts)
+    for topic in TOPICS
+    for makers, asks_facts in zip(quiz.topic_questions(topic), (False, True), strict=True)
+    for maker in makers
 ]
 
 
@@ -572,7 +587,7 @@ def test_show_it_on_the_page_sets_widgets_the_page_accepts(topic):
     """Test "Show it on the page" for several questions of each page: the page runs with the case's values."""
     page, tab, tab_key = PAGES[topic]
     app = open_page(page, tab, tab_key)
-    for number in range(len(quiz.QUESTIONS[topic]) * 2):
+    for number in range(len(quiz.topic_questions(topic)[0]) * 2):
         question = quiz.question(topic, 5, number)
         if not question.show:
             continue
@@ -593,10 +608,10 @@ def test_confusion_questions_read_the_matrix_the_inspect_tab_shows():
     from core.shared.datasets import CIFAR10_CLASSES
 
     matrix = np.random.default_rng(0).integers(0, 60, size=(10, 10)) + np.eye(10, dtype=int) * 800
-    facts = quiz.CifarFacts("pretrained basic", matrix)
+    facts = cifar_questions.CifarFacts("pretrained basic", matrix)
     tenth_biggest = sorted(matrix[~np.eye(10, dtype=bool)])[-10]
     for seed in SEEDS:
-        question = quiz.cifar_confusion(np.random.default_rng(seed), facts)
+        question = cifar_questions.cifar_confusion(np.random.default_rng(seed), facts)
         true, predicted = (CIFAR10_CLASSES.index(name) for name in question.prompt.split("**")[3:6:2])
         assert int(question.answer) == matrix[true, predicted] >= tenth_biggest and true != predicted
         assert question.show["cifar_inspect_model"] == "pretrained basic"
@@ -605,14 +620,16 @@ def test_confusion_questions_read_the_matrix_the_inspect_tab_shows():
 def test_forecast_questions_read_the_results_table_and_the_steps_ahead_chart():
     """Test the lowest/highest error among the three forecasters and the first step past a level, found by a loop."""
     error = np.abs(np.random.default_rng(1).standard_normal(120)).cumsum() / 40
-    facts = quiz.ForecastFacts({"LSTM": 0.31, "linear predictor": 0.3, "persistence": 0.42, "noise floor": 0.29}, error)
+    facts = forecast_questions.ForecastFacts(
+        {"LSTM": 0.31, "linear predictor": 0.3, "persistence": 0.42, "noise floor": 0.29}, error
+    )
     answers = set()
     for seed in SEEDS:
-        question = quiz.forecast_lowest_error(np.random.default_rng(seed), facts)
+        question = forecast_questions.forecast_lowest_error(np.random.default_rng(seed), facts)
         answers.add(question.answer)
         assert question.answer == ("linear predictor" if "lowest" in question.prompt else "persistence")
         assert "noise floor" not in question.choices
-        question = quiz.forecast_horizon(np.random.default_rng(seed), facts)
+        question = forecast_questions.forecast_horizon(np.random.default_rng(seed), facts)
         level = float(question.prompt.split("**")[-2])
         first = next(step for step, value in enumerate(error, start=1) if value > level)
         assert int(question.answer) == first
@@ -621,7 +638,7 @@ def test_forecast_questions_read_the_results_table_and_the_steps_ahead_chart():
 
 def test_fact_questions_join_the_turns_only_when_the_page_has_facts():
     """Test that without facts a topic's questions never need them, and with facts they come in turn."""
-    facts = quiz.ForecastFacts(
+    facts = forecast_questions.ForecastFacts(
         {"LSTM": 1.0, "linear predictor": 2.0, "persistence": 3.0, "noise floor": 0.5}, np.ones(9)
     )
     without = [quiz.question("forecast", 3, n).prompt for n in range(8)]

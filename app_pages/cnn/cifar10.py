@@ -10,10 +10,10 @@ from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
 from app_pages.registry import upload_key
-from core import quiz
 from core.cifar import inspection as cifar_inspect
 from core.cifar import model as cifar
 from core.cifar.plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
+from core.cifar.questions import CifarFacts
 from core.shared import assets
 from core.shared.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.shared.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
@@ -71,13 +71,13 @@ def pretrained_test_probabilities(variant: str) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner=False)
-def quiz_facts(variant: str = "basic") -> quiz.CifarFacts | None:
+def quiz_facts(variant: str = "basic") -> CifarFacts | None:
     """The shipped model's confusion matrix, as the Inspect tab shows it, for the quiz (None without the test images)."""
     data = cifar_data()
     if isinstance(data, DatasetUnavailable) or pretrained_model(variant) is None:
         return None
     predicted = pretrained_test_probabilities(variant).argmax(axis=1)
-    return quiz.CifarFacts(f"pretrained {variant}", cifar.confusion_matrix(data.y_test, predicted))
+    return CifarFacts(f"pretrained {variant}", cifar.confusion_matrix(data.y_test, predicted))
 
 
 def pretrained_summary(variant: str) -> assets.ModelSummary | None:

@@ -11,7 +11,6 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
 from app_pages.common.session_trainings import ForecastTraining
-from core import quiz
 from core.forecast import model as forecast
 from core.forecast.plots import (
     coefficients_figure,
@@ -22,6 +21,7 @@ from core.forecast.plots import (
     series_figure,
     window_figure,
 )
+from core.forecast.questions import ForecastFacts
 from core.shared import assets
 from core.shared.jobs import TrainingJob
 from core.shared.training import duration_in_words
@@ -70,7 +70,7 @@ def pretrained_results(settings: forecast.ModelSettings) -> tuple[forecast.Resul
 
 
 @st.cache_resource(show_spinner=False)
-def quiz_facts() -> quiz.ForecastFacts | None:
+def quiz_facts() -> ForecastFacts | None:
     """The shipped forecaster's errors, as the results table and the steps-ahead chart show them, for the quiz."""
     if not PRETRAINED[MATERIAL].exists():
         return None
@@ -78,7 +78,7 @@ def quiz_facts() -> quiz.ForecastFacts | None:
     evaluation = results.evaluation
     series = forecast.make_series(MATERIAL.series)
     truth = series.noisy[forecast.split_windows(series, MATERIAL.look_back).test_index]
-    return quiz.ForecastFacts(
+    return ForecastFacts(
         {
             "LSTM": evaluation.model.rmse,
             "linear predictor": results.linear_scores.rmse,
