@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 
 from core.captcha import drawings as captcha_with_drawings
 from core.captcha import handwriting
 from core.captcha import reader as captcha
-from core.shared.assets import load_model, write_summary
+from core.shared.assets import CAPTCHA_MODEL, load_model, write_summary
+from core.shared.commands import Command, share
 from core.shared.datasets import load_captcha_files
 from core.shared.shipping import epoch_printer, trained_summary
 
@@ -90,3 +92,30 @@ def evaluate_captcha(args: argparse.Namespace) -> None:
     truth = [captcha.CHARACTERS.decode(label) for label in data.y_train]
     exact, cer = reading_scores(model, data.x_train, truth)
     print(f"exact_match={exact:.4f} cer={cer:.4f} n={len(truth)}")
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=CAPTCHA_MODEL)
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--patience", type=int, default=10, help="early stopping on the validation loss")
+    parser.add_argument("--validation-split", type=float, default=0.1)
+    parser.add_argument("--split-seed", type=int, default=42)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--drawings", action="store_true", help="train on synthetic hand-drawn text as well")
+    parser.add_argument("--steps-per-epoch", type=int, default=150, help="batches per epoch with --drawings")
+    parser.add_argument(
+        "--captcha-share", type=share, default=0.5, help="with --drawings: the share of real captchas in each batch"
+    )
+    parser.add_argument("--init", type=Path, help="start from this saved model's weights")
+
+
+def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--data", type=Path, required=True)
+
+
+COMMANDS = (
+    Command("train", "captcha", "CNN + BiLSTM + CTC captcha reader", train_arguments, train_captcha),
+    Command("evaluate", "captcha", "DIR/*.png named by their text", evaluate_arguments, evaluate_captcha),
+)

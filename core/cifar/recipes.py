@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from core.cifar import model as cifar
-from core.shared.assets import load_model, read_summary, write_summary
+from core.shared.assets import CIFAR10_MODELS, load_model, read_summary, write_summary
+from core.shared.commands import Command
 from core.shared.datasets import CIFAR10_CLASSES, load_cifar10, load_image_folder
 from core.shared.shipping import epoch_printer, trained_summary
 
 
 def train_cifar10(args: argparse.Namespace) -> None:
+    args.out = args.out or CIFAR10_MODELS[args.variant]
     # Batches are read from the cache file: this process needs the 150 MB of training images only a batch at a time.
     data = load_cifar10(train_images_in_memory=False)
     print(f"CIFAR-10 from {data.source}: {len(data.x_train)} training and {len(data.x_test)} test images", flush=True)
@@ -90,3 +92,40 @@ def update_summary(model_path: Path, figures: dict) -> None:
         )
     write_summary(model_path, replace(summary, figures={**summary.figures, **figures}))
     print(f"updated the summary of {model_path}")
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--variant", choices=("basic", "improved"), default="basic")
+    parser.add_argument("--out", type=Path, help="default: the shipped model of that variant, in assets/models/")
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--validation-split", type=float, default=0.1)
+    parser.add_argument("--patience", type=int, default=3, help="early stopping on validation accuracy (0 = off)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--mixed-bfloat16",
+        action="store_true",
+        help="compute in bfloat16, keep float32 weights (fast on CPUs with AMX); the shipped improved model used it",
+    )
+
+
+def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument(
+        "--update-summary",
+        action="store_true",
+        help="write the figures into the model's .json (run it on the test split: the pages quote them as test accuracy)",
+    )
+
+
+COMMANDS = (
+    Command("train", "cifar10", "CIFAR-10 CNN, basic (the slides') or improved", train_arguments, train_cifar10),
+    Command(
+        "evaluate",
+        "cifar10",
+        "DIR/<class>/*.(jpg|png) with the ten CIFAR-10 class names",
+        evaluate_arguments,
+        evaluate_cifar10,
+    ),
+)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from core.forecast import model as forecast
 from core.shared.assets import FORECAST_LONG_MEMORY_MODEL, FORECAST_MODEL, load_model, write_summary
+from core.shared.commands import Command
 from core.shared.shipping import epoch_printer, trained_summary
 
 
@@ -61,3 +63,46 @@ def evaluate_forecast(args: argparse.Namespace) -> None:
         f"rmse_over_noise_floor={evaluation.model.rmse / floor:.3f} linear={linear_rmse / floor:.3f} "
         f"persistence={evaluation.persistence.rmse / floor:.3f}"
     )
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, help="default: the shipped model of that kind, in assets/models/")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the series' noise and of the weights")
+    parser.add_argument(
+        "--long-memory", action="store_true", help="the long-memory forecaster (10 values + 16 block averages)"
+    )
+    parser.add_argument("--look-back", type=int, default=forecast.MATERIAL_LOOK_BACK, help="the material's model only")
+    parser.add_argument(
+        "--units", type=int, help=f"default {forecast.MATERIAL_UNITS}, long memory {forecast.LONG_UNITS}"
+    )
+    parser.add_argument(
+        "--epochs", type=int, help=f"default {forecast.MATERIAL_EPOCHS}, long memory {forecast.LONG_EPOCHS}"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, help=f"default {forecast.MATERIAL_BATCH_SIZE}, long memory {forecast.LONG_BATCH_SIZE}"
+    )
+
+
+def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--seed", type=int, required=True, help="the noise seed of the series to score on")
+    parser.add_argument("--noise", type=float, default=forecast.SeriesConfig.noise)
+    parser.add_argument("--length", type=int, default=forecast.SeriesConfig.length)
+
+
+COMMANDS = (
+    Command(
+        "train",
+        "forecast",
+        "LSTM forecaster of the synthetic series (material's settings)",
+        train_arguments,
+        train_forecast,
+    ),
+    Command(
+        "evaluate",
+        "forecast",
+        "a forecaster on the test part of a series it never saw",
+        evaluate_arguments,
+        evaluate_forecast,
+    ),
+)

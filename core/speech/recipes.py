@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from core.ctc import algorithm as ctc
-from core.shared.assets import load_model, write_summary
+from core.shared.assets import SPEECH_MODEL, load_model, write_summary
+from core.shared.commands import Command
 from core.shared.datasets import DatasetUnavailable
 from core.shared.shipping import epoch_printer, trained_summary
 from core.speech import enrolment, synthetic_voices, utterances
@@ -113,3 +115,65 @@ def few(clips: utterances.Clips) -> str:
     if len(clips) >= utterances.MAX_DIGITS:
         return ""
     return f" (only {len(clips)}: its sequences of more than {len(clips)} digits repeat some)"
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=SPEECH_MODEL)
+    parser.add_argument("--data", type=Path, help="FSDD recordings folder (default: FSDD_DIR, else the download)")
+    parser.add_argument("--epochs", type=int, default=speech.TrainingSetup.epochs)
+    parser.add_argument("--steps-per-epoch", type=int, default=speech.TrainingSetup.steps_per_epoch)
+    parser.add_argument("--hold-out", nargs="+", metavar="SPEAKER", help="train without these speakers, score on them")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--synthetic", type=Path, help="also train on the synthetic voices in this folder (python -m core synthesise)"
+    )
+
+
+def synthesise_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--voices", type=int, default=synthetic_voices.VoiceSetup.voices)
+    parser.add_argument("--takes", type=int, default=synthetic_voices.VoiceSetup.takes)
+    parser.add_argument("--seed", type=int, default=synthetic_voices.VoiceSetup.seed)
+
+
+def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument(
+        "--enrol",
+        type=int,
+        default=0,
+        metavar="K",
+        help="adapt a copy of the model to each speaker on their first K takes of each digit, score their other clips",
+    )
+    parser.add_argument(
+        "--enrolled-on",
+        type=Path,
+        metavar="DIR",
+        help="with --enrol: adapt once to the speaker in DIR, then score every clip of --data (what enrolling costs)",
+    )
+
+
+COMMANDS = (
+    Command(
+        "train",
+        "speech",
+        "spoken-digit reader: conv + BiGRU + CTC on FSDD sequences of 1-5 digits",
+        train_arguments,
+        train_speech,
+    ),
+    Command(
+        "synthesise",
+        "digits",
+        "the ten digits said by espeak-ng voices, named as FSDD's files",
+        synthesise_arguments,
+        synthesise_digits,
+    ),
+    Command(
+        "evaluate",
+        "speech",
+        "DIR/<digit>_<speaker>_<n>.wav: single clips and joined sequences of 2-5 (fixed seed)",
+        evaluate_arguments,
+        evaluate_speech,
+    ),
+)
