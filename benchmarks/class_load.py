@@ -4,12 +4,13 @@
 
 Serves the app (`streamlit run app.py`) with its worker processes inside a memory limit (a cgroup v1
 memory group when the machine lets this process make one; the report says whether it did), then opens
-N browser sessions in one Chromium, all at once. Student k does task k mod 8: convolution settings,
-CIFAR Inspect, a CIFAR training of 1 epoch on the fewest images, the LSTM switches, a forecasting
-setting, a CTC label, a spoken-digit reading of typed digits, a captcha drawing. Each student's pages
+N browser sessions in one Chromium, all at once. Student k does task k mod the number of tasks, each topic
+page's in the registry's order (`devtools/student_tasks.py`: convolution settings, CIFAR Inspect, a CIFAR
+training of 1 epoch on the fewest images, the LSTM switches, a forecasting setting, a captcha drawing, a CTC
+label, a spoken-digit reading of typed digits; a page without a task of its own is opened). Each student's pages
 carry `?student=k`, and the server logs every script run's CPU time with it (`CNN_RNN_LAB_RUN_LOG`), so
 the cost of each action is what the server spent on that student's runs, not what the browsers spent
-(they share the same cores). With `--warm`, one student first does each of the eight tasks in turn, unmeasured,
+(they share the same cores). With `--warm`, one student first does each of the tasks in turn, unmeasured,
 as a teacher trying the pages before class would: the class then finds the shared models loaded, which a
 server pays once, not once per class.
 
@@ -35,19 +36,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import numpy as np
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from app_pages import registry  # noqa: E402
 from core.shared.assets import CLASS_LOAD_RESULTS  # noqa: E402
-from devtools.canvas_drawing import DESIGN_WIDTH, mouse_strokes  # noqa: E402
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, served_app_process  # noqa: E402
+from devtools.student_tasks import class_tasks, open_page  # noqa: E402
 
 CGROUP = Path("/sys/fs/cgroup/memory/cnn_rnn_lab_class_load")
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-TASKS = ("convolution", "cifar inspect", "cifar train", "lstm", "forecasting", "ctc", "speech", "captcha")
-WARM_UP_STUDENT = 1000  # the warm-up's students are 1000…1007, one per task (task = student mod 8), never counted
+TASKS = class_tasks(registry.PAGES)  # each topic page's students' tasks (devtools/student_tasks.py)
+TASK_NAMES = list(TASKS)
+WARM_UP_STUDENT = 1000  # the warm-up's students are 1000, 1001, …, one per task (student mod the tasks), never counted
 
 
 def memory_group(limit_bytes: int) -> Path | None:
@@ -82,100 +82,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def ready(page) -> None:
-    await page.wait_for_selector(READY, timeout=600_000)
-    await page.wait_for_timeout(300)
-
-
-async def open_page(page, url: str, path: str, student: int) -> None:
-    joiner = "&" if "?" in path else "?"
-    await page.goto(f"{url}/{path}{joiner}student={student}")
-    await ready(page)
-
-
 async def do_task(browser, url: str, student: int, timeout_s: float) -> dict:
     """One student's task; returns its name, whether it was done, and any exception the page showed."""
-    task = TASKS[student % len(TASKS)]
+    name = TASK_NAMES[student % len(TASK_NAMES)]
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(timeout_s * 1000)
     started = time.perf_counter()
     try:
         await open_page(page, url, "", student)
-        if task == "convolution":
-            await open_page(page, url, "convolution", student)
-            stride = page.get_by_role("spinbutton", name="Stride s")
-            await stride.fill("2")
-            await stride.press("Enter")
-            await ready(page)
-            await page.get_by_text("2 × 2 × 2").first.wait_for()  # 6 × 6 input, f = 3, p = 0, s = 2
-        elif task == "cifar inspect":
-            await open_page(page, url, "cifar10?cifar_tab=Inspect", student)
-            await page.get_by_text("Test accuracy").first.wait_for()
-        elif task == "cifar train":
-            await open_page(page, url, "cifar10?cifar_tab=Train", student)
-            subset = page.get_by_role("slider", name="Training images")
-            await subset.focus()
-            await subset.press("Home")
-            await ready(page)
-            epochs = page.get_by_label("Epochs", exact=True)
-            await epochs.fill("1")
-            await epochs.press("Enter")
-            await ready(page)
-            await page.get_by_role("button", name="Train").click()
-            await page.get_by_text("1 epoch; seconds per epoch").first.wait_for()
-        elif task == "lstm":
-            await open_page(page, url, "lstm?lstm_tab=return_sequences+%2F+return_state", student)
-            for switch in ("return_sequences", "return_state"):
-                await page.get_by_text(switch, exact=True).first.click()
-                await ready(page)
-            await page.get_by_text("final_cell_state").first.wait_for()
-        elif task == "forecasting":
-            await open_page(page, url, "forecasting", student)
-            noise = page.get_by_role("slider", name="Noise σ")
-            await noise.focus()
-            await noise.press("ArrowRight")
-            await ready(page)
-        elif task == "ctc":
-            await open_page(page, url, "ctc", student)
-            label = page.get_by_label("Label (1 to 4 letters or digits)")
-            await label.fill("abba")
-            await label.press("Enter")
-            await ready(page)
-            await page.get_by_text("abba").first.wait_for()
-        elif task == "speech":
-            await open_page(page, url, "speech", student)
-            await page.get_by_text("join digits", exact=True).click()
-            await ready(page)
-            digits = page.get_by_label("Digits (1 to 5)")
-            await digits.fill("417")
-            await digits.press("Enter")
-            await ready(page)
-            await page.get_by_role("heading", name="Heard:").first.wait_for()
-        else:  # captcha
-            await open_page(page, url, "captcha", student)
-            await page.get_by_text("draw", exact=True).click()
-            await ready(page)
-            canvas = await page.locator("canvas.upper-canvas").first.bounding_box()
-            scale = canvas["width"] / DESIGN_WIDTH
-
-            for stroke in mouse_strokes("b3dx7", np.random.default_rng(student)):
-                await page.mouse.move(canvas["x"] + stroke[0][0] * scale, canvas["y"] + stroke[0][1] * scale)
-                await page.mouse.down()
-                for x, y in stroke[1:]:
-                    await page.mouse.move(canvas["x"] + x * scale, canvas["y"] + y * scale, steps=3)
-                await page.mouse.up()
-            await ready(page)
-            await page.get_by_role("heading", name="Reading:").first.wait_for()
+        await TASKS[name](page, url, student)
         done = True
     except Exception as error:  # a task that could not be done is a result, not the end of the benchmark
-        print(f"student {student} ({task}): {type(error).__name__}: {str(error).splitlines()[0]}", flush=True)
+        print(f"student {student} ({name}): {type(error).__name__}: {str(error).splitlines()[0]}", flush=True)
         done = False
     exceptions = await page.locator('[data-testid="stException"]').count()
     await context.close()
     return {
         "student": student,
-        "task": task,
+        "task": name,
         "done": done,
         "exceptions": exceptions,
         "seconds": time.perf_counter() - started,
@@ -205,7 +130,7 @@ async def warm_up(url: str, timeout_s: float) -> None:
 
 async def run_class(url: str, students: int, timeout_s: float, only: str | None) -> list[dict]:
     async with chromium() as browser:
-        chosen = [s for s in range(students) if only is None or TASKS[s % len(TASKS)] == only]
+        chosen = [s for s in range(students) if only is None or TASK_NAMES[s % len(TASK_NAMES)] == only]
         return list(await asyncio.gather(*(do_task(browser, url, student, timeout_s) for student in chosen)))
 
 
@@ -219,7 +144,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--memory-gb", type=float, default=2.7)
     parser.add_argument("--timeout", type=float, default=600, help="seconds a step of a task may take")
-    parser.add_argument("--only", choices=TASKS, help="only the students with this task (to try one)")
+    parser.add_argument("--only", choices=TASK_NAMES, help="only the students with this task (to try one)")
     parser.add_argument("--warm", action="store_true", help="each task once before the class, not measured")
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
