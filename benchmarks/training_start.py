@@ -6,13 +6,16 @@ Before its first batch a training starts a Python process, imports TensorFlow, r
 builds its model and compiles its training step: a cost each page pays once per training, on
 top of the epochs it estimates from its measured speed. Each run goes through
 `core.shared.jobs.TrainingJob` and `core.shared.worker.in_worker_process`, as Train on the page does, with the
-page's default settings, and is stopped after its first batch. `--save` writes the medians to
+page's default settings, and is stopped after its first batch. Each topic declares its pages' trainings
+(`first_batch_trainings` in `core/<topic>/recipes.py`), the topics read from the registry. `--save` writes the medians to
 assets/benchmarks/training_start.json, which the pages add to their estimates.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import statistics
 import sys
@@ -23,39 +26,21 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from core.captcha import reader as captcha  # noqa: E402
-from core.cifar import model as cifar  # noqa: E402
-from core.forecast import model as forecast  # noqa: E402
+from app_pages import registry  # noqa: E402
 from core.shared import assets  # noqa: E402
 from core.shared.jobs import TrainingJob  # noqa: E402
 from core.shared.training import TrainingQueue  # noqa: E402
 from core.shared.worker import TrainingTask, in_worker_process  # noqa: E402
-from core.speech import enrolment  # noqa: E402
-from core.speech import reader as speech  # noqa: E402
 
-KNOWN = enrolment.known_voices().of_speakers(["lucas"])  # ten digits of one voice, for the enrolment
-TASKS = {
-    "cifar10": TrainingTask(
-        cifar.train_task,
-        {"config": cifar.CifarConfig.basic(), "subset": 1_000, "epochs": 1, "batch_size": 32, "validation": 0.1},
-    ),
-    "forecasting": TrainingTask(
-        forecast.train_task,
-        {
-            "settings": forecast.ModelSettings(
-                forecast.SeriesConfig(), forecast.MATERIAL_LOOK_BACK, forecast.MATERIAL_UNITS, 0
-            ),
-            "epochs": 1,
-            "batch_size": forecast.MATERIAL_BATCH_SIZE,
-        },
-    ),
-    "captcha": TrainingTask(captcha.train_task, {"epochs": 1, "patience": 0}),
-    "speech": TrainingTask(speech.train_task, {"epochs": 1, "held_out": "george"}),
-    "speech enrolment": TrainingTask(
-        enrolment.enrol_task,
-        {"pieces": {int(digit): sound for digit, sound in zip(KNOWN.digits, KNOWN.sounds, strict=True)}},
-    ),
-}
+
+def page_trainings() -> dict[str, TrainingTask]:
+    """Each page's training, from its topic's recipes (`first_batch_trainings`), the topics read from the registry."""
+    tasks: dict[str, TrainingTask] = {}
+    for entry in registry.PAGES:
+        if entry.quiz and importlib.util.find_spec(f"core.{entry.quiz}.recipes") is not None:
+            recipes = importlib.import_module(f"core.{entry.quiz}.recipes")
+            tasks.update(getattr(recipes, "first_batch_trainings", dict)())
+    return tasks
 
 
 def seconds_to_first_batch(task: TrainingTask) -> float:
@@ -85,11 +70,12 @@ def seconds_to_first_batch(task: TrainingTask) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--pages", help=f"comma-separated, of: {', '.join(TASKS)} (default: all)")
+    tasks = page_trainings()
+    parser.add_argument("--pages", help=f"comma-separated, of: {', '.join(tasks)} (default: all)")
     parser.add_argument("--save", action="store_true", help=f"write {assets.TRAINING_START_RESULTS.name}")
     args = parser.parse_args()
     medians = json.loads(assets.TRAINING_START_RESULTS.read_text()) if assets.TRAINING_START_RESULTS.exists() else {}
-    for page, task in TASKS.items():
+    for page, task in tasks.items():
         if args.pages and page not in args.pages.split(","):
             continue
         runs = [seconds_to_first_batch(task) for _ in range(args.runs)]

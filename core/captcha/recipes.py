@@ -15,6 +15,7 @@ from core.shared.assets import CAPTCHA_MODEL, load_model, write_summary
 from core.shared.commands import Command, share
 from core.shared.datasets import load_captcha_files
 from core.shared.shipping import epoch_printer, trained_summary
+from core.shared.worker import TrainingTask
 
 
 def train_captcha(args: argparse.Namespace) -> None:
@@ -119,3 +120,8 @@ COMMANDS = (
     Command("train", "captcha", "CNN + BiLSTM + CTC captcha reader", train_arguments, train_captcha),
     Command("evaluate", "captcha", "DIR/*.png named by their text", evaluate_arguments, evaluate_captcha),
 )
+
+
+def first_batch_trainings() -> dict[str, TrainingTask]:
+    """The page's training as Train starts it, for one epoch (`benchmarks/training_start.py`)."""
+    return {"captcha": TrainingTask(captcha.train_task, {"epochs": 1, "patience": 0})}

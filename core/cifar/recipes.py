@@ -14,6 +14,7 @@ from core.shared.assets import CIFAR10_MODELS, load_model, read_summary, write_s
 from core.shared.commands import Command
 from core.shared.datasets import CIFAR10_CLASSES, load_cifar10, load_image_folder
 from core.shared.shipping import epoch_printer, trained_summary
+from core.shared.worker import TrainingTask
 
 
 def train_cifar10(args: argparse.Namespace) -> None:
@@ -129,3 +130,10 @@ COMMANDS = (
         evaluate_cifar10,
     ),
 )
+
+
+def first_batch_trainings() -> dict[str, TrainingTask]:
+    """The page's training as Train starts it, on the fewest images for one epoch: `benchmarks/training_start.py`
+    times how long it takes to its first batch."""
+    settings = {"config": cifar.CifarConfig.basic(), "subset": 1_000, "epochs": 1, "batch_size": 32, "validation": 0.1}
+    return {"cifar10": TrainingTask(cifar.train_task, settings)}

@@ -10,6 +10,7 @@ from core.forecast import model as forecast
 from core.shared.assets import FORECAST_LONG_MEMORY_MODEL, FORECAST_MODEL, load_model, write_summary
 from core.shared.commands import Command
 from core.shared.shipping import epoch_printer, trained_summary
+from core.shared.worker import TrainingTask
 
 
 def train_forecast(args: argparse.Namespace) -> None:
@@ -106,3 +107,10 @@ COMMANDS = (
         evaluate_forecast,
     ),
 )
+
+
+def first_batch_trainings() -> dict[str, TrainingTask]:
+    """The page's training as Train starts it, for one epoch (`benchmarks/training_start.py`)."""
+    settings = forecast.ModelSettings(forecast.SeriesConfig(), forecast.MATERIAL_LOOK_BACK, forecast.MATERIAL_UNITS, 0)
+    arguments = {"settings": settings, "epochs": 1, "batch_size": forecast.MATERIAL_BATCH_SIZE}
+    return {"forecasting": TrainingTask(forecast.train_task, arguments)}

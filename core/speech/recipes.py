@@ -11,6 +11,7 @@ from core.shared.assets import SPEECH_MODEL, load_model, write_summary
 from core.shared.commands import Command
 from core.shared.datasets import DatasetUnavailable
 from core.shared.shipping import epoch_printer, trained_summary
+from core.shared.worker import TrainingTask
 from core.speech import enrolment, synthetic_voices, utterances
 from core.speech import reader as speech
 
@@ -177,3 +178,14 @@ COMMANDS = (
         evaluate_speech,
     ),
 )
+
+
+def first_batch_trainings() -> dict[str, TrainingTask]:
+    """The Train tab's training for one epoch, and teaching a voice (one known voice's ten digits), as the page
+    starts them (`benchmarks/training_start.py`)."""
+    known = enrolment.known_voices().of_speakers(["lucas"])
+    pieces = {int(digit): sound for digit, sound in zip(known.digits, known.sounds, strict=True)}
+    return {
+        "speech": TrainingTask(speech.train_task, {"epochs": 1, "held_out": "george"}),
+        "speech enrolment": TrainingTask(enrolment.enrol_task, {"pieces": pieces}),
+    }
