@@ -38,7 +38,18 @@ def test_every_shipped_model_loads_compiled_with_its_parameter_count(model_path)
     assert model.count_params() == assets.read_summary(model_path).parameters
 
 
-def test_a_training_estimate_is_what_the_page_measured_else_the_shipped_pace(tmp_path, monkeypatch):
+@pytest.fixture
+def fresh_timing_reads():
+    """The timing files are read once per server: forget the reads cached around a test that swaps them."""
+    caches = (assets._page_training_measured, assets.training_start_seconds)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_a_training_estimate_is_what_the_page_measured_else_the_shipped_pace(tmp_path, monkeypatch, fresh_timing_reads):
     """Test that a page's estimate is its measured press-to-done time (fixed part + epochs × per epoch), and
     falls back to the measured start plus the shipped model's pace, then to None, where it was not measured."""
     measured = tmp_path / "page_training_time.json"

@@ -115,15 +115,20 @@ def load_model(path: Path, compile: bool = True):
 
 
 @functools.cache
+def _page_training_measured(module: str) -> dict[str, float] | None:
+    """The training in `module`'s measured fixed part and part per epoch, read once per server."""
+    if not PAGE_TRAINING_RESULTS.exists():
+        return None
+    return json.loads(PAGE_TRAINING_RESULTS.read_text()).get(module)
+
+
 def page_training_seconds(module: str, epochs: int = 0) -> float | None:
     """Seconds from a press of Train to the page saying it is done, for `epochs` epochs of the training in `module`.
 
     Measured in a browser by `benchmarks/page_training_time.py` (a fixed part, the start and the end, and a
     part per epoch); None where that training was not measured, for the page to estimate otherwise.
     """
-    if not PAGE_TRAINING_RESULTS.exists():
-        return None
-    measured = json.loads(PAGE_TRAINING_RESULTS.read_text()).get(module)
+    measured = _page_training_measured(module)
     if measured is None:
         return None
     return float(measured["start"]) + float(measured["per_epoch"]) * epochs
@@ -143,6 +148,7 @@ def expected_training_seconds(module: str, epochs: int, shipped: ModelSummary | 
     return training_start_seconds(module) + shipped.train_seconds * epochs / shipped.epochs
 
 
+@functools.cache
 def training_start_seconds(module: str) -> float:
     """Seconds a page's training in `module` ("core.cifar.model") spends before its first batch, 0 where unmeasured.
 
