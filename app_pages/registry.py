@@ -143,6 +143,7 @@ PAGES = (
         "Recurrent networks",
         "Forecasting a series with an LSTM",
         widgets=WidgetKeys("forecast_", training_button_keys("forecast")),
+        tab_key="forecast_tab",
         quiz="forecast",
         card=Card(
             "forecasting.png",

@@ -120,7 +120,7 @@ def test_no_paths_or_commands_outside_expanders():
         ("app_pages/cnn/convolution.py", None, [None]),
         ("app_pages/cnn/cifar10.py", "cifar_tab", ["Data", "Model", "Train", "Inspect", "Augmentation", "Try it"]),
         ("app_pages/rnn/lstm.py", "lstm_tab", ["Sequence patterns", "The cell"]),
-        ("app_pages/rnn/forecasting.py", None, [None]),
+        ("app_pages/rnn/forecasting.py", "forecast_tab", ["Series", "Windows", "Train and results", "Look-back"]),
         ("app_pages/rnn/captcha.py", "captcha_tab", ["Read a captcha", "Data", "Model", "Train"]),
         ("app_pages/rnn/speech.py", "speech_tab", ["Talk to it", "Sounds", "Model", "Train"]),
     ):

@@ -83,7 +83,7 @@ def test_lstm_page_explains_a_broken_stack():
 
 def test_forecasting_opens_with_the_pretrained_result():
     """Test that with the material's settings the page shows results at once, from the shipped model."""
-    app = open_page("app_pages/rnn/forecasting.py")
+    app = open_page("app_pages/rnn/forecasting.py", "Train and results", "forecast_tab")
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
     assert any("the model's error is" in m.value for m in app.markdown)
@@ -93,7 +93,7 @@ def test_forecasting_opens_with_the_pretrained_result():
 
 def test_forecasting_trains_a_session_model_for_new_settings():
     """Test that other settings ask for training, and Train gives this session its own model and results."""
-    app = open_page("app_pages/rnn/forecasting.py")
+    app = open_page("app_pages/rnn/forecasting.py", "Train and results", "forecast_tab")
     app.number_input(key="forecast_look_back").set_value(5)
     app.number_input(key="forecast_material_units").set_value(8)
     app.number_input(key="forecast_material_epochs").set_value(2)
@@ -111,6 +111,8 @@ def test_forecasting_trains_a_session_model_for_new_settings():
     )  # another series: the model is kept, and the page says why it is not shown
     app.run()
     assert any("noise σ 0.5 → 0.7" in i.value for i in app.info)
+    app.session_state["forecast_tab"] = "Look-back"
+    app.run()
     assert look_back_marks(app) == ["the pretrained model on this page", "your model"]
 
 
@@ -127,7 +129,7 @@ def look_back_marks(app) -> list[str]:
 def test_the_look_back_chart_stays_as_it_is_while_the_series_settings_move():
     """Test that the look-back chart does not change with the noise (redrawing it was a third of a press's wait):
     it always marks the pretrained model, on the benchmark's own series."""
-    app = open_page("app_pages/rnn/forecasting.py")
+    app = open_page("app_pages/rnn/forecasting.py", "Look-back", "forecast_tab")
 
     def spec() -> str:
         return next(c.proto.spec for c in app.get("plotly_chart") if '"look_back' in c.proto.spec)
@@ -150,12 +152,14 @@ def test_a_rerun_keeps_keras_state():
 
 def test_forecasting_long_memory_shows_its_pretrained_model_then_trains_one():
     """Test that the long-memory choice shows the shipped model beside its linear part, and trains a session's own."""
-    app = open_page("app_pages/rnn/forecasting.py")
+    app = open_page("app_pages/rnn/forecasting.py", "Windows", "forecast_tab")
     app.radio(key="forecast_kind").set_value(True)
+    app.run()
+    assert any("AveragePooling1D" in m.value for m in app.markdown)
+    app.session_state["forecast_tab"] = "Train and results"
     app.run()
     assert not app.exception
     assert any("pretrained model" in c.value for c in app.caption)
-    assert any("AveragePooling1D" in m.value for m in app.markdown)
     table = app.table[0].value
     assert list(table["forecast"][:2]) == ["long-memory LSTM", "linear predictor on the same 26 inputs (27 numbers)"]
     app.number_input(key="forecast_long_units").set_value(8)

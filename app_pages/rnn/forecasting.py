@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
-from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
+from app_pages.common.layout import SETTING_WIDTH, Tab, keep_in_range, settings_row, show_tabs
 from app_pages.common.session_trainings import ForecastTraining
 from core.forecast import model as forecast
 from core.forecast.plots import (
@@ -149,6 +149,7 @@ def window_chart(config: forecast.SeriesConfig, look_back: int, start: int, long
 
 
 def show_series(config: forecast.SeriesConfig) -> None:
+    st.header("The series")
     series = series_of(config)
     show_chart(st, series_chart(config), key="forecast_series")
     whole_mean, whole_std = float(series.noisy.mean()), float(series.noisy.std())
@@ -478,70 +479,90 @@ def expected_training(settings: forecast.ModelSettings, epochs: int) -> str:
     )
 
 
+def read_what_the_model_sees() -> tuple[bool, int]:
+    """The kind of model (the material's look_back values, or long memory) and its look_back."""
+    with settings_row():
+        long_memory = st.radio("What the model sees", list(KINDS), format_func=KINDS.get, key="forecast_kind")
+        if long_memory:
+            return True, forecast.LONG_LOOK_BACK
+        look_back = st.number_input(
+            "look_back", 2, 80, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH
+        )
+    return False, int(look_back)
+
+
+def show_windows_of(config: forecast.SeriesConfig, look_back: int, long_memory: bool) -> None:
+    st.header("Windows")
+    if long_memory:
+        show_long_memory_windows(config)
+    else:
+        show_windows(config, look_back)
+
+
+def show_training_and_results(
+    config: forecast.SeriesConfig, windows: forecast.Windows, look_back: int, long_memory: bool
+) -> None:
+    st.header("Model and training")
+    units, second, epochs, batch_size = read_model_settings(long_memory)
+    settings = forecast.ModelSettings(config, look_back, units, second, long_memory)
+    if long_memory:
+        layers = f"a linear part + LSTM({units}) + Dense(1), over {forecast.LONG_BLOCKS + forecast.LONG_RECENT} inputs"
+        parameters = forecast.long_memory_param_count(units)
+    else:
+        layers = f"LSTM({units})" + (f" + LSTM({second})" if second else "") + " + Dense(1)"
+        parameters = forecast.forecaster_param_count(units, second)
+    st.markdown(
+        f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
+        + expected_training(settings, epochs)
+    )
+    job = panel.session_job("forecast_model")
+    if panel.training_buttons("forecast", job):
+        job = start_forecast_training(settings, windows, epochs, batch_size)
+    if job:
+        panel.show_job(job, "forecast_training", training_summary)
+    shown = current_results(settings, series_of(config), windows)
+
+    st.header("Results")
+    trained = panel.session_training("forecast_model")
+    if trained and trained.history.epochs and trained.settings != settings:
+        st.info(
+            "Your trained model was made for other settings ("
+            + ", ".join(changed_settings(trained.settings, settings))
+            + "). Set them back to see it again, or press **Train** for these."
+        )
+    if shown is None and job and job.active:
+        st.info("The results appear here when the training ends.")
+    elif shown is None:
+        st.info("These settings differ from the material's, so there is no ready model: press **Train**.")
+    else:
+        results, figures, source = shown
+        st.caption(f"Showing {source}.")
+        show_results(results, figures, settings, parameters)
+
+
 st.title("Forecasting a series with an LSTM")
 st.markdown(
     "The class's synthetic series, `t·sin(t)/3 + 2·sin(5t) + σ·noise`, cut into windows of `look_back` values; an LSTM "
-    "predicts the next value. How good is it? Compared with two honest references on the same test points."
+    "predicts the next value. How good is it? Compared with two honest references on the same test points. Choose "
+    "the series and what the model sees here; every tab below uses them."
 )
-st.header("The series")
 series_config = read_series_settings()
 series = series_of(series_config)
-show_series(series_config)
-
-st.header("Windows")
-long_memory = st.radio("What the model sees", list(KINDS), format_func=KINDS.get, key="forecast_kind")
-if long_memory:
-    look_back = forecast.LONG_LOOK_BACK
-else:
-    look_back = int(
-        st.number_input("look_back", 2, 80, forecast.MATERIAL_LOOK_BACK, key="forecast_look_back", width=SETTING_WIDTH)
-    )
+long_memory, look_back = read_what_the_model_sees()
 try:
     windows = forecast.split_windows(series, look_back)
 except ValueError as error:
     st.error(f"{error} Make the series longer or its training fraction larger.")
     st.stop()
-if long_memory:
-    show_long_memory_windows(series_config)
-else:
-    show_windows(series_config, look_back)
-
-st.header("Model and training")
-units, second, epochs, batch_size = read_model_settings(long_memory)
-settings = forecast.ModelSettings(series_config, look_back, units, second, long_memory)
-if long_memory:
-    layers = f"a linear part + LSTM({units}) + Dense(1), over {forecast.LONG_BLOCKS + forecast.LONG_RECENT} inputs"
-    parameters = forecast.long_memory_param_count(units)
-else:
-    layers = f"LSTM({units})" + (f" + LSTM({second})" if second else "") + " + Dense(1)"
-    parameters = forecast.forecaster_param_count(units, second)
-st.markdown(
-    f"{layers}: **{parameters:,} parameters** (the material's LSTM(100) + Dense(1) has 40,901)."
-    + expected_training(settings, epochs)
+# Tabs that run only while open: a series setting redraws the one chart on the screen that shows it, not the
+# series, its windows and five charts of results at once (docs/latency.md).
+show_tabs(
+    [
+        Tab("Series", lambda: show_series(series_config)),
+        Tab("Windows", lambda: show_windows_of(series_config, look_back, long_memory)),
+        Tab("Train and results", lambda: show_training_and_results(series_config, windows, look_back, long_memory)),
+        Tab("Look-back", show_look_back_gap),
+    ],
+    key="forecast_tab",
 )
-job = panel.session_job("forecast_model")
-train = panel.training_buttons("forecast", job)
-if train:
-    job = start_forecast_training(settings, windows, epochs, batch_size)
-if job:
-    panel.show_job(job, "forecast_training", training_summary)
-shown = current_results(settings, series, windows)
-
-st.header("Results")
-trained = panel.session_training("forecast_model")
-if trained and trained.history.epochs and trained.settings != settings:
-    st.info(
-        "Your trained model was made for other settings ("
-        + ", ".join(changed_settings(trained.settings, settings))
-        + "). Set them back to see it again, or press **Train** for these."
-    )
-if shown is None and job and job.active:
-    st.info("The results appear here when the training ends.")
-elif shown is None:
-    st.info("These settings differ from the material's, so there is no ready model: press **Train**.")
-else:
-    results, figures, source = shown
-    st.caption(f"Showing {source}.")
-    show_results(results, figures, settings, parameters)
-show_look_back_gap()
 quiz_section("forecast", quiz_facts())

@@ -98,7 +98,7 @@ def test_forecasting_noise_level_redraws_the_series(page, app_url):
 
 def test_forecasting_train_then_stop_keeps_the_partial_model(page, app_url):
     """Test that Train shows live epochs and Stop ends it early, keeping the model trained so far."""
-    page.goto(f"{app_url}/forecasting")
+    page.goto(f"{app_url}/forecasting?forecast_tab=Train+and+results")
     wait_for_app(page)
     _set_number(page, "Epochs", 200)
     page.get_by_role("button", name="Train").click()
@@ -238,7 +238,9 @@ def test_forecasting_switches_to_the_long_memory_model(page, app_url):
     wait_for_app(page)
     page.get_by_role("radiogroup", name="What the model sees").get_by_text("long memory", exact=False).click()
     wait_for_app(page)
+    page.get_by_role("tab", name="Windows").click()
     page.get_by_text("AveragePooling1D").wait_for()
+    page.get_by_role("tab", name="Train and results").click()
     page.get_by_text("Showing the pretrained model").wait_for()
     page.get_by_text(re.compile(r"with 170 values, most of them averaged")).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0

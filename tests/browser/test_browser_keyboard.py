@@ -124,9 +124,14 @@ def test_lstm_return_sequences_by_keyboard(page, app_url):
 
 
 def test_forecasting_training_by_keyboard(page, app_url):
-    """Test that two epochs are typed into Epochs, Train is pressed with Enter, and the trained model's results show."""
+    """Test that the arrow keys open Train and results, two epochs are typed into Epochs, Train is pressed with Enter,
+    and the trained model's results show."""
     page.goto(f"{app_url}/forecasting")
     wait_for_app(page)
+    tab_to(page, page.get_by_role("tab", name="Series"))
+    press(page, "ArrowRight")  # Windows
+    press(page, "ArrowRight")  # Train and results
+    expect(page.get_by_role("tab", name="Train and results")).to_have_attribute("aria-selected", "true", timeout=RERUN)
     epochs = page.get_by_role("spinbutton", name="Epochs")
     tab_to(page, epochs)
     page.keyboard.type("2")
