@@ -463,8 +463,47 @@ def show_sounds(clips: utterances.Clips) -> None:
     show_chart(st, spectrogram_figure(samples, window, hop, mel=mel), key="speech_spectrogram")
 
 
+@dataclasses.dataclass(frozen=True)
+class TrainingExample:
+    """One made training utterance, as the Sounds tab shows it: the sounds, their chart, and what they say."""
+
+    speaker: str
+    digits: str
+    clean_wav: bytes
+    varied_wav: bytes
+    speed: float  # the clean sound's length over the varied one's
+    warp: float
+    figure: object
+    frames: int
+
+
+# Built once per choice and shared by every session: the chart's plotly figure was most of the section's
+# server time, and a class pressing through the same examples makes the same few (32 of them: about 6 MB).
+@st.cache_resource(max_entries=32, show_spinner=False)
+def training_example(_clips: utterances.Clips, shipped: bool, count: int, seed: int) -> TrainingExample:
+    augmentation = utterances.Augmentation()
+    chosen = utterances.pick_clips(_clips, np.random.default_rng(seed), count)
+    sounds = [_clips.sounds[i] for i in chosen]
+    # The same seed draws the same pauses for both: only the variations differ.
+    clean = utterances.join_clips(sounds, np.random.default_rng(seed), utterances.CLEAN)
+    rng = np.random.default_rng(seed)
+    varied = utterances.join_clips(sounds, rng, augmentation)
+    warp = rng.uniform(*augmentation.warp)
+    masked = utterances.spec_augment(sound_features.features(varied, warp), rng, augmentation)
+    return TrainingExample(
+        speaker_of(_clips, chosen),
+        " ".join(str(_clips.digits[i]) for i in chosen),
+        audio.wav_bytes(clean),
+        audio.wav_bytes(varied),
+        len(clean) / len(varied),
+        warp,
+        pipeline_figure(clean, varied, masked),
+        len(masked),
+    )
+
+
 @st.fragment  # its digits and example rerun this section alone
-def show_pipeline(clips: utterances.Clips) -> None:
+def show_pipeline(clips: utterances.Clips, shipped: bool) -> None:
     st.markdown(
         "**How a training utterance is made.** The reader never hears the same sentence twice: each batch joins "
         "random clips of one speaker with random pauses, then varies the voice: played faster or slower, with a "
@@ -474,32 +513,25 @@ def show_pipeline(clips: utterances.Clips) -> None:
     with settings_row():
         count = st.slider("Digits", 1, utterances.MAX_DIGITS, 3, key="speech_pipeline_digits", width=260)
         seed = st.number_input("Example", 0, 10_000, 0, key="speech_pipeline_seed", width=SETTING_WIDTH)
-    augmentation = utterances.Augmentation()
-    chosen = utterances.pick_clips(clips, np.random.default_rng(int(seed)), count)
-    digits = " ".join(str(clips.digits[i]) for i in chosen)
-    sounds = [clips.sounds[i] for i in chosen]
-    # The same seed draws the same pauses for both: only the variations differ.
-    clean = utterances.join_clips(sounds, np.random.default_rng(int(seed)), utterances.CLEAN)
-    rng = np.random.default_rng(int(seed))
-    varied = utterances.join_clips(sounds, rng, augmentation)
-    warp = rng.uniform(*augmentation.warp)
-    masked = utterances.spec_augment(sound_features.features(varied, warp), rng, augmentation)
+    example = training_example(clips, shipped, int(count), int(seed))
+    heard = len(example.digits.split())
     left, right = st.columns(2)
-    left.markdown(f"**1. Joined**: {speaker_of(clips, chosen)} says {digits}, with random pauses.")
-    left.audio(audio.wav_bytes(clean), format="audio/wav")
+    left.markdown(f"**1. Joined**: {example.speaker} says {example.digits}, with random pauses.")
+    left.audio(example.clean_wav, format="audio/wav")
     right.markdown(
-        f"**2. Varied**: {len(clean) / len(varied):.2f} × the speed, noise, maybe an echo; then the vocal tract warped "
-        f"by {warp:.2f} on the spectrogram."
+        f"**2. Varied**: {example.speed:.2f} × the speed, noise, maybe an echo; then the vocal tract warped "
+        f"by {example.warp:.2f} on the spectrogram."
     )
-    right.audio(audio.wav_bytes(varied), format="audio/wav")
+    right.audio(example.varied_wav, format="audio/wav")
     st.markdown(
         "**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks (the chart's lower part)."
     )
-    show_chart(st, pipeline_figure(clean, varied, masked), key="speech_pipeline")
+    show_chart(st, example.figure, key="speech_pipeline")
     st.caption(
-        f"The label is only the {len(chosen)} digit{'s' if len(chosen) > 1 else ''} {digits}, with no times. For these "
-        f"{len(masked)} frames the reader gives {sound_features.output_steps(len(masked))} steps, each a probability for "
-        f"{utterances.DIGITS.classes} classes (the ten digits and the blank), and CTC finds where each digit lies."
+        f"The label is only the {heard} digit{'s' if heard > 1 else ''} {example.digits}, with no times. For these "
+        f"{example.frames} frames the reader gives {sound_features.output_steps(example.frames)} steps, each a "
+        f"probability for {utterances.DIGITS.classes} classes (the ten digits and the blank), and CTC finds where "
+        "each digit lies."
     )
 
 
@@ -673,9 +705,10 @@ models |= session_readers()
 
 
 def show_sounds_tab() -> None:
-    heard = clips if isinstance(clips, utterances.Clips) else shipped_clips()
+    shipped = not isinstance(clips, utterances.Clips)
+    heard = shipped_clips() if shipped else clips
     show_sounds(heard)
-    show_pipeline(heard)
+    show_pipeline(heard, shipped)
     if isinstance(clips, utterances.Clips):
         show_split(clips)
 
