@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, keep_in_range, settings_row
+from app_pages.common.take_home import take_home
 from core.conv.grids import detail_grids, output_grids, window_grids
 from core.conv.layer import (
     ConvGeometry,
@@ -21,6 +22,7 @@ from core.conv.layer import (
     pad_input,
     random_layer,
 )
+from core.conv.notebook import conv_notebook
 from core.conv.plots import MAX_ANIMATION_STEPS, output_maps_figure, sliding_window_figure
 
 PADDING_CHOICES = ("number p", "valid", "same")
@@ -280,4 +282,7 @@ except ValueError as error:
 show_shape(geometry)
 show_steps(geometry, seed)
 show_keras_check(spec, seed)
+take_home(
+    "conv", lambda: conv_notebook(spec, seed), "this layer: its shape by the formula and in Keras, one value by hand"
+)
 quiz_section("conv")

@@ -11,8 +11,10 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.layout import SETTING_WIDTH, Tab, settings_row, show_tabs
 from app_pages.common.shipped_models import captcha_reader
+from app_pages.common.take_home import take_home
 from core.captcha import reader as captcha
 from core.ctc import algorithm as ctc
+from core.ctc.notebook import ctc_notebook
 from core.ctc.plots import alignments_figure, alpha_figure, frames_figure, trellis_figure
 from core.shared import assets
 
@@ -223,6 +225,12 @@ def show_forward() -> None:
     verdict = "the same to 1e-5" if difference < 1e-5 else "different"
     st.markdown(f"The NumPy forward algorithm and Keras give {verdict} (difference {difference:.1e}).")
     show_brute_force(log_probs, label, result)
+    take_home(
+        "ctc",
+        lambda: ctc_notebook(truth, alphabet, probs),
+        "these frames and this label: the alignments counted, the forward algorithm in NumPy beside Keras's loss, "
+        "and the two decoders",
+    )
 
 
 def show_brute_force(log_probs: np.ndarray, label: list[int], result: ctc.Forward) -> None:

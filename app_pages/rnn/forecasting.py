@@ -11,7 +11,9 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, Tab, keep_in_range, settings_row, show_tabs
 from app_pages.common.session_trainings import ForecastTraining
+from app_pages.common.take_home import take_home
 from core.forecast import model as forecast
+from core.forecast.notebook import forecast_notebook
 from core.forecast.plots import (
     coefficients_figure,
     horizon_figure,
@@ -538,6 +540,12 @@ def show_training_and_results(
         results, figures, source = shown
         st.caption(f"Showing {source}.")
         show_results(results, figures, settings, parameters)
+    take_home(
+        "forecast",
+        lambda: forecast_notebook(settings, epochs, batch_size),
+        "this series, its windows and this model, trained, against persistence, the linear predictor and the noise "
+        "floor",
+    )
 
 
 st.title("Forecasting a series with an LSTM")

@@ -6,6 +6,7 @@ import streamlit as st
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import Tab, keep_in_range, show_tabs
+from app_pages.common.take_home import take_home
 from core.lstm.grids import gates_grids
 from core.lstm.layer import (
     LstmRun,
@@ -19,6 +20,7 @@ from core.lstm.layer import (
     sequence_patterns,
     stack_shapes,
 )
+from core.lstm.notebook import LstmChoices, lstm_notebook
 from core.lstm.plots import pattern_says, pattern_svg, step_bars_figure, tensor_figure
 
 COMBINATION_TEXT = {
@@ -160,18 +162,37 @@ def show_identities(run: LstmRun, return_sequences: bool, return_state: bool) ->
         st.markdown(f"{icon} {text}: largest difference {difference:.1e}")
 
 
+STACK_SIZES = (2, 3)
+
+
+def stack_layer_keys(index: int, count: int) -> tuple[str, str, tuple[int, bool]]:
+    """The stack's layer `index` of `count`: its widgets' keys, and their defaults (every layer but the last
+    returns its sequence, so the stack builds)."""
+    return f"lstm_stack_units_{index}", f"lstm_stack_seq_{index}_{count}", (8 // (index + 1), index < count - 1)
+
+
+def chosen_stack() -> tuple[tuple[int, bool], ...]:
+    """The stack as the Stacking tab shows it, from the kept widget values (that tab may be closed)."""
+    count = st.session_state.get("lstm_stack_count", STACK_SIZES[0])
+    layers = []
+    for index in range(count):
+        units_key, sequences_key, (units, sequences) = stack_layer_keys(index, count)
+        layers.append(
+            (int(st.session_state.get(units_key, units)), bool(st.session_state.get(sequences_key, sequences)))
+        )
+    return tuple(layers)
+
+
 def show_stacking(batch: int, timesteps: int, features: int) -> None:
     st.markdown("Stack LSTM layers and watch the shapes. An LSTM reads a 3-D input (batch, timesteps, features).")
-    count = st.radio("Layers", (2, 3), horizontal=True, key="lstm_stack_count")
+    count = st.radio("Layers", STACK_SIZES, horizontal=True, key="lstm_stack_count")
     layers = []
     columns = st.columns(3)
     for index in range(count):
+        units_key, sequences_key, (units_default, sequences_default) = stack_layer_keys(index, count)
         with columns[index]:
-            units = st.number_input(f"LSTM {index + 1} units", 1, 32, 8 // (index + 1), key=f"lstm_stack_units_{index}")
-            default = index < count - 1
-            sequences = st.toggle(
-                f"LSTM {index + 1} return_sequences", value=default, key=f"lstm_stack_seq_{index}_{count}"
-            )
+            units = st.number_input(f"LSTM {index + 1} units", 1, 32, units_default, key=units_key)
+            sequences = st.toggle(f"LSTM {index + 1} return_sequences", value=sequences_default, key=sequences_key)
             layers.append((int(units), sequences))
     stack = stack_shapes(batch, timesteps, features, layers)
     st.markdown(f"Input: `{(batch, timesteps, features)}`")
@@ -254,6 +275,22 @@ show_tabs(
         Tab("The cell", lambda: show_cell(batch, timesteps, features, units, seed)),
     ],
     key="lstm_tab",
+)
+# Read now, in the script's run: the notebook itself is written only when its button is pressed.
+choices = LstmChoices(
+    batch,
+    timesteps,
+    features,
+    units,
+    seed,
+    bool(st.session_state.get("lstm_return_sequences", False)),
+    bool(st.session_state.get("lstm_return_state", False)),
+    chosen_stack(),
+)
+take_home(
+    "lstm",
+    lambda: lstm_notebook(choices),
+    "these sizes: what the layer returns with your switches, its parameters, its gates in NumPy and your stack",
 )
 # Below the tabs, not a fifth one: five tabs do not fit a split screen's width.
 quiz_section("lstm")

@@ -1,0 +1,164 @@
+"""Take-home notebooks: generated for the page's settings and for random ones in the widgets' ranges, then run.
+
+Each notebook is executed by a real Jupyter kernel (`nbclient`), and what it prints (shapes, parameter counts,
+results) must equal what the page computes for the same settings. Trainings run with the quick switch: one epoch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from core.conv.layer import ConvSpec, conv_geometry, convolve_by_hand, random_layer
+from core.conv.notebook import conv_notebook
+from core.ctc import algorithm as ctc
+from core.ctc.notebook import ctc_notebook
+from core.forecast import model as forecast
+from core.forecast.notebook import forecast_notebook
+from core.lstm.layer import describe_outputs, lstm_param_count, stack_shapes
+from core.lstm.notebook import LstmChoices, lstm_notebook, stack_works
+from core.shared.notebook import Notebook, file_name
+
+
+def run_notebook(notebook: Notebook) -> str:
+    """Execute `notebook` in a fresh kernel; everything its cells printed, in order."""
+    parsed = nbformat.reads(notebook.to_bytes("a page").decode(), as_version=4)
+    NotebookClient(parsed, timeout=600, kernel_name="python3").execute()
+    return "".join(
+        output.get("text", "")
+        for cell in parsed.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream" and output.name == "stdout"
+    )
+
+
+def printed(pattern: str, text: str) -> str:
+    found = re.search(pattern, text)
+    assert found, f"{pattern!r} not in the notebook's output:\n{text}"
+    return found.group(1)
+
+
+def random_conv_spec(rng: np.random.Generator) -> tuple[ConvSpec, int]:
+    """Settings within the page's widgets' ranges that the page accepts (the filter fits the padded input)."""
+    while True:
+        padding = rng.choice(["number", "valid", "same"])
+        spec = ConvSpec(
+            int(rng.integers(1, 65)),
+            int(rng.integers(1, 65)),
+            int(rng.integers(1, 5)),
+            int(rng.integers(1, 12)),
+            int(rng.integers(1, 9)),
+            int(rng.integers(0, 11)) if padding == "number" else str(padding),
+            int(rng.integers(1, 9)),
+        )
+        try:
+            conv_geometry(spec)
+        except ValueError:
+            continue
+        return spec, int(rng.integers(0, 10_000))
+
+
+CONV_CASES = [(ConvSpec(6, 6, 3, 3, 1, 0, 2), 0), random_conv_spec(np.random.default_rng(7))]
+
+
+@pytest.mark.parametrize(("spec", "seed"), CONV_CASES, ids=["page defaults", "random settings"])
+def test_the_convolution_notebook_gives_the_page_s_shape_parameters_and_values(spec, seed):
+    geometry = conv_geometry(spec)
+    text = run_notebook(conv_notebook(spec, seed))
+    shape = str(geometry.output_shape)
+    assert printed(r"output shape \(formula\): (\(.*\))", text) == shape
+    assert printed(r"output shape \(Keras\): (\(.*\))", text) == shape
+    assert int(printed(r"parameters \(Keras\): (\d+)", text)) == geometry.num_params
+    x, kernels, bias = random_layer(spec, seed)
+    expected = float(convolve_by_hand(x, kernels, bias, geometry)[0, 0, 0])
+    assert float(printed(r"by hand: (\S+)", text)) == expected
+    assert printed(r"the same as Keras: (\w+)", text) == "True"
+
+
+LSTM_CASES = [
+    LstmChoices(2, 5, 3, 4, 0, False, False, ((8, True), (4, False))),
+    LstmChoices(3, 7, 2, 6, 11, True, True, ((5, True), (3, True), (2, False))),
+    LstmChoices(1, 1, 16, 32, 9999, False, True, ((4, False), (2, False))),  # a stack Keras cannot build
+]
+
+
+@pytest.mark.parametrize("choices", LSTM_CASES, ids=["page defaults", "every switch on", "smallest and largest"])
+def test_the_lstm_notebook_returns_the_page_s_shapes_and_its_gates_agree(choices):
+    text = run_notebook(lstm_notebook(choices))
+    b, t, u = choices.batch, choices.timesteps, choices.units
+    shapes = {
+        "whole_sequence_output": (b, t, u),
+        "output": (b, u),
+        "final_hidden_state": (b, u),
+        "final_cell_state": (b, u),
+    }
+    for _, name in describe_outputs(choices.return_sequences, choices.return_state):
+        assert printed(rf"{name}: shape (\(.*\))", text) == str(shapes[name])
+    assert int(printed(r"parameters \(Keras\): (\d+)", text)) == lstm_param_count(u, choices.features)
+    assert printed(r"equals Keras's: (\w+)", text) == "True"
+    page_stack = stack_shapes(b, t, choices.features, list(choices.stack))
+    if stack_works(choices.stack):
+        notebook_shapes = re.findall(r"output shape \((None, .*?)\)\n", text)
+        assert [f"({shape})" for shape in notebook_shapes] == [
+            str((None, *layer.output_shape[1:])) for layer in page_stack
+        ]
+    else:
+        assert any(layer.problem for layer in page_stack)
+
+
+@pytest.mark.parametrize(("label", "steps", "seed"), [("aab", 5, 0), ("b3b", 12, 42), ("z", 1, 9999)])
+def test_the_ctc_notebook_counts_scores_and_decodes_as_the_page_does(label, steps, seed):
+    alphabet = ctc.Alphabet("".join(sorted(set(label))) + next(c for c in "xyzqw0123456789" if c not in label))
+    probs = ctc.random_frames(steps, alphabet.classes, seed)
+    text = run_notebook(ctc_notebook(label, alphabet, probs))
+    classes = alphabet.encode(label)
+    assert int(printed(r"([\d,]+) alignments of", text).replace(",", "")) == ctc.count_alignments(classes, steps)
+    loss = ctc.forward(np.log(probs), classes).loss
+    assert float(printed(r"loss = -log p = (\S+)", text)) == pytest.approx(loss, abs=1e-4)
+    assert float(printed(r"Keras's loss: (\S+)", text)) == pytest.approx(loss, abs=1e-3)
+    path, _ = ctc.best_path(probs)
+    assert printed(r"best path: '(.*)'", text) == alphabet.decode(ctc.collapse(path))
+
+
+FORECAST_CASES = [
+    (forecast.ModelSettings(forecast.SeriesConfig(), 10, 100, 0), 50, 20),
+    (forecast.ModelSettings(forecast.SeriesConfig(length=600, noise=1.25, seed=31, split=0.7), 23, 8, 12), 3, 64),
+    (forecast.ModelSettings(forecast.SeriesConfig(), forecast.LONG_LOOK_BACK, 32, 0, True), 60, 32),
+]
+
+
+@pytest.mark.parametrize(
+    ("settings", "epochs", "batch_size"), FORECAST_CASES, ids=["page defaults", "two layers", "long memory"]
+)
+def test_the_forecasting_notebook_trains_the_page_s_model_on_the_page_s_windows(settings, epochs, batch_size):
+    text = run_notebook(forecast_notebook(settings, epochs, batch_size, quick=True))
+    series = forecast.make_series(settings.series)
+    windows = forecast.split_windows(series, settings.look_back)
+    assert printed(r"training inputs: (\(.*?\))", text) == str(windows.x_train.shape)
+    assert printed(r"test inputs: (\(.*?\))", text) == str(windows.x_test.shape)
+    expected = (
+        forecast.long_memory_param_count(settings.units)
+        if settings.long_memory
+        else forecast.forecaster_param_count(settings.units, settings.second_layer_units)
+    )
+    assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == expected
+    floor = float(np.sqrt(np.mean((series.clean - series.noisy)[series.train_size :] ** 2)))
+    assert float(printed(r"noise floor: RMSE (\S+)", text)) == pytest.approx(floor, abs=1e-3)
+
+
+def test_a_notebook_is_valid_and_names_its_page_and_settings():
+    made = conv_notebook(ConvSpec(6, 6, 3, 3, 1, "same", 2), 0).to_bytes("Convolution layer")
+    notebook = nbformat.reads(made.decode(), as_version=4)
+    nbformat.validate(notebook)
+    first = notebook.cells[0].source
+    assert "**Convolution layer** page" in first and "padding: **same**" in first
+    assert all(cell.source.strip() for cell in notebook.cells)
+    assert not any("core." in cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert json.loads(nbformat.writes(notebook))["nbformat"] == 4
+    assert file_name("CIFAR-10 CNN") == "cifar-10-cnn.ipynb"
