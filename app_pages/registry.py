@@ -105,7 +105,9 @@ PAGES = (
         ":material/image:",
         "Convolutional networks",
         "CIFAR-10: a CNN that recognises pictures",
-        widgets=WidgetKeys("cifar_", (*training_button_keys("cifar"), upload_key("cifar"), "cifar_confusion_*")),
+        widgets=WidgetKeys(
+            "cifar_", (*training_button_keys("cifar"), upload_key("cifar"), "cifar_model_upload", "cifar_confusion_*")
+        ),
         tab_key="cifar_tab",
         quiz="cifar",
         quiz_tab="Check yourself",

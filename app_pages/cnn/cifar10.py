@@ -1,5 +1,9 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
+import dataclasses
+import hashlib
+from typing import Any
+
 import numpy as np
 import streamlit as st
 
@@ -7,8 +11,9 @@ from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import Tab, show_layer_table, show_tabs
+from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
+from app_pages.common.take_home import history_record, offer_trained_model
 from app_pages.registry import upload_key
 from core.cifar import inspection as cifar_inspect
 from core.cifar import model as cifar
@@ -18,6 +23,7 @@ from core.shared import assets
 from core.shared.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.shared.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
 from core.shared.jobs import TrainingJob
+from core.shared.model_files import ModelFileProblem, Shapes, load_uploaded_model
 from core.shared.summary import layer_table
 from core.shared.training import History, duration_in_words
 from core.shared.training_plots import curves_figure
@@ -32,6 +38,9 @@ MIRROR_NOTE = (
 SUBSETS = (1_000, 5_000, 10_000, 50_000)
 DENSE_CHOICES = (0, 256, 512)
 SHOWN_MAPS = 64  # feature maps drawn per layer: 16 across, 4 rows
+MODEL_UPLOAD = "cifar_model_upload"  # Inspect's upload of a model trained at home
+UPLOADED = "_cifar_uploaded"  # its model, or why it was refused: outside the page's kept widget prefix
+CIFAR_SHAPES = Shapes((32, 32, 3), (len(CIFAR10_CLASSES),))
 # The slides name the three augmentation layers without their factors; these are the page's defaults.
 SLIDES_AUGMENTATION = cifar.CifarConfig(augment=True, rotation=0.1, zoom=0.2)
 LOSS_NOTE = (
@@ -84,12 +93,55 @@ def pretrained_summary(variant: str) -> assets.ModelSummary | None:
     return assets.read_summary(MODELS[variant])
 
 
+@dataclasses.dataclass
+class UploadedModel:
+    """A model a student brought back, kept in their session only: its file's name and digest, and what it gives."""
+
+    name: str  # "uploaded: my_cnn.keras"
+    digest: str  # of the file: caches shared by the server tell models apart by it
+    model: Any
+    probabilities: np.ndarray | None = None  # on the test images, computed once when first inspected
+
+
+def read_uploaded_model() -> UploadedModel | None:
+    """The model in the file a student uploads on Inspect, opened once per file; a refusal is said in a sentence."""
+    file = st.file_uploader(
+        "Bring back a model you trained at home (.keras)",
+        type=["keras"],
+        key=MODEL_UPLOAD,
+        max_upload_size=st.get_option("server.maxUploadSize"),
+        help="Saved with model.save('name.keras'). It takes the pictures as they are, 0 to 255, like the app's "
+        "models (a Rescaling(1/255) layer first), and gives 10 probabilities. Only you see it.",
+    )
+    if file is None:
+        st.session_state.pop(UPLOADED, None)
+        return None
+    data = file.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    held = st.session_state.get(UPLOADED)
+    if held is None or held.digest != digest:
+        try:
+            with st.spinner("Checking and opening the model…"):
+                model = load_uploaded_model(data, CIFAR_SHAPES, st.get_option("server.maxUploadSize"))
+        except ModelFileProblem as problem:
+            held = problem
+        else:
+            held = UploadedModel(f"uploaded: {file.name}", digest, model)
+        st.session_state[UPLOADED] = held
+    if isinstance(held, ModelFileProblem):
+        st.error(str(held))
+        return None
+    return held
+
+
 def available_models() -> dict[str, object]:
-    """Models a student can inspect or try: their own first, then the shipped ones."""
+    """Models a student can inspect or try: their own first (trained here, then brought back), then the shipped ones."""
     models = {}
     # Offered once its training has ended: its weights change under a running one.
     if trained := panel.finished_training("cifar_model"):
         models["my model"] = trained.model
+    if isinstance(uploaded := st.session_state.get(UPLOADED), UploadedModel):
+        models[uploaded.name] = uploaded.model
     for variant in MODELS:
         model = pretrained_model(variant)
         if model is not None:
@@ -98,15 +150,20 @@ def available_models() -> dict[str, object]:
 
 
 def model_key(name: str) -> str:
-    """A name for caches shared by the server: the pretrained model's, or this session's own model's id."""
-    return st.session_state.cifar_model.id if name == "my model" else name
+    """A name for caches shared by the server: the pretrained model's, this session's own model's id, or the
+    uploaded file's digest."""
+    if name == "my model":
+        return st.session_state.cifar_model.id
+    if name.startswith("uploaded: "):
+        return f"uploaded {st.session_state[UPLOADED].digest}"
+    return name
 
 
 def test_probabilities(name: str, model, x_test: np.ndarray) -> np.ndarray:
     """Test-set probabilities of a model: shipped for the pretrained ones, computed once for a student's own."""
     if name.startswith("pretrained "):
         return pretrained_test_probabilities(name.removeprefix("pretrained "))
-    trained = st.session_state.cifar_model
+    trained = st.session_state.cifar_model if name == "my model" else st.session_state[UPLOADED]
     if trained.probabilities is None:
         progress = st.progress(0.0, text="Classifying the 5,000 test images with your model…")
         # One view, not two: mirror averaging would double the wait for a model that is looked at once.
@@ -317,7 +374,11 @@ def start_cifar_training(
         {"config": config, "subset": subset, "epochs": epochs, "batch_size": batch_size, "validation": validation},
     )
     job = panel.start_training(task, model)
-    st.session_state.cifar_model = CifarTraining(model, job)
+    settings = {
+        "model": dataclasses.asdict(config),
+        "training": {"epochs": epochs, "batch_size": batch_size, "training_images": subset, "validation": validation},
+    }
+    st.session_state.cifar_model = CifarTraining(model, job, settings=settings)
     return job
 
 
@@ -349,6 +410,8 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
     if job:
         st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
         panel.show_job(job, "cifar_training", training_summary)
+    if trained := panel.finished_training("cifar_model"):
+        offer_trained_model("cifar10", trained.model, {**trained.settings, **history_record(trained.history)})
 
 
 def show_comparison() -> None:
@@ -425,12 +488,13 @@ def show_cell_images(data: Cifar10, predicted: np.ndarray, matrix: np.ndarray, t
 
 @st.fragment
 def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
-    models = available_models()
-    if not models:
-        st.info("No model yet: train one in the Train tab.")
-        return
     if isinstance(data, DatasetUnavailable):
         needs_data("the CIFAR-10 test images")
+        return
+    read_uploaded_model()
+    models = available_models()
+    if not models:
+        st.info("No model yet: train one in the Train tab, or bring one back above.")
         return
     name = st.radio("Model", list(models), horizontal=True, key="cifar_inspect_model")
     model = models[name]
@@ -490,7 +554,15 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         index=int(predicted[index]),
         key=f"cifar_cam_class_{model_key(name)}_{index}",
     )
-    overlaid, mosaics, filters = inside_views(model_key(name), model, image, CIFAR10_CLASSES.index(target))
+    try:
+        overlaid, mosaics, filters = inside_views(model_key(name), model, image, CIFAR10_CLASSES.index(target))
+    except Exception:  # a model brought back may not be a chain of layers with Conv2D layers in it
+        st.info(
+            "Grad-CAM, feature maps and filters need a model that is a chain of layers with Conv2D layers in it, "
+            "like the app's; this one is not, so only its predictions are shown."
+        )
+        show_chart(columns[2], top_chart(probabilities[index]), key="cifar_inspect_top")
+        return
     columns[1].image(
         cifar_inspect.enlarge(overlaid, 5),
         caption=f"where it looked for '{target}': yellow most, red less",
@@ -586,7 +658,9 @@ def show_try_it() -> None:
     if not models:
         st.info("No model yet: train one in the Train tab.")
         return
-    upload = st.file_uploader("Upload a picture", type=UPLOAD_TYPES, key=upload_key("cifar"))
+    upload = st.file_uploader(
+        "Upload a picture", type=UPLOAD_TYPES, key=upload_key("cifar"), max_upload_size=MEDIA_UPLOAD_MB
+    )
     if upload is not None:
         picture = upload.getvalue()
         st.caption("Remove the upload (×) to pick one of the samples instead.")
@@ -659,7 +733,7 @@ show_tabs(
         Tab("Data", show_data_tab),
         Tab("Model", show_model_tab),
         Tab("Train", show_train_tab),
-        Tab("Inspect", lambda: show_inspect(data)),
+        Tab("Inspect", lambda: show_inspect(data), holds=(MODEL_UPLOAD,)),
         Tab("Augmentation", lambda: show_augmentation(data)),
         Tab("Try it", show_try_it, holds=(upload_key("cifar"),)),
         Tab("Check yourself", lambda: check_yourself("cifar", quiz_facts())),

@@ -31,6 +31,10 @@ HOUSE_STYLE = """<style>
 </style>"""
 # A setting's width in a row of settings: five fit a laptop's page, two a split screen's.
 SETTING_WIDTH = 160
+# Pictures, captchas and recordings are small: 10 MB (ten minutes of 8 kHz 16-bit speech, of MP3 at 128 kbit/s)
+# is plenty and bounds memory per upload; the speech reader reads the first 20 s of a recording. The server's
+# own cap (.streamlit/config.toml) is the model files'.
+MEDIA_UPLOAD_MB = 10
 
 
 def apply_house_style() -> None:

@@ -14,6 +14,7 @@ from core.forecast import model as forecast
 
 @dataclass(kw_only=True)
 class CifarTraining(SessionTraining):
+    settings: dict[str, object]  # the model's and the training's, as its downloaded settings file names them
     probabilities: np.ndarray | None = None  # on the test images, computed once when first inspected
 
 

@@ -1,11 +1,15 @@
 """ "Take it home": a page's download of a Jupyter notebook that rebuilds what the student has on the screen."""
 
+import json
 from collections.abc import Callable
 
 import streamlit as st
 
+from app_pages.common.layout import settings_row
 from app_pages.registry import QUIZ_PAGES
+from core.shared.model_files import model_file_bytes
 from core.shared.notebook import Notebook, file_name
+from core.shared.training import History
 
 
 def take_home(topic: str, notebook: Callable[[], Notebook], what: str) -> None:
@@ -28,3 +32,39 @@ def take_home(topic: str, notebook: Callable[[], Notebook], what: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def history_record(history: History) -> dict[str, object]:
+    """A training's figures and curves, for its settings file: what was trained, each epoch's metrics and seconds."""
+    return {
+        "trained": history.trained_in_words(),
+        "stopped_early": history.stopped_early,
+        "seconds_per_epoch": [round(seconds, 2) for seconds in history.seconds],
+        "curves": {name: [round(float(value), 5) for value in values] for name, values in history.metrics.items()},
+    }
+
+
+def offer_trained_model(name: str, model, record: dict[str, object]) -> None:
+    """The downloads of a model the student trained here: the model file, and a small file of its settings,
+    figures and curves. Both are written only when pressed; they go back into the app on the page's Inspect."""
+    st.markdown(
+        "**Take your model home**: the model file opens with `keras.saving.load_model` to train on or to look "
+        "inside; the settings file says how it was made and holds its curves."
+    )
+    with settings_row():
+        st.download_button(
+            "Download the model (.keras)",
+            data=lambda: model_file_bytes(model),
+            file_name=f"{name}-my-model.keras",
+            mime="application/zip",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.download_button(
+            "Download its settings and curves (.json)",
+            data=lambda: json.dumps(record, indent=2),
+            file_name=f"{name}-my-model.json",
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/download:",
+        )

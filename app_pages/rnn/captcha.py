@@ -13,7 +13,7 @@ from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
-from app_pages.common.layout import Tab, show_layer_table, show_tabs
+from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
 from app_pages.registry import upload_key
@@ -230,7 +230,9 @@ def picture_to_read(files: CaptchaFiles | DatasetUnavailable) -> Image.Image | N
         with Image.open(path) as image:
             return image.convert("RGB")
     if source == "upload a picture":
-        upload = st.file_uploader("Picture", type=UPLOAD_TYPES, key=upload_key("captcha"))
+        upload = st.file_uploader(
+            "Picture", type=UPLOAD_TYPES, key=upload_key("captcha"), max_upload_size=MEDIA_UPLOAD_MB
+        )
         if upload is None:
             return None
         try:

@@ -13,6 +13,7 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import (
+    MEDIA_UPLOAD_MB,
     SETTING_WIDTH,
     Tab,
     keep_in_range,
@@ -166,7 +167,7 @@ def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
         return recording.getvalue() if recording else None
     # Any file is taken and read: one that is not sound gets a sentence saying which files work, where the
     # uploader's own type filter refused it with a red icon only.
-    upload = st.file_uploader("A recording (WAV, FLAC, OGG or MP3)", key=upload_key)
+    upload = st.file_uploader("A recording (WAV, FLAC, OGG or MP3)", key=upload_key, max_upload_size=MEDIA_UPLOAD_MB)
     return upload.getvalue() if upload else None
 
 

@@ -1,13 +1,17 @@
-"""Take it home in Chromium: the notebook a page downloads carries the student's settings, from any tab."""
+"""Take it home in Chromium: the notebook a page downloads carries the student's settings, from any tab; a model
+trained on the page goes home and comes back to Inspect, and a model with code in it is refused."""
 
 from __future__ import annotations
 
 import json
+import re
 
+import keras
 import nbformat
 from playwright.sync_api import expect
 
-from devtools.served_app import wait_for_app
+from core.shared.model_files import model_file_bytes
+from devtools.served_app import start_small_cifar_training, wait_for_app
 
 
 def downloaded_notebook(page) -> nbformat.NotebookNode:
@@ -42,3 +46,45 @@ def test_the_lstm_notebook_has_the_switch_set_on_a_tab_that_is_now_closed(page, 
     wait_for_app(page)
     source = json.dumps([cell.source for cell in downloaded_notebook(page).cells])
     assert "return_state=True" in source and "return_sequences=False" in source
+
+
+def test_a_model_trained_on_the_page_goes_home_and_comes_back_to_inspect(page, app_url, tmp_path):
+    start_small_cifar_training(page, app_url, epochs=1)
+    page.get_by_role("button", name="Download the model (.keras)").wait_for(timeout=180_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the model (.keras)").click()
+    model_file = tmp_path / download.value.suggested_filename
+    download.value.save_as(model_file)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download its settings and curves (.json)").click()
+    record = json.loads(open(download.value.path()).read())
+    assert record["training"]["training_images"] == 1000 and record["trained"] == "1 epoch"
+    assert set(record["curves"]) >= {"loss", "val_loss"}
+
+    page.get_by_role("tab", name="Inspect").click()
+    wait_for_app(page)
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.set_input_files(str(model_file))
+    wait_for_app(page)
+    page.get_by_role("radiogroup", name="Model").get_by_text(f"uploaded: {model_file.name}").click()
+    wait_for_app(page)
+    page.get_by_text(re.compile(r"Your model classifies each test image once")).wait_for(timeout=120_000)
+    page.get_by_test_id("stMetricLabel").get_by_text("Test accuracy").wait_for()
+    page.get_by_text("The first layer's filters").wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    with_code = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.Lambda(lambda x: x / 255),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10),
+        ]
+    )
+    upload.set_input_files(
+        files=[{"name": "with_code.keras", "mimeType": "application/zip", "buffer": model_file_bytes(with_code)}]
+    )
+    wait_for_app(page)
+    page.get_by_text("The model has a Lambda layer").wait_for()
+    expect(page.get_by_role("radio", name="uploaded: with_code.keras")).to_have_count(0)
+    assert page.locator('[data-testid="stException"]').count() == 0

@@ -1,0 +1,92 @@
+"""Models brought back: a file is opened only when safe and of the page's shapes, and each refusal is a sentence."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+
+from core.shared.model_files import (
+    ModelFileProblem,
+    Shapes,
+    load_uploaded_model,
+    model_file_bytes,
+)
+
+CIFAR = Shapes((32, 32, 3), (10,))
+MAX_MB = 50  # the issue's limit; the app passes its server's upload limit
+
+
+def small_cifar_model(*middle) -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.Conv2D(4, 3),
+            *middle,
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+
+
+def refusal(data: bytes) -> str:
+    with pytest.raises(ModelFileProblem) as refused:
+        load_uploaded_model(data, CIFAR, MAX_MB)
+    return str(refused.value)
+
+
+def test_a_model_saved_at_home_comes_back_with_its_weights():
+    model = small_cifar_model()
+    model.compile("adam", "sparse_categorical_crossentropy")
+    back = load_uploaded_model(model_file_bytes(model), CIFAR, MAX_MB)
+    x = np.random.default_rng(0).random((2, 32, 32, 3), dtype=np.float32)
+    np.testing.assert_allclose(back.predict_on_batch(x), model.predict_on_batch(x), atol=1e-6)
+
+
+def test_a_lambda_layer_is_refused_and_its_code_never_runs(tmp_path):
+    ran = tmp_path / "ran"
+    # A Lambda's Python code travels in the file as bytecode: loading it with safe_mode off would run it.
+    touching = eval(f"lambda x: (__import__('pathlib').Path({str(ran)!r}).touch(), x)[1]")  # no closure: a constant
+    model = small_cifar_model(keras.layers.Lambda(touching))
+    data = model_file_bytes(model)
+    ran.unlink(missing_ok=True)
+    assert "Lambda layer" in refusal(data)
+    assert not ran.exists()
+    unsafe = tmp_path / "unsafe.keras"  # the control: the same file loaded without safe_mode does run the code
+    unsafe.write_bytes(data)
+    keras.saving.load_model(unsafe, safe_mode=False).predict_on_batch(np.zeros((1, 32, 32, 3), np.float32))
+    assert ran.exists()
+
+
+def test_files_that_are_not_models_each_get_their_sentence():
+    assert "not a Keras model file" in refusal(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    other_zip = io.BytesIO()
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("notes.txt", "not a model")
+    assert "should hold config.json and model.weights.h5" in refusal(other_zip.getvalue())
+    whole = model_file_bytes(small_cifar_model())
+    assert "not a Keras model file" in refusal(whole[: len(whole) // 2]) or "damaged" in refusal(
+        whole[: len(whole) // 2]
+    )
+
+
+def test_a_model_of_other_shapes_is_refused_with_what_it_has():
+    grey = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    assert "(28, 28, 1)" in refusal(model_file_bytes(grey))
+    five = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    assert "(5,)" in refusal(model_file_bytes(five))
+
+
+def test_a_file_over_the_limit_is_not_even_unzipped():
+    assert f"at most {MAX_MB} MB" in refusal(bytes(60 * 2**20))
+
+
+def test_a_zip_that_unpacks_to_far_more_than_it_weighs_is_not_opened():
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", "{}")
+        archive.writestr("model.weights.h5", bytes(300 * 2**20))
+    assert "unpacks to far more" in refusal(bomb.getvalue())
