@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
+from core.cifar import model as cifar
+from core.cifar.notebook import cifar_notebook
 from core.conv.layer import ConvSpec, conv_geometry, convolve_by_hand, random_layer
 from core.conv.notebook import conv_notebook
 from core.ctc import algorithm as ctc
@@ -162,3 +164,16 @@ def test_a_notebook_is_valid_and_names_its_page_and_settings():
     assert not any("core." in cell.source for cell in notebook.cells if cell.cell_type == "code")
     assert json.loads(nbformat.writes(notebook))["nbformat"] == 4
     assert file_name("CIFAR-10 CNN") == "cifar-10-cnn.ipynb"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [cifar.CifarConfig.basic(), cifar.CifarConfig.improved(), cifar.CifarConfig(dense_units=0, global_pool=True)],
+    ids=["the slides' model", "the improved model", "global pooling, no dense layer"],
+)
+def test_the_cifar_notebook_builds_the_page_s_model_and_trains_it(config, cifar10_dir, monkeypatch):
+    monkeypatch.setenv("CIFAR10_DIR", str(cifar10_dir))  # the kernel reads its pictures from the offline copy
+    text = run_notebook(cifar_notebook(config, 5, 32, 1_000, 0.1, quick=True))
+    assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == cifar.build_model(config).count_params()
+    assert printed(r"training pictures: (\(.*?\))", text) == "(200, 32, 32, 3)"
+    assert 0 <= float(printed(r"test accuracy: ([\d.]+)%", text)) <= 100

@@ -13,10 +13,11 @@ from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
-from app_pages.common.take_home import history_record, offer_trained_model
+from app_pages.common.take_home import history_record, offer_trained_model, take_home
 from app_pages.registry import upload_key
 from core.cifar import inspection as cifar_inspect
 from core.cifar import model as cifar
+from core.cifar.notebook import cifar_notebook
 from core.cifar.plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.cifar.questions import CifarFacts
 from core.shared import assets
@@ -404,14 +405,21 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
     train = panel.training_buttons("cifar", job, unavailable=isinstance(data, DatasetUnavailable))
     if isinstance(data, DatasetUnavailable):
         needs_data("the CIFAR-10 images")
-        return
-    if train:
-        job = start_cifar_training(config, epochs, batch_size, subset, validation)
-    if job:
-        st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
-        panel.show_job(job, "cifar_training", training_summary)
-    if trained := panel.finished_training("cifar_model"):
-        offer_trained_model("cifar10", trained.model, {**trained.settings, **history_record(trained.history)})
+    else:
+        if train:
+            job = start_cifar_training(config, epochs, batch_size, subset, validation)
+        if job:
+            st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
+            panel.show_job(job, "cifar_training", training_summary)
+        if trained := panel.finished_training("cifar_model"):
+            offer_trained_model("cifar10", trained.model, {**trained.settings, **history_record(trained.history)})
+    # The notebook downloads CIFAR-10 itself: it is offered where this server has no copy too.
+    take_home(
+        "cifar",
+        lambda: cifar_notebook(config, epochs, batch_size, subset, validation),
+        "this model and training: keras.datasets.cifar10, the layers, the fit and its curves, the test accuracy and "
+        "the confusion matrix",
+    )
 
 
 def show_comparison() -> None:

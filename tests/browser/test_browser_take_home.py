@@ -60,6 +60,8 @@ def test_a_model_trained_on_the_page_goes_home_and_comes_back_to_inspect(page, a
     record = json.loads(open(download.value.path()).read())
     assert record["training"]["training_images"] == 1000 and record["trained"] == "1 epoch"
     assert set(record["curves"]) >= {"loss", "val_loss"}
+    notebook = downloaded_notebook(page)  # and the notebook of the same model and training, to run at home
+    assert "EPOCHS, BATCH_SIZE, PICTURES, VALIDATION = 1, 32, 1000, 0.1" in notebook.cells[2].source
 
     page.get_by_role("tab", name="Inspect").click()
     wait_for_app(page)
