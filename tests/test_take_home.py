@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
+from core.captcha import reader as captcha
+from core.captcha.notebook import captcha_notebook
 from core.cifar import model as cifar
 from core.cifar.notebook import cifar_notebook
 from core.conv.layer import ConvSpec, conv_geometry, convolve_by_hand, random_layer
@@ -25,6 +27,8 @@ from core.forecast.notebook import forecast_notebook
 from core.lstm.layer import describe_outputs, lstm_param_count, stack_shapes
 from core.lstm.notebook import LstmChoices, lstm_notebook, stack_works
 from core.shared.notebook import Notebook, file_name
+from core.speech import reader as speech
+from core.speech.notebook import speech_notebook
 
 
 def run_notebook(notebook: Notebook) -> str:
@@ -177,3 +181,18 @@ def test_the_cifar_notebook_builds_the_page_s_model_and_trains_it(config, cifar1
     assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == cifar.build_model(config).count_params()
     assert printed(r"training pictures: (\(.*?\))", text) == "(200, 32, 32, 3)"
     assert 0 <= float(printed(r"test accuracy: ([\d.]+)%", text)) <= 100
+
+
+def test_the_captcha_notebook_builds_the_page_s_reader_and_reads(captcha_dir, monkeypatch):
+    monkeypatch.setenv("CAPTCHA_DIR", str(captcha_dir))  # the kernel reads the offline copy
+    text = run_notebook(captcha_notebook(100, 10, quick=True))
+    assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == captcha.build_model().count_params()
+    assert printed(r"captchas: (\(.*?\))", text) == "(120, 200, 50, 1)"
+    assert 0 <= float(printed(r"exact match on the validation captchas: ([\d.]+)%", text)) <= 100
+
+
+def test_the_speech_notebook_builds_the_page_s_reader_and_reads_a_wav_file(fsdd_dir, monkeypatch):
+    monkeypatch.setenv("FSDD_DIR", str(fsdd_dir))  # the kernel reads the offline copy
+    text = run_notebook(speech_notebook(10, "george", quick=True))
+    assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == speech.build_model().count_params()
+    assert re.search(r"george said \d; the reader heard '\d*'", text), text

@@ -16,9 +16,11 @@ from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
+from app_pages.common.take_home import take_home
 from app_pages.registry import upload_key
 from core.captcha import handwriting
 from core.captcha import reader as captcha
+from core.captcha.notebook import captcha_notebook
 from core.captcha.plots import character_counts_figure, collapse_figure
 from core.ctc import algorithm as ctc
 from core.ctc.plots import frames_figure
@@ -187,6 +189,12 @@ def show_training() -> None:
         for label, summary in summaries.items():
             st.markdown(f"*{label}*")
             st.code(summary.command, language="bash", wrap_lines=True)
+    take_home(
+        "captcha",
+        lambda: captcha_notebook(int(epochs), int(patience)),
+        "this reader and its training: the same captcha archive, the CNN + BiLSTM, CTC's loss, the curves and "
+        "the greedy readings",
+    )
 
 
 def pretrained_figures(summary: assets.ModelSummary) -> str:

@@ -22,6 +22,7 @@ from app_pages.common.layout import (
     show_tabs,
 )
 from app_pages.common.session_trainings import SpeechTraining
+from app_pages.common.take_home import take_home
 from app_pages.registry import recorder_keys, retake_key
 from core.ctc import algorithm as ctc
 from core.shared import assets
@@ -32,6 +33,7 @@ from core.shared.training import History, duration_in_words
 from core.shared.worker import TrainingTask
 from core.speech import audio, enrolment, sound_features, utterances
 from core.speech import reader as speech
+from core.speech.notebook import speech_notebook
 from core.speech.plots import (
     SPECTROGRAM_RANGE_DB,
     cut_figure,
@@ -686,6 +688,12 @@ def show_training(clips: utterances.Clips) -> None:
         )
         with st.expander("How the pretrained reader was made (for the teacher)"):
             st.code(summary.command, language="bash", wrap_lines=True)
+    take_home(
+        "speech",
+        lambda: speech_notebook(int(epochs), held_out),
+        "this reader and its training: FSDD with the voice you chose left out, the mel bands in NumPy, the CNN + "
+        "BiGRU with CTC, and reading a WAV file",
+    )
 
 
 st.title("Spoken digits: speech recognition with CTC")
