@@ -16,7 +16,7 @@ from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
-from app_pages.common.take_home import take_home
+from app_pages.common.take_home import history_record, offer_trained_model, take_home
 from app_pages.registry import upload_key
 from core.captcha import handwriting
 from core.captcha import reader as captcha
@@ -182,6 +182,9 @@ def show_training() -> None:
     if job:
         st.caption("The training goes on while you read captchas or visit other pages; come back here to follow it.")
         panel.show_job(job, "captcha_training")
+    if trained := panel.finished_training("captcha_model"):
+        record = {"epochs": int(epochs), "early_stopping_patience": int(patience)}
+        offer_trained_model("captcha", trained.model, record | history_record(trained.history))
     summaries = {label: summary for label, path in PRETRAINED.items() if (summary := assets.read_summary(path))}
     for label, summary in summaries.items():
         st.markdown(f"**{label.capitalize()}**: {pretrained_figures(summary)}")

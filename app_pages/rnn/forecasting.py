@@ -1,5 +1,6 @@
 """Forecasting: an LSTM predicts the class's synthetic series, against persistence and the noise floor."""
 
+import dataclasses
 import json
 from dataclasses import fields
 
@@ -11,7 +12,7 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, Tab, keep_in_range, settings_row, show_tabs
 from app_pages.common.session_trainings import ForecastTraining
-from app_pages.common.take_home import take_home
+from app_pages.common.take_home import history_record, offer_trained_model, take_home
 from core.forecast import model as forecast
 from core.forecast.notebook import forecast_notebook
 from core.forecast.plots import (
@@ -522,6 +523,9 @@ def show_training_and_results(
         job = start_forecast_training(settings, windows, epochs, batch_size)
     if job:
         panel.show_job(job, "forecast_training", training_summary)
+    if (trained := panel.finished_training("forecast_model")) and trained.settings == settings:
+        record = {"settings": dataclasses.asdict(settings), "epochs": epochs, "batch_size": batch_size}
+        offer_trained_model("forecast", trained.model, record | history_record(trained.history))
     shown = current_results(settings, series_of(config), windows)
 
     st.header("Results")
