@@ -161,7 +161,10 @@ PAGES = (
         ":material/password:",
         "Recurrent networks",
         "Reading captchas: CNN + BiLSTM + CTC",
-        widgets=WidgetKeys("captcha_", (*training_button_keys("captcha"), upload_key("captcha"), "captcha_canvas_*")),
+        widgets=WidgetKeys(
+            "captcha_",
+            (*training_button_keys("captcha"), upload_key("captcha"), "captcha_model_upload", "captcha_canvas_*"),
+        ),
         tab_key="captcha_tab",
         quiz="captcha",
         quiz_tab="Check yourself",

@@ -107,7 +107,11 @@ def test_forecasting_trains_a_session_model_for_new_settings():
     assert not app.exception
     assert any("your model (2 epochs" in c.value for c in app.caption)
     downloads = [button.proto.label for button in app.get("download_button")]
-    assert downloads == ["Download the model (.keras)", "Download its settings and curves (.json)", "Download the notebook"]
+    assert downloads == [
+        "Download the model (.keras)",
+        "Download its settings and curves (.json)",
+        "Download the notebook",
+    ]
     app.slider(key="forecast_noise").set_value(
         0.7
     )  # another series: the model is kept, and the page says why it is not shown

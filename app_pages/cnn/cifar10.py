@@ -1,13 +1,13 @@
 """CIFAR-10: the class's CNNs trained live, looked inside, and tried on your own picture."""
 
 import dataclasses
-import hashlib
-from typing import Any
 
 import numpy as np
 import streamlit as st
 
+from app_pages.common import brought_back
 from app_pages.common import training_panel as panel
+from app_pages.common.brought_back import UploadedModel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
@@ -24,7 +24,7 @@ from core.shared import assets
 from core.shared.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
 from core.shared.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
 from core.shared.jobs import TrainingJob
-from core.shared.model_files import ModelFileProblem, Shapes, load_uploaded_model
+from core.shared.model_files import Shapes
 from core.shared.summary import layer_table
 from core.shared.training import History, duration_in_words
 from core.shared.training_plots import curves_figure
@@ -94,45 +94,16 @@ def pretrained_summary(variant: str) -> assets.ModelSummary | None:
     return assets.read_summary(MODELS[variant])
 
 
-@dataclasses.dataclass
-class UploadedModel:
-    """A model a student brought back, kept in their session only: its file's name and digest, and what it gives."""
-
-    name: str  # "uploaded: my_cnn.keras"
-    digest: str  # of the file: caches shared by the server tell models apart by it
-    model: Any
-    probabilities: np.ndarray | None = None  # on the test images, computed once when first inspected
-
-
 def read_uploaded_model() -> UploadedModel | None:
-    """The model in the file a student uploads on Inspect, opened once per file; a refusal is said in a sentence."""
-    file = st.file_uploader(
+    """Inspect's upload of a model trained at home."""
+    return brought_back.read_uploaded_model(
         "Bring back a model you trained at home (.keras)",
-        type=["keras"],
-        key=MODEL_UPLOAD,
-        max_upload_size=st.get_option("server.maxUploadSize"),
-        help="Saved with model.save('name.keras'). It takes the pictures as they are, 0 to 255, like the app's "
-        "models (a Rescaling(1/255) layer first), and gives 10 probabilities. Only you see it.",
+        MODEL_UPLOAD,
+        UPLOADED,
+        CIFAR_SHAPES,
+        "It takes the pictures as they are, 0 to 255, like the app's models (a Rescaling(1/255) layer first), and "
+        "gives 10 probabilities.",
     )
-    if file is None:
-        st.session_state.pop(UPLOADED, None)
-        return None
-    data = file.getvalue()
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    held = st.session_state.get(UPLOADED)
-    if held is None or held.digest != digest:
-        try:
-            with st.spinner("Checking and opening the model…"):
-                model = load_uploaded_model(data, CIFAR_SHAPES, st.get_option("server.maxUploadSize"))
-        except ModelFileProblem as problem:
-            held = problem
-        else:
-            held = UploadedModel(f"uploaded: {file.name}", digest, model)
-        st.session_state[UPLOADED] = held
-    if isinstance(held, ModelFileProblem):
-        st.error(str(held))
-        return None
-    return held
 
 
 def available_models() -> dict[str, object]:
@@ -141,7 +112,7 @@ def available_models() -> dict[str, object]:
     # Offered once its training has ended: its weights change under a running one.
     if trained := panel.finished_training("cifar_model"):
         models["my model"] = trained.model
-    if isinstance(uploaded := st.session_state.get(UPLOADED), UploadedModel):
+    if uploaded := brought_back.held_model(UPLOADED):
         models[uploaded.name] = uploaded.model
     for variant in MODELS:
         model = pretrained_model(variant)
@@ -156,7 +127,7 @@ def model_key(name: str) -> str:
     if name == "my model":
         return st.session_state.cifar_model.id
     if name.startswith("uploaded: "):
-        return f"uploaded {st.session_state[UPLOADED].digest}"
+        return brought_back.model_key(UPLOADED)
     return name
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
+from app_pages.common import brought_back
 from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
@@ -28,6 +29,7 @@ from core.shared import assets
 from core.shared.datasets import CaptchaFiles, DatasetUnavailable, load_captcha_files
 from core.shared.images import UPLOAD_TYPES, ImageRejected, canvas_picture, load_image
 from core.shared.jobs import TrainingJob
+from core.shared.model_files import Shapes
 from core.shared.summary import layer_table
 from core.shared.training import duration_in_words
 from core.shared.worker import TrainingTask
@@ -37,6 +39,9 @@ PRETRAINED = {  # the reader trained on drawings as well comes first: it is the 
     "pretrained: captchas only": assets.CAPTCHA_MODEL,
 }
 SAMPLES = assets.SAMPLES / "captcha"  # used when the data set cannot be had
+MODEL_UPLOAD = "captcha_model_upload"  # Read's upload of a reader trained at home
+UPLOADED = "_captcha_uploaded"  # its model, or why it was refused: outside the page's kept widget prefix
+CAPTCHA_SHAPES = Shapes((captcha.IMAGE_WIDTH, captcha.IMAGE_HEIGHT, 1), (captcha.TIME_STEPS, captcha.NUM_CLASSES))
 # The captchas' 200 × 50 proportions at a size that fits a split screen's column (about 470 pixels
 # at an 800-pixel-wide window), so the canvas and its toolbar stay in sight. The reader sees 200 × 50.
 CANVAS_WIDTH, CANVAS_HEIGHT = 440, 110
@@ -380,6 +385,16 @@ def show_reader() -> None:
     # Offered once its training has ended: its weights change under a running one.
     if trained := panel.finished_training("captcha_model"):
         models["my model"] = trained.model
+    with st.expander("Bring back a reader you trained at home", expanded=brought_back.held_model(UPLOADED) is not None):
+        if uploaded := brought_back.read_uploaded_model(
+            "A reader saved as a .keras file",
+            MODEL_UPLOAD,
+            UPLOADED,
+            CAPTCHA_SHAPES,
+            "It takes the page's 200 × 50 grey pictures (width first, values 0 to 1) and gives 50 steps of "
+            f"{captcha.NUM_CLASSES} probabilities: the blank first, then {captcha.ALPHABET}.",
+        ):
+            models[uploaded.name] = uploaded.model
     for label, path in PRETRAINED.items():
         if (model := captcha_reader(path)) is not None:
             models[label] = model
@@ -389,8 +404,15 @@ def show_reader() -> None:
     name = st.radio("Model", list(models), horizontal=True, key="captcha_model_choice")
     picture = picture_to_read(captcha_files())
     if picture is not None:
-        # A session's own model is keyed by its training, the shipped ones by their names.
-        show_reading(models[name], trained.id if trained and name == "my model" else name, picture)
+        show_reading(models[name], reader_key(name, trained), picture)
+
+
+def reader_key(name: str, trained: panel.SessionTraining | None) -> str:
+    """A reader's name for caches the server shares: a session's own model by its training, a brought-back one by
+    its file, the shipped ones by their names."""
+    if trained and name == "my model":
+        return trained.id
+    return brought_back.model_key(UPLOADED) if name.startswith("uploaded: ") else name
 
 
 st.title("Reading captchas: CNN + BiLSTM + CTC")

@@ -174,7 +174,7 @@ def test_captcha_upload_is_read(page, app_url, captcha_dir):
     wait_for_app(page)
     page.get_by_text("upload a picture").click()
     wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.locator(".st-key-captcha_upload input[type='file']").set_input_files(str(path))
     wait_for_app(page)
     page.get_by_text("what the network sees: 50 × 200 greyscale").wait_for()
     page.get_by_role("heading", name=f"Reading: {path.stem}").wait_for()

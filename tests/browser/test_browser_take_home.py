@@ -65,7 +65,7 @@ def test_a_model_trained_on_the_page_goes_home_and_comes_back_to_inspect(page, a
 
     page.get_by_role("tab", name="Inspect").click()
     wait_for_app(page)
-    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload = page.locator(".st-key-cifar_model_upload input[type='file']")
     upload.set_input_files(str(model_file))
     wait_for_app(page)
     page.get_by_role("radiogroup", name="Model").get_by_text(f"uploaded: {model_file.name}").click()
@@ -89,4 +89,34 @@ def test_a_model_trained_on_the_page_goes_home_and_comes_back_to_inspect(page, a
     wait_for_app(page)
     page.get_by_text("The model has a Lambda layer").wait_for()
     expect(page.get_by_role("radio", name="uploaded: with_code.keras")).to_have_count(0)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_captcha_reader_brought_back_reads_and_one_of_other_shapes_is_refused(page, app_url):
+    from core.captcha import reader as captcha
+
+    page.goto(f"{app_url}/captcha")
+    wait_for_app(page)
+    page.get_by_text("Bring back a reader you trained at home").click()
+    upload = page.locator(".st-key-captcha_model_upload input[type='file']")
+    reader = {
+        "name": "home_reader.keras",
+        "mimeType": "application/zip",
+        "buffer": model_file_bytes(captcha.build_model()),
+    }
+    upload.set_input_files(files=[reader])
+    wait_for_app(page)
+    page.get_by_role("radiogroup", name="Model").get_by_text("uploaded: home_reader.keras").click()
+    wait_for_app(page)
+    expect(page.get_by_role("radio", name="uploaded: home_reader.keras")).to_be_checked()
+    page.get_by_role("heading", name=re.compile(r"^Reading: ")).wait_for(timeout=60_000)  # an untrained reader's
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    pictures = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    upload.set_input_files(
+        files=[{"name": "cifar.keras", "mimeType": "application/zip", "buffer": model_file_bytes(pictures)}]
+    )
+    wait_for_app(page)
+    page.get_by_text("The model takes inputs of shape (32, 32, 3)").wait_for()
+    expect(page.get_by_role("radiogroup", name="Model").get_by_text("uploaded: home_reader.keras")).to_have_count(0)
     assert page.locator('[data-testid="stException"]').count() == 0
