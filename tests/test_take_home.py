@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 
 import nbformat
 import numpy as np
@@ -32,9 +33,11 @@ from core.speech.notebook import speech_notebook
 
 
 def run_notebook(notebook: Notebook) -> str:
-    """Execute `notebook` in a fresh kernel; everything its cells printed, in order."""
+    """Execute `notebook` in a fresh kernel, in a folder of its own (it saves its model); everything its cells
+    printed, in order."""
     parsed = nbformat.reads(notebook.to_bytes("a page").decode(), as_version=4)
-    NotebookClient(parsed, timeout=600, kernel_name="python3").execute()
+    with tempfile.TemporaryDirectory() as folder:
+        NotebookClient(parsed, timeout=600, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
     return "".join(
         output.get("text", "")
         for cell in parsed.cells
