@@ -26,7 +26,7 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
     cells = [
         words(
             f"""
-            ## 1. The captchas
+            ## 1. The captchas (slide *OCR model for reading Captchas*)
             {LABEL_LENGTH} characters of `{ALPHABET}` on each picture, its text in its file name. Each picture
             becomes {IMAGE_HEIGHT} × {IMAGE_WIDTH} grey values in 0–1, turned so that the width, read left to
             right, is the time axis.
@@ -64,7 +64,7 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
         ),
         words(
             """
-            ## 2. The reader: convolutions, then recurrent layers, then CTC
+            ## 2. The reader: convolutions, then recurrent layers, then CTC (slide *CTC Loss: Keras Custom Layers*)
             Two conv blocks read the picture; each of the 50 columns left after two poolings becomes a time step;
             two bidirectional LSTMs read the columns both ways; each step gives a probability for the blank and
             each character. CTC's loss needs no position for the characters: it sums over every alignment.

@@ -22,7 +22,7 @@ def ctc_notebook(label: str, alphabet: Alphabet, probs: np.ndarray) -> Notebook:
     cells = [
         words(
             f"""
-            ## 1. Frames: a probability for every symbol at every step
+            ## 1. Frames: a probability for every symbol at every step (appendix *Connectionist Temporal Classification*)
             A reader's output: T = {steps} steps, each a probability for the blank ε (class 0) and each symbol of
             `{alphabet.symbols}` (classes 1 to {len(alphabet.symbols)}): the page's frames.
             """

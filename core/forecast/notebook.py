@@ -59,7 +59,7 @@ def forecast_notebook(settings: forecast.ModelSettings, epochs: int, batch_size:
     cells = [
         words(
             """
-            ## 1. The series (slide *Time series forecasting*)
+            ## 1. The series (slide *Generate synthetic time series*)
             `t·sin(t)/3 + 2·sin(5t) + σ·noise`. The normalisation uses the training part only: the future must not
             shape the inputs the model trains on.
             """

@@ -99,7 +99,7 @@ def lstm_notebook(choices: LstmChoices) -> Notebook:
         ),
         words(
             """
-            ## 4. The cell's gates in NumPy (slide *LSTM cell*)
+            ## 4. The cell's gates in NumPy (slide *LSTM (long Short-Term memory) cell*)
             Keras keeps the four gates side by side in the order i, f, g, o: `z = x·W + h·U + b`. The forget gate
             `f` keeps part of the old cell state, the input gate `i` lets in part of the candidate `g`, and the output
             gate `o` decides how much of `tanh(c)` becomes `h`.

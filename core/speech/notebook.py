@@ -29,7 +29,7 @@ def speech_notebook(epochs: int, held_out: str, quick: bool = False) -> Notebook
     cells = [
         words(
             """
-            ## 1. The recordings
+            ## 1. The recordings (slide *Automatic Speech Recognition using CTC*)
             The Free Spoken Digit Dataset: speakers saying 0 to 9, 8 kHz WAV files named
             `<digit>_<speaker>_<take>.wav`. One voice is left out, to hear how the reader does on a voice it never
             heard, as a class's voices will be.
