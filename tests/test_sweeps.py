@@ -143,7 +143,7 @@ FORECAST = "app_pages/rnn/forecasting.py"
 @pytest.mark.parametrize("long_memory", [False, True])
 def test_forecasting_series_and_windows_at_their_extremes(length, split, look_back, long_memory):
     """Test that the shortest and longest series, with either model, give results, a Train prompt or a sentence."""
-    app = open_page(FORECAST)
+    app = open_page(FORECAST, "Train and results", "forecast_tab")
     app.number_input(key="forecast_length").set_value(length)
     app.slider(key="forecast_split").set_value(split)
     app.radio(key="forecast_kind").set_value(long_memory)
@@ -238,7 +238,7 @@ def test_captcha_beam_width_at_its_extremes(beam):
 
 def test_forecasting_window_slider_follows_a_shorter_series():
     """Test that a window start near the end of a long series stays at the end when the series gets shorter."""
-    app = open_page(FORECAST)
+    app = open_page(FORECAST, "Windows", "forecast_tab")
     app.number_input(key="forecast_length").set_value(3000)
     app.run()
     app.slider(key="forecast_window_start").set_value(2500)
