@@ -31,6 +31,9 @@ from core.shared.notebook import Notebook, file_name
 from core.speech import reader as speech
 from core.speech.notebook import speech_notebook
 
+# Random settings within the widgets' ranges, seeded: a failure names its draw in the test's parameters.
+RNG = np.random.default_rng(11)
+
 
 def run_notebook(notebook: Notebook) -> str:
     """Execute `notebook` in a fresh kernel, in a folder of its own (it saves its model); everything its cells
@@ -90,14 +93,22 @@ def test_the_convolution_notebook_gives_the_page_s_shape_parameters_and_values(s
     assert printed(r"the same as Keras: (\w+)", text) == "True"
 
 
+def random_lstm_choices(rng: np.random.Generator) -> LstmChoices:
+    """Sizes, switches and a stack within the page's widgets' ranges (the stack may be one Keras cannot build)."""
+    count = int(rng.choice([2, 3]))
+    stack = tuple((int(rng.integers(1, 33)), bool(rng.integers(0, 2))) for _ in range(count))
+    sizes = (int(rng.integers(1, 9)), int(rng.integers(1, 31)), int(rng.integers(1, 17)), int(rng.integers(1, 33)))
+    return LstmChoices(*sizes, int(rng.integers(0, 10_000)), bool(rng.integers(0, 2)), True, stack)
+
+
 LSTM_CASES = [
     LstmChoices(2, 5, 3, 4, 0, False, False, ((8, True), (4, False))),
-    LstmChoices(3, 7, 2, 6, 11, True, True, ((5, True), (3, True), (2, False))),
+    random_lstm_choices(np.random.default_rng(7)),
     LstmChoices(1, 1, 16, 32, 9999, False, True, ((4, False), (2, False))),  # a stack Keras cannot build
 ]
 
 
-@pytest.mark.parametrize("choices", LSTM_CASES, ids=["page defaults", "every switch on", "smallest and largest"])
+@pytest.mark.parametrize("choices", LSTM_CASES, ids=["page defaults", "random settings", "smallest and largest"])
 def test_the_lstm_notebook_returns_the_page_s_shapes_and_its_gates_agree(choices):
     text = run_notebook(lstm_notebook(choices))
     b, t, u = choices.batch, choices.timesteps, choices.units
@@ -121,7 +132,21 @@ def test_the_lstm_notebook_returns_the_page_s_shapes_and_its_gates_agree(choices
         assert any(layer.problem for layer in page_stack)
 
 
-@pytest.mark.parametrize(("label", "steps", "seed"), [("aab", 5, 0), ("b3b", 12, 42), ("z", 1, 9999)])
+def random_ctc_case(rng: np.random.Generator) -> tuple[str, int, int]:
+    """A label of 1 to 4 letters or digits and a T from 1 to 12 that it fits in (the page draws nothing else)."""
+    while True:
+        label = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz0123456789"), int(rng.integers(1, 5))))
+        steps = int(rng.integers(1, 13))
+        alphabet = ctc.Alphabet("".join(sorted(set(label))))
+        if steps >= ctc.min_steps(alphabet.encode(label)):
+            return label, steps, int(rng.integers(0, 10_000))
+
+
+@pytest.mark.parametrize(
+    ("label", "steps", "seed"),
+    [("aab", 5, 0), random_ctc_case(np.random.default_rng(7)), ("z", 1, 9999)],
+    ids=["page defaults", "random settings", "shortest"],
+)
 def test_the_ctc_notebook_counts_scores_and_decodes_as_the_page_does(label, steps, seed):
     alphabet = ctc.Alphabet("".join(sorted(set(label))) + next(c for c in "xyzqw0123456789" if c not in label))
     probs = ctc.random_frames(steps, alphabet.classes, seed)
@@ -135,15 +160,34 @@ def test_the_ctc_notebook_counts_scores_and_decodes_as_the_page_does(label, step
     assert printed(r"best path: '(.*)'", text) == alphabet.decode(ctc.collapse(path))
 
 
+def random_forecast_case(rng: np.random.Generator) -> tuple[forecast.ModelSettings, int, int]:
+    """Series, look_back and model within the page's widgets' ranges, drawn until the windows fit the series."""
+    while True:
+        series = forecast.SeriesConfig(
+            length=int(rng.integers(2, 31)) * 100,
+            noise=round(float(rng.integers(0, 41)) * 0.05, 2),
+            seed=int(rng.integers(0, 10_000)),
+            split=round(float(rng.integers(10, 20)) * 0.05, 2),
+        )
+        settings = forecast.ModelSettings(
+            series, int(rng.integers(2, 81)), int(rng.integers(1, 51)) * 4, int(rng.integers(0, 26)) * 4
+        )
+        try:
+            forecast.split_windows(forecast.make_series(series), settings.look_back)
+        except ValueError:
+            continue
+        return settings, int(rng.integers(1, 201)), int(rng.integers(4, 257))
+
+
 FORECAST_CASES = [
     (forecast.ModelSettings(forecast.SeriesConfig(), 10, 100, 0), 50, 20),
-    (forecast.ModelSettings(forecast.SeriesConfig(length=600, noise=1.25, seed=31, split=0.7), 23, 8, 12), 3, 64),
+    random_forecast_case(np.random.default_rng(7)),
     (forecast.ModelSettings(forecast.SeriesConfig(), forecast.LONG_LOOK_BACK, 32, 0, True), 60, 32),
 ]
 
 
 @pytest.mark.parametrize(
-    ("settings", "epochs", "batch_size"), FORECAST_CASES, ids=["page defaults", "two layers", "long memory"]
+    ("settings", "epochs", "batch_size"), FORECAST_CASES, ids=["page defaults", "random settings", "long memory"]
 )
 def test_the_forecasting_notebook_trains_the_page_s_model_on_the_page_s_windows(settings, epochs, batch_size):
     text = run_notebook(forecast_notebook(settings, epochs, batch_size, quick=True))
@@ -186,16 +230,20 @@ def test_the_cifar_notebook_builds_the_page_s_model_and_trains_it(config, cifar1
     assert 0 <= float(printed(r"test accuracy: ([\d.]+)%", text)) <= 100
 
 
-def test_the_captcha_notebook_builds_the_page_s_reader_and_reads(captcha_dir, monkeypatch):
+@pytest.mark.parametrize(("epochs", "patience"), [(100, 10), (int(RNG.integers(1, 201)), int(RNG.integers(0, 51)))])
+def test_the_captcha_notebook_builds_the_page_s_reader_and_reads(epochs, patience, captcha_dir, monkeypatch):
     monkeypatch.setenv("CAPTCHA_DIR", str(captcha_dir))  # the kernel reads the offline copy
-    text = run_notebook(captcha_notebook(100, 10, quick=True))
+    text = run_notebook(captcha_notebook(epochs, patience, quick=True))
     assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == captcha.build_model().count_params()
     assert printed(r"captchas: (\(.*?\))", text) == "(120, 200, 50, 1)"
     assert 0 <= float(printed(r"exact match on the validation captchas: ([\d.]+)%", text)) <= 100
 
 
-def test_the_speech_notebook_builds_the_page_s_reader_and_reads_a_wav_file(fsdd_dir, monkeypatch):
+@pytest.mark.parametrize(("epochs", "voice"), [(10, "george"), (int(RNG.integers(1, 61)), None)])
+def test_the_speech_notebook_builds_the_page_s_reader_and_reads_a_wav_file(epochs, voice, fsdd_dir, monkeypatch):
     monkeypatch.setenv("FSDD_DIR", str(fsdd_dir))  # the kernel reads the offline copy
-    text = run_notebook(speech_notebook(10, "george", quick=True))
+    voices = sorted({path.stem.split("_")[1] for path in fsdd_dir.rglob("*.wav")})
+    voice = voice or voices[int(RNG.integers(0, len(voices)))]
+    text = run_notebook(speech_notebook(epochs, voice, quick=True))
     assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == speech.build_model().count_params()
-    assert re.search(r"george said \d; the reader heard '\d*'", text), text
+    assert re.search(rf"{voice} said \d; the reader heard '\d*'", text), text
