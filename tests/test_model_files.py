@@ -90,3 +90,14 @@ def test_a_zip_that_unpacks_to_far_more_than_it_weighs_is_not_opened():
         archive.writestr("config.json", "{}")
         archive.writestr("model.weights.h5", bytes(300 * 2**20))
     assert "unpacks to far more" in refusal(bomb.getvalue())
+
+
+def test_a_garbled_compressed_part_is_said_to_be_damaged_not_raised():
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", "{}" * 5000)
+        archive.writestr("model.weights.h5", bytes(range(256)) * 400)
+    data = bytearray(packed.getvalue())
+    start = data.find(b"model.weights.h5") + 40  # inside that part's deflate stream
+    data[start : start + 60] = bytes(byte ^ 0x5A for byte in data[start : start + 60])
+    assert "damaged" in refusal(bytes(data))  # zlib's own error escaped to the page before

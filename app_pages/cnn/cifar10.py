@@ -13,7 +13,7 @@ from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
-from app_pages.common.take_home import history_record, offer_trained_model, take_home
+from app_pages.common.take_home import offer_trained_model, take_home
 from app_pages.registry import upload_key
 from core.cifar import inspection as cifar_inspect
 from core.cifar import model as cifar
@@ -383,7 +383,7 @@ def show_training(config: cifar.CifarConfig, data: Cifar10 | DatasetUnavailable)
             st.caption("The training goes on while you look at other tabs or pages; come back here to follow it.")
             panel.show_job(job, "cifar_training", training_summary)
         if trained := panel.finished_training("cifar_model"):
-            offer_trained_model("cifar10", trained.model, {**trained.settings, **history_record(trained.history)})
+            offer_trained_model("cifar10", trained, trained.settings)
     # The notebook downloads CIFAR-10 itself: it is offered where this server has no copy too.
     take_home(
         "cifar",

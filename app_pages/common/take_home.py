@@ -6,6 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app_pages.common.layout import settings_row
+from app_pages.common.training_panel import SessionTraining
 from app_pages.registry import QUIZ_PAGES
 from core.shared.model_files import model_file_bytes
 from core.shared.notebook import Notebook, file_name
@@ -44,9 +45,12 @@ def history_record(history: History) -> dict[str, object]:
     }
 
 
-def offer_trained_model(name: str, model, record: dict[str, object]) -> None:
-    """The downloads of a model the student trained here: the model file, and a small file of its settings,
-    figures and curves. Both are written only when pressed; they go back into the app on the page's Inspect."""
+def offer_trained_model(name: str, trained: SessionTraining, settings: dict[str, object]) -> None:
+    """The downloads of a model the student trained here: the model file, and a small file of its `settings`,
+    figures and curves. Both are written only when pressed; CIFAR-10's Inspect and the captcha page's Read take
+    such a model file back."""
+    record = settings | history_record(trained.history)
+    model = trained.model
     st.markdown(
         "**Take your model home**: the model file opens with `keras.saving.load_model` to train on or to look "
         "inside; the settings file says how it was made and holds its curves."

@@ -17,7 +17,7 @@ from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
-from app_pages.common.take_home import history_record, offer_trained_model, take_home
+from app_pages.common.take_home import offer_trained_model, take_home
 from app_pages.registry import upload_key
 from core.captcha import handwriting
 from core.captcha import reader as captcha
@@ -189,7 +189,7 @@ def show_training() -> None:
         panel.show_job(job, "captcha_training")
     if trained := panel.finished_training("captcha_model"):
         record = {"epochs": int(epochs), "early_stopping_patience": int(patience)}
-        offer_trained_model("captcha", trained.model, record | history_record(trained.history))
+        offer_trained_model("captcha", trained, record)
     summaries = {label: summary for label, path in PRETRAINED.items() if (summary := assets.read_summary(path))}
     for label, summary in summaries.items():
         st.markdown(f"**{label.capitalize()}**: {pretrained_figures(summary)}")

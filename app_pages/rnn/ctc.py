@@ -75,12 +75,6 @@ def first_repeat(text: str) -> str | None:
     return next((a for a, b in zip(text, text[1:], strict=False) if a == b), None)
 
 
-def label_alphabet(text: str) -> ctc.Alphabet:
-    """The label's own symbols plus one it does not use, so that the frames can also say something wrong."""
-    extra = next(char for char in "xyzqw0123456789" if char not in text)
-    return ctc.Alphabet("".join(sorted(set(text))) + extra)
-
-
 def show_states(label: list[int], alphabet: ctc.Alphabet) -> None:
     states = ctc.with_blanks(label)
     chips = " ".join(f"`{s}: {alphabet.symbol(c)}`" for s, c in enumerate(states))
@@ -91,7 +85,7 @@ def show_states(label: list[int], alphabet: ctc.Alphabet) -> None:
 
 
 def show_alignments(text: str, steps: int) -> None:
-    alphabet = label_alphabet(text)
+    alphabet = ctc.label_alphabet(text)
     label = alphabet.encode(text)
     show_states(label, alphabet)
     needed = ctc.min_steps(label)
@@ -171,7 +165,7 @@ def read_frames(key: str, random_note: str) -> tuple[np.ndarray, ctc.Alphabet, s
     if text is None:
         return None
     seed = st.number_input("Seed", 0, 9999, 0, key=f"ctc_{key}_seed", width=SETTING_WIDTH)
-    alphabet = label_alphabet(text)
+    alphabet = ctc.label_alphabet(text)
     st.caption(
         f"Random frames: at each of the {steps} steps, random probabilities for the blank, the label's symbols and "
         f"one symbol it does not use ({alphabet.symbols[-1]}). The frames know nothing of the label, which only "

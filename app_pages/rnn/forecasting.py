@@ -12,7 +12,7 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import quiz_section
 from app_pages.common.layout import SETTING_WIDTH, Tab, keep_in_range, settings_row, show_tabs
 from app_pages.common.session_trainings import ForecastTraining
-from app_pages.common.take_home import history_record, offer_trained_model, take_home
+from app_pages.common.take_home import offer_trained_model, take_home
 from core.forecast import model as forecast
 from core.forecast.notebook import forecast_notebook
 from core.forecast.plots import (
@@ -525,7 +525,7 @@ def show_training_and_results(
         panel.show_job(job, "forecast_training", training_summary)
     if (trained := panel.finished_training("forecast_model")) and trained.settings == settings:
         record = {"settings": dataclasses.asdict(settings), "epochs": epochs, "batch_size": batch_size}
-        offer_trained_model("forecast", trained.model, record | history_record(trained.history))
+        offer_trained_model("forecast", trained, record)
     shown = current_results(settings, series_of(config), windows)
 
     st.header("Results")

@@ -22,7 +22,7 @@ from app_pages.common.layout import (
     show_tabs,
 )
 from app_pages.common.session_trainings import SpeechTraining
-from app_pages.common.take_home import history_record, offer_trained_model, take_home
+from app_pages.common.take_home import offer_trained_model, take_home
 from app_pages.registry import recorder_keys, retake_key
 from core.ctc import algorithm as ctc
 from core.shared import assets
@@ -683,7 +683,7 @@ def show_training(clips: utterances.Clips) -> None:
         panel.show_job(job, "speech_training")
     if trained := panel.finished_training("speech_model"):
         record = {"epochs": trained.epochs, "voice_left_out": trained.held_out}
-        offer_trained_model("spoken-digits", trained.model, record | history_record(trained.history))
+        offer_trained_model("spoken-digits", trained, record)
     if summary is not None:
         st.markdown(
             f"**The pretrained reader** heard all five speakers{synthetic_words(summary.figures)}: {summary.epochs} "

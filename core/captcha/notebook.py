@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from core.captcha.reader import ALPHABET, IMAGE_HEIGHT, IMAGE_WIDTH, LABEL_LENGTH
+from core.ctc.notebook import CTC_LOSS_CODE
 from core.shared.datasets import CAPTCHA_URL
-from core.shared.notebook import Notebook, code, words
+from core.shared.notebook import Notebook, code, curves_code, words
 
 QUICK_CAPTCHAS = 120  # the tests' quick switch: this many captchas from the offline copy, one epoch
 
@@ -71,15 +72,8 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
             """
         ),
         code(
+            CTC_LOSS_CODE,
             """
-            def ctc_loss(y_true, y_pred):
-                batch = ops.shape(y_pred)[0]
-                steps = ops.full((batch,), ops.shape(y_pred)[1], dtype="int32")
-                lengths = ops.sum(ops.cast(ops.not_equal(y_true, 0), "int32"), axis=-1)
-                log_probs = ops.log(ops.clip(y_pred, 1e-7, 1.0))  # ctc_loss takes logits; log-probabilities pass
-                return ops.ctc_loss(ops.cast(y_true, "int32"), log_probs, lengths, steps, mask_index=0)
-
-
             keras.utils.set_random_seed(0)
             image = keras.Input(shape=(WIDTH, HEIGHT, 1))
             h = layers.Conv2D(32, 3, activation="relu", kernel_initializer="he_normal", padding="same")(image)
@@ -94,7 +88,7 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
             model.compile(optimizer="adam", loss=ctc_loss)
             model.summary()
             print(f"parameters: {model.count_params():,}")
-            """
+            """,
         ),
         words(
             """
@@ -110,12 +104,8 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
                 x[train], y[train], validation_data=(x[valid], y[valid]), epochs=EPOCHS, batch_size=16,
                 callbacks=stop, verbose=2,
             )
-            plt.plot(history.history["loss"], label="training")
-            plt.plot(history.history["val_loss"], ":", label="validation")
-            plt.xlabel("epoch")
-            plt.legend()
-            plt.show()
-            """
+            """,
+            curves_code("loss", '"validation"'),
         ),
         words(
             """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.cifar.model import CifarConfig
 from core.shared.datasets import CIFAR10_CLASSES
-from core.shared.notebook import Cell, Notebook, code, words
+from core.shared.notebook import Cell, Notebook, code, curves_code, words
 
 QUICK_IMAGES_PER_CLASS = 20  # the tests' quick switch: 200 training and 200 test pictures, one epoch
 
@@ -139,12 +139,8 @@ def cifar_notebook(
                 x_train, keras.utils.to_categorical(y_train, 10), epochs=EPOCHS, batch_size=BATCH_SIZE,
                 validation_split=VALIDATION, verbose=2,
             )
-            plt.plot(history.history["accuracy"], label="training")
-            plt.plot(history.history["val_accuracy"], ":", label="validation")
-            plt.xlabel("epoch")
-            plt.legend()
-            plt.show()
-            """
+            """,
+            curves_code("accuracy", '"validation"'),
         ),
         words(
             """

@@ -53,6 +53,12 @@ class Alphabet:
         return BLANK_SYMBOL if index == BLANK else self.symbols[index - 1]
 
 
+def label_alphabet(text: str) -> Alphabet:
+    """A label's own symbols plus one it does not use, so that random frames can also say something wrong."""
+    extra = next(char for char in "xyzqw0123456789" if char not in text)
+    return Alphabet("".join(sorted(set(text))) + extra)
+
+
 def merge_repeats(path: Sequence[int]) -> list[int]:
     """CTC's first rule: consecutive copies of a class become one."""
     return [int(c) for i, c in enumerate(path) if i == 0 or c != path[i - 1]]

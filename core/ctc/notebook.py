@@ -8,6 +8,18 @@ import numpy as np
 from core.ctc.algorithm import Alphabet
 from core.shared.notebook import Notebook, code, words
 
+# CTC's loss for a model that ends in a softmax, as the captcha and speech notebooks train with it (the notebook's
+# copy of `algorithm.ctc_loss`): labels padded with 0, the blank; `ops.ctc_loss` takes logits, and the log of
+# probabilities passes through its log-softmax unchanged.
+CTC_LOSS_CODE = """
+def ctc_loss(y_true, y_pred):
+    batch = ops.shape(y_pred)[0]
+    steps = ops.full((batch,), ops.shape(y_pred)[1], dtype="int32")
+    lengths = ops.sum(ops.cast(ops.not_equal(y_true, 0), "int32"), axis=-1)
+    log_probs = ops.log(ops.clip(y_pred, 1e-7, 1.0))  # ctc_loss takes logits; log-probabilities pass unchanged
+    return ops.ctc_loss(ops.cast(y_true, "int32"), log_probs, lengths, steps, mask_index=0)
+"""
+
 
 def frames_literal(probs: np.ndarray) -> str:
     """The frames as a NumPy literal, a row per step, to 6 significant digits (a tiny probability stays above 0)."""

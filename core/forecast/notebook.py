@@ -4,7 +4,7 @@ linear predictor and the noise floor."""
 from __future__ import annotations
 
 from core.forecast import model as forecast
-from core.shared.notebook import Notebook, code, words
+from core.shared.notebook import Notebook, code, curves_code, words
 
 QUICK_EPOCHS = 1  # the tests' quick switch: a run of seconds that still prints every shape and figure
 
@@ -146,12 +146,8 @@ def forecast_notebook(settings: forecast.ModelSettings, epochs: int, batch_size:
                 x_train, y_train, epochs=EPOCHS, batch_size=BATCH_SIZE, validation_data=(x_test, y_test), verbose=0,
                 callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=3, min_lr=1e-4)],
             )
-            plt.plot(history.history["loss"], label="training")
-            plt.plot(history.history["val_loss"], ":", label="test (watched)")
-            plt.yscale("log")
-            plt.legend()
-            plt.show()
-            """
+            """,
+            curves_code("loss", '"test (watched)"', log_scale=True),
         ),
         words(
             """

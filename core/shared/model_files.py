@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,22 +45,27 @@ def check_archive(data: bytes, max_mb: int) -> None:
     if len(data) > max_mb * 2**20:
         raise ModelFileProblem(f"The file is {len(data) / 2**20:.0f} MB; the app takes models of at most {max_mb} MB.")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = {info.filename: info.file_size for info in archive.infolist()}
-            damaged = archive.testzip()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ModelFileProblem(
             "This is not a Keras model file: a .keras file is a zip archive, written by model.save('name.keras')."
         ) from None
+    with archive:
+        members = {info.filename: info.file_size for info in archive.infolist()}
+        if not {"config.json", "model.weights.h5"} <= set(members) or not set(members) <= KERAS_MEMBERS:
+            raise ModelFileProblem(
+                "This zip is not a Keras model file: it should hold config.json and model.weights.h5, as "
+                "model.save('name.keras') writes them (Keras 3)."
+            )
+        # Before anything is decompressed: reading every part back is what a zip bomb counts on.
+        if sum(members.values()) > UNPACKED_OVER_PACKED * max_mb * 2**20:
+            raise ModelFileProblem("The file unpacks to far more than a model of its size: it is not opened.")
+        try:
+            damaged = archive.testzip()  # the name of a part whose checksum is wrong
+        except (zipfile.BadZipFile, zlib.error, EOFError):  # a compressed stream cut or garbled mid-way
+            raise ModelFileProblem("The file is damaged: part of it does not read back.") from None
     if damaged is not None:
         raise ModelFileProblem(f"The file is damaged: its part {damaged} does not read back.")
-    if not {"config.json", "model.weights.h5"} <= set(members) or not set(members) <= KERAS_MEMBERS:
-        raise ModelFileProblem(
-            "This zip is not a Keras model file: it should hold config.json and model.weights.h5, as "
-            "model.save('name.keras') writes them (Keras 3)."
-        )
-    if sum(members.values()) > UNPACKED_OVER_PACKED * max_mb * 2**20:
-        raise ModelFileProblem("The file unpacks to far more than a model of its size: it is not opened.")
 
 
 def load_uploaded_model(data: bytes, shapes: Shapes, max_mb: int):

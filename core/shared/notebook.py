@@ -29,8 +29,23 @@ def words(text: str) -> Cell:
     return Cell("markdown", textwrap.dedent(text).strip())
 
 
-def code(text: str) -> Cell:
-    return Cell("code", textwrap.dedent(text).strip())
+def code(*parts: str) -> Cell:
+    """A code cell of `parts`, each dedented on its own (a snippet shared by several notebooks is one of them)."""
+    return Cell("code", "\n\n".join(textwrap.dedent(part).strip() for part in parts))
+
+
+def curves_code(metric: str, validation_label: str, log_scale: bool = False) -> str:
+    """The lines that plot a fit's `history` of `metric`, training beside validation; `validation_label` is code
+    (a string literal, or an f-string of the notebook's own settings)."""
+    lines = [
+        f'plt.plot(history.history["{metric}"], label="training")',
+        f'plt.plot(history.history["val_{metric}"], ":", label={validation_label})',
+        'plt.xlabel("epoch")',
+        *(['plt.yscale("log")'] if log_scale else []),
+        "plt.legend()",
+        "plt.show()",
+    ]
+    return "\n".join(lines)
 
 
 def settings_text(settings: Mapping[str, object]) -> str:

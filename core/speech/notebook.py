@@ -4,8 +4,9 @@ so that each step fits in a cell, and says so."""
 
 from __future__ import annotations
 
+from core.ctc.notebook import CTC_LOSS_CODE
 from core.shared.datasets import FSDD_URL
-from core.shared.notebook import Notebook, code, words
+from core.shared.notebook import Notebook, code, curves_code, words
 from core.speech.audio import RATE
 from core.speech.sound_features import HOP, LOG_FLOOR, N_FFT, N_MELS
 
@@ -144,15 +145,8 @@ def speech_notebook(epochs: int, held_out: str, quick: bool = False) -> Notebook
             """
         ),
         code(
+            CTC_LOSS_CODE,
             """
-            def ctc_loss(y_true, y_pred):
-                batch = ops.shape(y_pred)[0]
-                steps = ops.full((batch,), ops.shape(y_pred)[1], dtype="int32")
-                lengths = ops.sum(ops.cast(ops.not_equal(y_true, 0), "int32"), axis=-1)
-                log_probs = ops.log(ops.clip(y_pred, 1e-7, 1.0))
-                return ops.ctc_loss(ops.cast(y_true, "int32"), log_probs, lengths, steps, mask_index=0)
-
-
             keras.utils.set_random_seed(0)
             spectrogram = keras.Input(shape=(None, N_MELS))
             h = layers.Reshape((-1, N_MELS, 1))(spectrogram)
@@ -166,7 +160,7 @@ def speech_notebook(epochs: int, held_out: str, quick: bool = False) -> Notebook
             schedule = keras.optimizers.schedules.CosineDecay(1e-3, EPOCHS * STEPS_PER_EPOCH)
             model.compile(optimizer=keras.optimizers.Adam(schedule), loss=ctc_loss)
             print(f"parameters: {model.count_params():,}")
-            """
+            """,
         ),
         words("## 5. Training, checked on the voice left out"),
         code(
@@ -179,11 +173,8 @@ def speech_notebook(epochs: int, held_out: str, quick: bool = False) -> Notebook
             history = model.fit(
                 sentences(), steps_per_epoch=STEPS_PER_EPOCH, epochs=EPOCHS, validation_data=(x_valid, y_valid), verbose=2
             )
-            plt.plot(history.history["loss"], label="training")
-            plt.plot(history.history["val_loss"], ":", label=f"{HELD_OUT}, never heard")
-            plt.legend()
-            plt.show()
-            """
+            """,
+            curves_code("loss", 'f"{HELD_OUT}, never heard"'),
         ),
         words(
             """
