@@ -65,6 +65,13 @@ def predict_on_batch(model, x: np.ndarray) -> np.ndarray:
     return np.asarray(model.predict_on_batch(np.asarray(x, dtype=_declared_input(model).dtype)))
 
 
+def predict_outputs(model, x: np.ndarray) -> list[np.ndarray]:
+    """`predict_on_batch` for a model with several outputs: each output's batch, in the model's order."""
+    trace_predict_step(model)
+    outputs = model.predict_on_batch(np.asarray(x, dtype=_declared_input(model).dtype))
+    return [np.asarray(output) for output in outputs]
+
+
 def _declared_input(model):
     """The model's one input as declared (a KerasTensor: its shape has None where a size varies)."""
     inputs = getattr(model, "inputs", None) or []  # a subclassed model declares none
