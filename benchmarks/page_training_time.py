@@ -27,18 +27,17 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from core.captcha import reader as captcha  # noqa: E402
 from core.shared import assets  # noqa: E402
-from core.speech import enrolment  # noqa: E402
+from core.speech import ear_reader, enrolment  # noqa: E402
 from core.speech import reader as speech  # noqa: E402
 from devtools.served_app import launch_chromium, served_app, wait_for_app  # noqa: E402
 
 SHORT, LONG = 1, 3  # epochs of the two timed runs of an epoch-based training
-# The page and tab of each epoch-based training, by the module of its task (the key the pages look it up by).
+# The page and tab of each epoch-based training, the choice of what to train where a tab offers two, and the
+# module of its task (the key the pages look it up by).
 EPOCH_TRAININGS = {
-    "captcha": ("captcha?captcha_tab=Train", captcha.train_task.__module__),
-    "speech": (
-        "speech?speech_tab=Train",
-        speech.train_task.__module__,
-    ),
+    "captcha": ("captcha?captcha_tab=Train", None, captcha.train_task.__module__),
+    "speech": ("speech?speech_tab=Train", "a whole reader from scratch", speech.train_task.__module__),
+    "speech-head": ("speech?speech_tab=Train", "a head on the pretrained ear", ear_reader.head_task.__module__),
 }
 DONE = re.compile(r"epochs? in \d+\.\d min")  # the summary line under a finished training's curves
 
@@ -51,12 +50,15 @@ def finished(page, done) -> None:
         raise RuntimeError(f"the page failed: {exception.first.inner_text()[:500]}")
 
 
-def timed_epochs(browser, url: str, address: str, epochs: int) -> float:
-    """Seconds from pressing Train with `epochs` epochs to the finished training's summary."""
+def timed_epochs(browser, url: str, address: str, choice: str | None, epochs: int) -> float:
+    """Seconds from pressing Train with `epochs` epochs (of the training `choice`) to the finished training's summary."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(900_000)
     page.goto(f"{url}/{address}")
     wait_for_app(page)
+    if choice:
+        page.get_by_role("radiogroup", name="Train").get_by_text(choice, exact=True).click()
+        wait_for_app(page)
     field = page.get_by_label("Epochs", exact=True)
     field.fill(str(epochs))
     field.press("Enter")
@@ -89,7 +91,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument(
-        "--pages", default="captcha,speech,enrolment", help="comma-separated: captcha, speech, enrolment"
+        "--pages",
+        default="captcha,speech,speech-head,enrolment",
+        help="comma-separated: captcha, speech, speech-head, enrolment",
     )
     parser.add_argument("--save", action="store_true", help=f"write {assets.PAGE_TRAINING_RESULTS.name}")
     args = parser.parse_args()
@@ -101,11 +105,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as log_dir, served_app(log=Path(log_dir) / "server.log") as url:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            for name, (address, module) in EPOCH_TRAININGS.items():
+            for name, (address, choice, module) in EPOCH_TRAININGS.items():
                 if name not in chosen:
                     continue
-                short = [timed_epochs(browser, url, address, SHORT) for _ in range(args.runs)]
-                long = [timed_epochs(browser, url, address, LONG) for _ in range(args.runs)]
+                short = [timed_epochs(browser, url, address, choice, SHORT) for _ in range(args.runs)]
+                long = [timed_epochs(browser, url, address, choice, LONG) for _ in range(args.runs)]
                 per_epoch = (statistics.median(long) - statistics.median(short)) / (LONG - SHORT)
                 start = statistics.median(short) - SHORT * per_epoch
                 results[module] = {"start": round(start, 1), "per_epoch": round(per_epoch, 1)}

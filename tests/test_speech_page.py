@@ -13,7 +13,7 @@ from apptest import open_page
 
 from app_pages.common.session_trainings import SpeechTraining
 from app_pages.common.training_panel import SessionTraining
-from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, WINDOWS
+from app_pages.rnn.speech import HOPS, PRETRAINED, SAMPLES, SCRATCH, WINDOWS
 from core.shared.training import History
 from core.speech import reader as speech
 from core.speech.enrolment import DIGIT_NAMES
@@ -134,7 +134,7 @@ def test_a_students_barely_trained_reader_is_offered_beside_the_pretrained_one(f
     app.run()
     reader = app.radio(key="speech_model_choice")
     assert reader.value == PRETRAINED
-    assert reader.options == [PRETRAINED, "my model (2 batches of 100, stopped early)"]  # not "1 epoch"
+    assert reader.options == [PRETRAINED, SCRATCH, "my model (2 batches of 100, stopped early)"]  # not "1 epoch"
     assert heard(app) != "## Heard: `(nothing)`"
 
 
@@ -199,4 +199,4 @@ def test_my_voice_is_offered_beside_the_pretrained_reader(fsdd_on_the_page):
     app.session_state["speech_voice_model"] = SessionTraining(speech.build_model(), job, "v")
     app.run()
     reader = app.radio(key="speech_model_choice")
-    assert reader.options == [PRETRAINED, "my voice (adapted in 25 s)"] and reader.value == PRETRAINED
+    assert reader.options == [PRETRAINED, SCRATCH, "my voice (adapted in 25 s)"] and reader.value == PRETRAINED

@@ -1,4 +1,5 @@
-"""Spoken digits: a conv + BiGRU + CTC reader that a student talks to, its sounds, model and training."""
+"""Spoken digits: a reader a student talks to (Google's pretrained ear, then the class's BiGRU + CTC head), its
+sounds, its model beside the one trained from scratch, and its training."""
 
 import dataclasses
 import hashlib
@@ -31,7 +32,7 @@ from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
 from core.shared.training import History, duration_in_words
 from core.shared.worker import TrainingTask
-from core.speech import audio, enrolment, sound_features, utterances
+from core.speech import audio, ear, ear_reader, enrolment, readers, sound_features, utterances
 from core.speech import reader as speech
 from core.speech.notebook import speech_notebook
 from core.speech.plots import (
@@ -58,13 +59,21 @@ SAMPLES = {
 }
 WINDOWS = [64, 128, 256, 512, 1024]  # samples: 8 ms … 128 ms at 8 kHz
 HOPS = [16, 32, 64, 128, 256]
-PRETRAINED = "pretrained (five speakers)"
+PRETRAINED = "pretrained ear + our head"
+SCRATCH = "trained from scratch (five speakers)"
+# What the Train tab trains: the head on the frozen ear, or the whole reader from scratch.
+TRAININGS = {"a head on the pretrained ear": True, "a whole reader from scratch": False}
+EAR_CREDIT = (
+    "The ear is Google's *speech_embedding* model (Lin et al., 2020, “Training Keyword Spotters with Limited and "
+    "Synthesized Speech Data”, Apache-2.0), trained by Google to tell spoken words apart; this page uses it frozen, "
+    "as published. What the class trains is the head: two bidirectional GRUs and CTC, on five speakers."
+)
 MY_MODEL = "my model"
 MY_VOICE = "my voice"
 # What the reader hears besides the new voice while it adapts (`enrolment.EnrolmentSetup.own_share`): with the
 # voices it knows it forgets them least, alone with the new voice it learns that voice best and forgets the
 # others more (both measured by benchmarks/speech_enrolment_setups.py).
-TEACHING_MIXES = {"your voice and the voices it knows": enrolment.EnrolmentSetup.own_share, "only your voice": 1.0}
+TEACHING_MIXES = {"your voice and the voices it knows": enrolment.HeadEnrolmentSetup.own_share, "only your voice": 1.0}
 # This session's own readers, by name, and where each is kept in the session.
 SESSION_READERS = {MY_VOICE: "speech_voice_model", MY_MODEL: "speech_model"}
 MAX_TYPED = 40  # characters in the digits field: spaces between digits do not count against MAX_DIGITS
@@ -86,16 +95,33 @@ def shipped_clips() -> utterances.Clips:
 
 @st.cache_resource(show_spinner="Loading the pretrained speech reader…")
 def pretrained_reader():
-    if not assets.SPEECH_MODEL.exists():
+    """The page's reader: the head over the pretrained ear (the ear itself is built once per process, `ear.ear`)."""
+    return _shipped_reader(assets.SPEECH_HEAD_MODEL)
+
+
+@st.cache_resource(show_spinner="Loading the reader trained from scratch…")
+def scratch_reader():
+    return _shipped_reader(assets.SPEECH_MODEL)
+
+
+def _shipped_reader(path):
+    if not path.exists():
         return None
-    model = assets.load_model(assets.SPEECH_MODEL, compile=False)
-    speech.warm_up(model)  # before sessions share it, and so that no student waits for a trace
+    model = assets.load_model(path, compile=False)
+    readers.warm_up(model)  # before sessions share it, and so that no student waits for a trace
     return model
 
 
 @st.cache_resource(show_spinner=False)
-def model_summary() -> tuple[list[dict], int]:
-    model = speech.build_model()
+def model_summary(on_the_ear: bool) -> tuple[list[dict], int]:
+    """The layers of a head on the ear, or of the reader trained from scratch, and their parameters."""
+    model = ear_reader.build_head() if on_the_ear else speech.build_model()
+    return layer_table(model), model.count_params()
+
+
+@st.cache_resource(show_spinner=False)
+def ear_summary() -> tuple[list[dict], int]:
+    model = ear.ear()
     return layer_table(model), model.count_params()
 
 
@@ -111,16 +137,16 @@ def joined(digits: str, speaker: str) -> bytes:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def hear(model_key: str, _model, data: bytes) -> tuple[audio.Audio, speech.Reading, float]:
+def hear(model_key: str, _model, data: bytes) -> tuple[audio.Audio, readers.Reading, float]:
     """Decode, trim and read one recording (once per recording and model; raises AudioProblem)."""
     prepared = speech.prepare(audio.read_audio(data))
     start = time.perf_counter()
-    reading = speech.read(_model, prepared.samples)
+    reading = readers.read(_model, prepared.samples)
     return prepared, reading, time.perf_counter() - start
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def reading_chart(reading_key: str, _reading: speech.Reading):
+def reading_chart(reading_key: str, _reading: readers.Reading):
     """The reading's chart, drawn once per recording and model (moving the beam slider redraws nothing)."""
     return reading_figure(_reading)
 
@@ -205,12 +231,13 @@ def show_reading(model, model_key: str, data: bytes) -> None:
     elif len(reading.text) > utterances.MAX_DIGITS:
         st.info(f"The reader was trained on one to {utterances.MAX_DIGITS} digits; longer readings are less reliable.")
     notes = ", ".join(prepared.notes)
-    st.caption(
-        f"{prepared.seconds:.1f} s of sound{': ' + notes if notes else ''}. The network took {seconds * 1000:.0f} ms."
-    )
+    network = "The ear and the head took" if isinstance(reading, ear_reader.EarReading) else "The network took"
+    st.caption(f"{prepared.seconds:.1f} s of sound{': ' + notes if notes else ''}. {network} {seconds * 1000:.0f} ms.")
     st.audio(audio.wav_bytes(prepared.samples), format="audio/wav")
     reading_key = f"{model_key}/{hashlib.sha1(data).hexdigest()}"
     show_chart(st, reading_chart(reading_key, reading), key="speech_reading")
+    if isinstance(reading, ear_reader.EarReading):
+        st.caption(EAR_CREDIT)
     show_path(reading.probabilities)
     beam_width = st.slider("Beam width", 1, 16, 4, key="speech_beam", width=300)
     candidates = ctc.beam_search(np.clip(reading.probabilities, 1e-12, 1.0), beam_width, min(3, beam_width))
@@ -334,7 +361,7 @@ def enrolment_summary(history: History) -> str:
 
 
 def start_enrolment(pieces: dict[int, np.ndarray], own_share: float) -> TrainingJob:
-    model = speech.build_model()
+    model = ear_reader.build_head()
     job = panel.start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces, "own_share": own_share}), model)
     st.session_state.speech_voice_model = panel.SessionTraining(model, job)
     return job
@@ -346,31 +373,21 @@ def enrolment_seconds() -> float | None:
     measured = assets.page_training_seconds(enrolment.enrol_task.__module__)
     if measured is not None:
         return measured
-    if not assets.SPEECH_ENROLMENT_RESULTS.exists():
+    if not assets.SPEECH_HEAD_ENROLMENT_RESULTS.exists():
         return None
-    runs = json.loads(assets.SPEECH_ENROLMENT_RESULTS.read_text())["runs"]
+    runs = json.loads(assets.SPEECH_HEAD_ENROLMENT_RESULTS.read_text())["runs"]
     adapting = float(np.median([run["enrol_seconds"] for run in runs]))
     return assets.training_start_seconds(enrolment.enrol_task.__module__) + adapting
 
 
 def teaching_mix_figures(own_share: float) -> str | None:
-    """What teaching with `own_share` of the new voice gave on the benchmark's five unheard voices, in words."""
-    if not assets.SPEECH_ENROLMENT_SETUP_RESULTS.exists():
+    """What teaching with `own_share` of the new voice gave on the benchmark's unheard voices, in words (measured
+    for the page's mix only)."""
+    if own_share != enrolment.HeadEnrolmentSetup.own_share or not assets.SPEECH_HEAD_ENROLMENT_RESULTS.exists():
         return None
-    results = json.loads(assets.SPEECH_ENROLMENT_SETUP_RESULTS.read_text())
-    page = enrolment.EnrolmentSetup(own_share=own_share)
-    names = [
-        name
-        for name, setup in results["candidates"].items()
-        if (setup["own_share"], setup["learning_rate"], setup["steps"])
-        == (page.own_share, page.learning_rate, page.steps)
-    ]
-    if not names:
-        return None
-    runs = [result["setups"][names[0]] for result in results["results"].values()]
+    runs = json.loads(assets.SPEECH_HEAD_ENROLMENT_RESULTS.read_text())["runs"]
     losses = [
-        result["trained_voices_before"]["digit_accuracy"] - run["trained_voices_after"]["digit_accuracy"]
-        for result, run in zip(results["results"].values(), runs, strict=True)
+        run["trained_voices_before"]["digit_accuracy"] - run["trained_voices_after"]["digit_accuracy"] for run in runs
     ]
     single = np.mean([run["enrolled"]["digit_accuracy"] for run in runs])
     sequences = np.mean([run["enrolled"]["sequence_exact"] for run in runs])
@@ -386,9 +403,9 @@ def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
         st.info("The pretrained reader is not installed here, so there is no reader to teach.")
         return
     st.markdown(
-        "**Teach it your voice.** The reader learnt from five speakers; yours is new to it. Say the ten digits once, "
-        "and the page cuts the recording at your pauses into ten pieces, then adapts a copy of the reader to them: "
-        "it trains on sequences joined from your pieces, varied in speed, pitch and noise, mixed with the voices it "
+        "**Teach it your voice.** The reader's head learnt from five speakers; yours is new to it. Say the ten digits "
+        "once, and the page cuts the recording at your pauses into ten pieces, then adapts a copy of the head to "
+        "them (the pretrained ear stays as it is): it trains on sequences joined from your pieces, varied in speed, pitch and noise, mixed with the voices it "
         "already knows so that it does not forget them (or, if you choose, with your voice alone: it learns yours "
         "better and forgets the others more)."
     )
@@ -553,26 +570,45 @@ def show_split(clips: utterances.Clips) -> None:
 
 
 def show_model() -> None:
-    rows, total = model_summary()
+    head_rows, head_total = model_summary(True)
+    ear_rows, ear_total = ear_summary()
     st.markdown(
-        f"**{total:,} parameters.** Two strided convolutions turn the 40 mel bands into 320 numbers every 64 ms; two "
-        "bidirectional GRUs read them both ways; the last layer gives 11 probabilities per step: the ten digits "
-        "and the CTC blank."
+        "**Transfer learning, as with pictures.** The page's reader has two parts. A pretrained ear, a CNN that "
+        f"Google trained on speech, turns the sound into 96 numbers every 80 ms ({ear_total:,} numbers, none of them "
+        f"trained here). Our head, {head_total:,} parameters, reads those numbers both ways with two bidirectional "
+        "GRUs and gives 11 probabilities per step: the ten digits and the CTC blank. Only the head learns."
     )
-    show_layer_table(rows)
+    st.caption(EAR_CREDIT)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Pretrained ear + our head**: the head's {head_total:,} parameters")
+        show_layer_table(head_rows)
+        with st.expander(f"The ear's layers ({ear_total:,} numbers, frozen)"):
+            show_layer_table(ear_rows)
+        show_speaker_figures(assets.SPEECH_HEAD_SPEAKER_RESULTS, assets.SPEECH_HEAD_ENROLMENT_RESULTS)
+    with right:
+        rows, total = model_summary(False)
+        st.markdown(f"**Trained from scratch**: {total:,} parameters, all learnt from our five speakers")
+        show_layer_table(rows)
+        show_speaker_figures(assets.SPEECH_SPEAKER_RESULTS, assets.SPEECH_ENROLMENT_RESULTS)
     st.markdown(
         "**Digits, not letters.** The Keras example this follows reads English sentences, so it outputs letters. "
         "Here the vocabulary is ten words: one class per word gives CTC one label per spoken word to place. Spelling "
         "*seven* would ask the network to learn spelling from ten words and to fit five letters into a short sound."
     )
     st.caption("The loss is `keras.ops.ctc_loss`: it sums over every alignment of the digits to the steps.")
-    show_speaker_figures()
+    st.caption(
+        "On the voices they trained on, both readers get nearly every digit right. A new voice is harder: five "
+        "speakers are few, which is why the pretrained ear, which heard far more, helps. Teach it your voice in the "
+        "Your voice tab, or speak clearly, with a short pause between digits."
+    )
 
 
-def show_speaker_figures() -> None:
-    if not assets.SPEECH_SPEAKER_RESULTS.exists():
+def show_speaker_figures(speaker_results, enrolment_results) -> None:
+    """A reader's leave-one-speaker-out figures, and after teaching each left-out voice, where measured."""
+    if not speaker_results.exists():
         return
-    results = json.loads(assets.SPEECH_SPEAKER_RESULTS.read_text())
+    results = json.loads(speaker_results.read_text())
     st.markdown(
         f"**On voices it has never heard.** The same training{synthetic_words(results['setup'])}, five times, each "
         "time without one speaker, then scored on that speaker's clips and on joined sequences of 2–5 of them:"
@@ -593,18 +629,13 @@ def show_speaker_figures() -> None:
             for name in ("single digits right", "sequences exactly right", "digit error rate")
         },
     )
-    st.caption(
-        "On the five voices it trained on, the pretrained reader gets nearly every digit right. A new voice is "
-        "harder: five speakers are few, and your own voice will meet the same limit. Teach it your voice in the Your "
-        "voice tab, or speak clearly, with a short pause between digits."
-    )
-    show_enrolment_figures()
+    show_enrolment_figures(enrolment_results)
 
 
-def show_enrolment_figures() -> None:
-    if not assets.SPEECH_ENROLMENT_RESULTS.exists():
+def show_enrolment_figures(enrolment_results) -> None:
+    if not enrolment_results.exists():
         return
-    results = json.loads(assets.SPEECH_ENROLMENT_RESULTS.read_text())
+    results = json.loads(enrolment_results.read_text())
     takes = results["takes"]
     st.markdown(
         f"**After teaching it the new voice.** Each of the readers above, adapted as the Your voice tab does to "
@@ -644,9 +675,15 @@ def synthetic_words(figures: dict) -> str:
     )
 
 
-def start_speech_training(epochs: int, held_out: str) -> TrainingJob:
-    model = speech.build_model()
-    job = panel.start_training(TrainingTask(speech.train_task, {"epochs": epochs, "held_out": held_out}), model)
+def training_task(on_the_ear: bool):
+    """What the Train tab runs: a head on the frozen ear, or a whole reader from scratch."""
+    return ear_reader.head_task if on_the_ear else speech.train_task
+
+
+def start_speech_training(epochs: int, held_out: str, on_the_ear: bool) -> TrainingJob:
+    model = ear_reader.build_head() if on_the_ear else speech.build_model()
+    task = TrainingTask(training_task(on_the_ear), {"epochs": epochs, "held_out": held_out})
+    job = panel.start_training(task, model)
     st.session_state.speech_model = SpeechTraining(model, job, epochs=epochs, held_out=held_out)
     return job
 
@@ -658,52 +695,73 @@ def show_training(clips: utterances.Clips) -> None:
     if running:  # the fields show what the training runs with, and wait for it to end
         st.session_state.speech_held_out = trained.held_out
         st.session_state.speech_epochs = trained.epochs
+        st.session_state.speech_training_kind = next(
+            name for name, on_ear in TRAININGS.items() if on_ear == readers.hears_embeddings(trained.model)
+        )
+    kind = st.radio("Train", list(TRAININGS), horizontal=True, key="speech_training_kind", disabled=running)
+    on_the_ear = TRAININGS[kind]
     with settings_row():
         held_out = st.selectbox(
             "Voice left out", clips.speaker_names, key="speech_held_out", width=SETTING_WIDTH, disabled=running
         )
         epochs = st.number_input("Epochs", 1, 60, 10, key="speech_epochs", width=SETTING_WIDTH, disabled=running)
-    setup = speech.TrainingSetup()
-    summary = assets.read_summary(assets.SPEECH_MODEL)
+    summary = assets.read_summary(assets.SPEECH_HEAD_MODEL if on_the_ear else assets.SPEECH_MODEL)
     estimate = ""
-    if (seconds := assets.expected_training_seconds(speech.train_task.__module__, int(epochs), summary)) is not None:
+    module = training_task(on_the_ear).__module__
+    if (seconds := assets.expected_training_seconds(module, int(epochs), summary)) is not None:
         estimate = f" Training takes {duration_in_words(seconds)} on this server when nobody else trains."
-    st.caption(
-        f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; the "
-        f"validation loss is on {setup.validation_sequences} sequences by the voice left out.{estimate}"
-    )
+    if on_the_ear:
+        head = ear_reader.HeadSetup()
+        st.caption(
+            f"First the ear listens once to {head.utterances:,} utterances by the other voices (it never changes, so "
+            f"what it hears is kept); then each epoch the head reads all of them, {head.steps_per_epoch} batches of "
+            f"{head.batch_size}. The validation loss is on {head.validation_sequences} sequences by the voice left "
+            f"out.{estimate}"
+        )
+    else:
+        setup = speech.TrainingSetup()
+        st.caption(
+            f"Each epoch is {setup.steps_per_epoch} batches of {setup.batch_size} new utterances by the other voices; "
+            f"the validation loss is on {setup.validation_sequences} sequences by the voice left out.{estimate}"
+        )
     st.caption(
         "For the first epochs the reader answers *blank* at every step and reads nothing: CTC cannot yet tell "
         "where the digits are, and the blank is the safest guess. Once it finds them, the loss falls fast."
     )
     if panel.training_buttons("speech", job):
-        job = start_speech_training(int(epochs), held_out)
+        job = start_speech_training(int(epochs), held_out, on_the_ear)
     if job:
         st.caption("The training goes on while you talk to the reader or visit other pages; come back to follow it.")
         panel.show_job(job, "speech_training")
     if trained := panel.finished_training("speech_model"):
-        record = {"epochs": trained.epochs, "voice_left_out": trained.held_out}
+        record = {
+            "epochs": trained.epochs,
+            "voice_left_out": trained.held_out,
+            "trained": "a head on the pretrained ear" if readers.hears_embeddings(trained.model) else "from scratch",
+        }
         offer_trained_model("spoken-digits", trained, record)
     if summary is not None:
+        name = "The page's head" if on_the_ear else "The reader trained from scratch"
         st.markdown(
-            f"**The pretrained reader** heard all five speakers{synthetic_words(summary.figures)}: {summary.epochs} "
+            f"**{name}** heard all five speakers{synthetic_words(summary.figures)}: {summary.epochs} "
             f"epochs in {summary.train_seconds / 60:.0f} min on {summary.trained_on}."
         )
-        with st.expander("How the pretrained reader was made (for the teacher)"):
+        with st.expander("How the shipped reader was made (for the teacher)"):
             st.code(summary.command, language="bash", wrap_lines=True)
     take_home(
         "speech",
         lambda: speech_notebook(int(epochs), held_out),
-        "this reader and its training: FSDD with the voice you chose left out, the mel bands in NumPy, the CNN + "
-        "BiGRU with CTC, and reading a WAV file",
+        "the reader trained from scratch and its training: FSDD with the voice you chose left out, the mel bands in "
+        "NumPy, the CNN + BiGRU with CTC, and reading a WAV file",
     )
 
 
 st.title("Spoken digits: speech recognition with CTC")
 st.markdown(
-    "Say a few digits and a network writes them down. It hears a spectrogram, a picture of sound, and every 64 ms "
-    "says which digit it hears, or none (the CTC *blank*). Nobody told it where each digit starts: CTC lines the "
-    "digits up with time on its own, as on the CTC page."
+    "Say a few digits and a network writes them down. A pretrained ear, a CNN Google trained on speech, turns the "
+    "sound into 96 numbers every 80 ms; our head, two bidirectional GRUs, reads them and every 80 ms says which "
+    "digit it hears, or none (the CTC *blank*). Nobody told it where each digit starts: CTC lines the digits up "
+    "with time on its own, as on the CTC page."
 )
 clips = all_clips()
 if isinstance(clips, DatasetUnavailable):
@@ -713,6 +771,8 @@ models = {}
 # that reads nothing yet, is offered beside it.
 if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
+if (from_scratch := scratch_reader()) is not None:
+    models[SCRATCH] = from_scratch
 models |= session_readers()
 
 

@@ -112,7 +112,7 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--model", type=Path, default=CAPTCHA_MODEL, help="default: the page's reader")
     parser.add_argument("--data", type=Path, required=True)
 
 

@@ -111,7 +111,9 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument(
+        "--model", type=Path, default=CIFAR10_MODELS["basic"], help="default: the page's first model, the slides' CNN"
+    )
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument(
         "--update-summary",

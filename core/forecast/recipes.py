@@ -85,7 +85,7 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--model", type=Path, default=FORECAST_MODEL, help="default: the page's model")
     parser.add_argument("--seed", type=int, required=True, help="the noise seed of the series to score on")
     parser.add_argument("--noise", type=float, default=forecast.SeriesConfig.noise)
     parser.add_argument("--length", type=int, default=forecast.SeriesConfig.length)

@@ -28,14 +28,17 @@ CAPTCHA_MODEL = MODELS / "captcha_ocr.keras"
 CAPTCHA_DRAWINGS_MODEL = MODELS / "captcha_ocr_drawings.keras"
 FORECAST_MODEL = MODELS / "forecast_lstm.keras"
 FORECAST_LONG_MEMORY_MODEL = MODELS / "forecast_long_memory.keras"
-SPEECH_MODEL = MODELS / "spoken_digits.keras"
+SPEECH_MODEL = MODELS / "spoken_digits.keras"  # the reader trained from scratch
+SPEECH_HEAD_MODEL = MODELS / "spoken_digits_ear_head.keras"  # the page's reader: the pretrained ear, then this head
 
 # What benchmarks measured, for the pages to draw.
 FORECAST_LOOK_BACK_RESULTS = BENCHMARKS / "forecast_look_back.json"
 FORECAST_LONG_MEMORY_RESULTS = BENCHMARKS / "forecast_long_memory.json"
 DRAWN_TEXT_RESULTS = BENCHMARKS / "drawn_text.json"
 SPEECH_SPEAKER_RESULTS = BENCHMARKS / "speech_speakers.json"  # leave-one-speaker-out
+SPEECH_HEAD_SPEAKER_RESULTS = BENCHMARKS / "speech_ear_speakers.json"  # the same, for the pretrained ear + head
 SPEECH_ENROLMENT_RESULTS = BENCHMARKS / "speech_enrolment.json"  # the same readers, each enrolled on its left-out voice
+SPEECH_HEAD_ENROLMENT_RESULTS = BENCHMARKS / "speech_ear_enrolment.json"  # the held-out heads, each enrolled
 SPEECH_ENROLMENT_SETUP_RESULTS = BENCHMARKS / "speech_enrolment_setups.json"  # enrolment setups compared
 TRAINING_START_RESULTS = BENCHMARKS / "training_start.json"  # seconds before each page's first batch
 PAGE_TRAINING_RESULTS = BENCHMARKS / "page_training_time.json"  # a page's Train press to done, in a browser

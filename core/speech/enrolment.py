@@ -20,8 +20,8 @@ import numpy as np
 
 from core.ctc import algorithm as ctc
 from core.shared.training import History, Report, StopSignal, TrainingHooks
+from core.speech import ear_reader, readers, utterances
 from core.speech import reader as speech
-from core.speech import utterances
 from core.speech.audio import FRAME_S, RATE, Audio, frame_levels_db, trim_silence
 
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -169,7 +169,7 @@ def cut_digits(model, audio: Audio) -> Cut:
     samples = trim_silence(audio, margin_s=0.0).samples
 
     def heard_in(span: tuple[int, int]) -> str:
-        return speech.read(model, speech.prepare(Audio(samples[span[0] : span[1]], RATE)).samples).text
+        return readers.read(model, speech.prepare(Audio(samples[span[0] : span[1]], RATE)).samples).text
 
     spans = []
     for span in merge_closest(speech_spans(samples), 10):
@@ -232,6 +232,39 @@ def adapt(
     return fit(model, training, None, setup.epochs, hooks=hooks)
 
 
+@dataclass(frozen=True)
+class HeadEnrolmentSetup:
+    """How the page's reader, the ear's head, is adapted to a voice: the ear hears the utterances once, then only
+    the head trains on them (the ear never changes). Set before any voice was scored with it."""
+
+    heard: int = 320  # utterances joined from the new voice's pieces (`own_share`) and the known voices', heard once
+    epochs: int = 5  # each reads every heard utterance
+    batch_size: int = 16
+    learning_rate: float = 5e-4  # a sixth of the head's own training's start: adapt, do not start again
+    own_share: float = 0.5
+    augmentation: utterances.Augmentation = field(default_factory=utterances.Augmentation)
+
+
+def adapt_head(
+    head,
+    own: utterances.Clips,
+    others: utterances.Clips,
+    setup: HeadEnrolmentSetup = HeadEnrolmentSetup(),
+    seed: int = 0,
+    hooks: TrainingHooks | None = None,
+    report: Report | None = None,
+) -> History:
+    """Fine-tune the ear's `head` (in place) on utterances of the new voice's clips `own`, mixed with `others`."""
+    import keras
+
+    from core.shared.fitting import fit
+
+    voices = utterances.Voices(others, own, setup.own_share)
+    heard = ear_reader.hear_utterances(voices, setup.heard, seed, setup.augmentation, report, chunk=64)
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate), loss=ctc.ctc_loss)
+    return fit(head, ear_reader.head_batches(heard, setup.batch_size, seed), None, setup.epochs, hooks=hooks)
+
+
 def known_voices(leaving_out: Sequence[str] = ()) -> utterances.Clips:
     """Clips by the voices the shipped reader trained on: the app's shipped take of each digit by each speaker.
 
@@ -250,16 +283,16 @@ def enrol_task(
     stop: StopSignal,
     report: Report,
     pieces: dict[int, np.ndarray],
-    own_share: float = EnrolmentSetup.own_share,
+    own_share: float = HeadEnrolmentSetup.own_share,
 ) -> list[np.ndarray]:
-    """The page's enrolment, for a worker process: the shipped reader adapted to the ten pieces of one voice."""
+    """The page's enrolment, for a worker process: the page's reader (the ear's head) adapted to the ten pieces of one voice."""
     from core.shared import assets
 
     if sorted(pieces) != list(range(10)):
         raise ValueError(f"teaching a voice needs the ten digits; got {len(pieces)}: {sorted(pieces)}.")
     report(0.0, "Loading the reader…")
-    model = assets.load_model(assets.SPEECH_MODEL, compile=False)
-    setup = EnrolmentSetup(own_share=own_share)
+    head = assets.load_model(assets.SPEECH_HEAD_MODEL, compile=False)
+    setup = HeadEnrolmentSetup(own_share=own_share)
     hooks = TrainingHooks.reporting(history, stop, report, setup.epochs)
-    adapt(model, own_clips(pieces), known_voices(), setup, hooks=hooks)
-    return model.get_weights()
+    adapt_head(head, own_clips(pieces), known_voices(), setup, hooks=hooks, report=report)
+    return head.get_weights()

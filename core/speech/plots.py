@@ -11,8 +11,8 @@ from plotly.subplots import make_subplots
 from core.ctc.plots import CLASS_AXIS, probabilities_heatmap
 from core.shared.chart_text import says
 from core.shared.plot_style import MAGMA, readable
+from core.speech import ear, ear_reader, sound_features, utterances
 from core.speech import reader as speech
-from core.speech import sound_features, utterances
 from core.speech.audio import RATE
 
 # About one point per pixel of the widest chart (a projector's): an envelope of the samples in each stretch
@@ -161,7 +161,75 @@ def pipeline_figure(joined: np.ndarray, varied: np.ndarray, features: np.ndarray
     return readable(fig)
 
 
-def reading_figure(reading: speech.Reading) -> go.Figure:
+def reading_figure(reading: speech.Reading | ear_reader.EarReading) -> go.Figure:
+    """What either reader heard, and its probabilities on the same time axis."""
+    if isinstance(reading, ear_reader.EarReading):
+        return ear_reading_figure(reading)
+    return scratch_reading_figure(reading)
+
+
+def ear_reading_figure(reading: ear_reader.EarReading) -> go.Figure:
+    """The pretrained ear's 32 bands every 10 ms and 96 numbers every 80 ms, then the head's probabilities.
+
+    Times are those of the recording as played: the quiet the ear is given before it (`MARGIN_S`) is taken off,
+    and each embedding is placed at the middle of the 775 ms it hears.
+    """
+    bands, embeddings = reading.hearing.bands, reading.hearing.embeddings
+    frame_times = (np.arange(len(bands)) * ear.HOP_SAMPLES + ear.WINDOW_SAMPLES / 2) / ear.RATE - ear_reader.MARGIN_S
+    middle = (ear.WINDOW_FRAMES - 1) / 2 * ear.HOP_SAMPLES + ear.WINDOW_SAMPLES / 2
+    step_times = (
+        np.arange(len(embeddings)) * ear.STEP_FRAMES * ear.HOP_SAMPLES + middle
+    ) / ear.RATE - ear_reader.MARGIN_S
+    fig = make_subplots(
+        rows=3,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        row_heights=[0.3, 0.35, 0.35],
+        subplot_titles=(
+            "1. The pretrained ear's input: 32 mel bands every 10 ms",
+            "2. What the ear hears: 96 numbers every 80 ms (Google's CNN, frozen)",
+            "3. What our head says every 80 ms: blank ε or a digit",
+        ),
+    )
+    for row, z, x, name in ((1, bands.T, frame_times, "band"), (2, embeddings.T, step_times, "number")):
+        fig.add_trace(
+            go.Heatmap(
+                z=z.astype(np.float32),
+                x=x.astype(np.float32),
+                colorscale=MAGMA,
+                showscale=False,
+                hovertemplate=f"%{{x:.2f}} s, {name} %{{y}}: %{{z:.2f}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        fig.update_yaxes(title=name, row=row, col=1)
+    fig.add_trace(
+        probabilities_heatmap(
+            reading.probabilities,
+            utterances.DIGITS,
+            times=step_times,
+            hover_time="%{x:.2f} s",
+            numbered=False,
+            colorbar=dict(title="p", y=0.17, len=0.35),
+        ),
+        row=3,
+        col=1,
+    )
+    fig.update_yaxes(**CLASS_AXIS, row=3, col=1)
+    fig.update_xaxes(title="time (s)", row=3, col=1)
+    fig.update_layout(height=720, margin=dict(l=10, r=10, t=40, b=10))
+    return readable(says(fig, _reading_words(reading.text, reading.probabilities)))
+
+
+def _reading_words(text: str, probabilities: np.ndarray) -> str:
+    heard = f"It reads “{text}”." if text else "It reads nothing: only blanks."
+    peak = float(probabilities[:, 1:].max()) if probabilities.size else 0.0
+    return f"{heard} Its most confident step gives a digit {peak:.0%}."
+
+
+def scratch_reading_figure(reading: speech.Reading) -> go.Figure:
     """The reader's input (mel bands) and, on the same time axis, its probabilities for the blank and each digit."""
     frames = reading.features.shape[0]
     frame_times = (np.arange(frames) * sound_features.HOP + sound_features.N_FFT / 2) / RATE
@@ -202,6 +270,4 @@ def reading_figure(reading: speech.Reading) -> go.Figure:
     fig.update_yaxes(**CLASS_AXIS, row=2, col=1)
     fig.update_xaxes(title="time (s)", row=2, col=1)
     fig.update_layout(height=560, margin=dict(l=10, r=10, t=40, b=10))
-    heard = f"It reads “{reading.text}”." if reading.text else "It reads nothing: only blanks."
-    peak = float(reading.probabilities[:, 1:].max()) if reading.probabilities.size else 0.0
-    return readable(says(fig, f"{heard} Its most confident step gives a digit {peak:.0%}."))
+    return readable(says(fig, _reading_words(reading.text, reading.probabilities)))

@@ -11,7 +11,7 @@ into one short word.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -193,13 +193,23 @@ EVALUATION_SEED = 2024
 EVALUATION_SEQUENCES = 300
 
 
-def evaluate(model, clips: Clips, sequences: int = EVALUATION_SEQUENCES, seed: int = EVALUATION_SEED) -> Scores:
-    """Single clips (silence trimmed, as a recording is) and joined sequences of 2–5 of them, fixed seed."""
+def evaluate(
+    model,
+    clips: Clips,
+    sequences: int = EVALUATION_SEQUENCES,
+    seed: int = EVALUATION_SEED,
+    read_texts: Callable[[object, Sequence[np.ndarray]], list[str]] = read_many,
+) -> Scores:
+    """Single clips (silence trimmed, as a recording is) and joined sequences of 2–5 of them, fixed seed.
+
+    `read_texts(model, recordings)` reads them: this reader's `read_many`, or the pretrained ear's
+    (`core.speech.ear_reader.read_many`), so both readers are scored on the same clips and sequences.
+    """
     singles = [_trimmed(sound) for sound in clips.sounds]
-    single_texts = read_many(model, singles)
+    single_texts = read_texts(model, singles)
     accuracy = float(np.mean([t == str(d) for t, d in zip(single_texts, clips.digits, strict=True)]))
     joined = fixed_utterances(clips, sequences, seed, 2, MAX_DIGITS)
-    texts = read_many(model, [u.samples for u in joined])
+    texts = read_texts(model, [u.samples for u in joined])
     truths = ["".join(map(str, u.digits)) for u in joined]
     exact = float(np.mean([t == truth for t, truth in zip(texts, truths, strict=True)])) if joined else float("nan")
     errors = sum(ctc.edit_distance(t, truth) for t, truth in zip(texts, truths, strict=True))

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 from core.ctc import algorithm as ctc
-from core.shared.assets import SPEECH_MODEL, load_model, write_summary
+from core.shared.assets import SPEECH_HEAD_MODEL, SPEECH_MODEL, load_model, write_summary
 from core.shared.commands import Command
 from core.shared.datasets import DatasetUnavailable
 from core.shared.shipping import epoch_printer, trained_summary
 from core.shared.worker import TrainingTask
-from core.speech import enrolment, synthetic_voices, utterances
+from core.speech import ear_reader, enrolment, readers, synthetic_voices, utterances
 from core.speech import reader as speech
 
 
@@ -54,6 +54,42 @@ def train_speech(args: argparse.Namespace) -> None:
     print(f"trained in {seconds:.0f}s; saved {args.out}")
 
 
+def train_speech_head(args: argparse.Namespace) -> None:
+    clips = utterances.load_clips(args.data)
+    split = utterances.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
+    heard = clips.of_speakers(split.training) if split else clips
+    checked = clips.of_speakers(split.validation) if split else clips
+    setup = ear_reader.HeadSetup(epochs=args.epochs, utterances=args.utterances)
+    synthetic = utterances.load_clips(args.synthetic) if args.synthetic else None
+    print(f"the ear hears {setup.utterances:,} utterances by {', '.join(heard.speaker_names)}", end="", flush=True)
+    print(f" and {len(synthetic.speaker_names)} synthetic voices ({setup.synthetic_share:.0%})" if synthetic else "")
+    start = time.perf_counter()
+    training = ear_reader.heard_training(heard, setup, seed=args.seed, synthetic=synthetic)
+    hearing_seconds = time.perf_counter() - start
+    print(f"heard in {hearing_seconds:.0f} s", flush=True)
+    validation = ear_reader.clean_utterances(checked, setup.validation_sequences).arrays()
+    head = ear_reader.build_head(seed=args.seed, steps=setup.epochs * setup.steps_per_epoch)
+    history = ear_reader.train_head(
+        head, training, validation, setup, seed=args.seed, hooks=epoch_printer(setup.epochs)
+    )
+    seconds = time.perf_counter() - start
+    figures: dict[str, object] = {
+        "speakers_heard": list(heard.speaker_names),
+        "hearing_seconds": round(hearing_seconds, 1),
+    }
+    if synthetic is not None:
+        figures |= {"synthetic_voices": len(synthetic.speaker_names), "synthetic_share": setup.synthetic_share}
+    if split:
+        scores = readers.evaluate(head, checked)
+        figures |= {"held_out": list(split.validation), **scores.figures()}
+        print(f"held out {', '.join(split.validation)}: {scores.line()}", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    head.compile(optimizer="adam", loss=ctc.ctc_loss)  # a fresh optimizer: the file keeps no training slots
+    head.save(args.out)
+    write_summary(args.out, trained_summary(head, history, seconds, figures))
+    print(f"heard and trained in {seconds:.0f}s; saved {args.out}")
+
+
 def synthesise_digits(args: argparse.Namespace) -> None:
     setup = synthetic_voices.VoiceSetup(voices=args.voices, takes=args.takes, seed=args.seed)
     try:
@@ -75,8 +111,8 @@ def evaluate_speech(args: argparse.Namespace) -> None:
         print(f"enrolled on {', '.join(voice.speaker_names)} in {seconds:.1f} s")
     for name in clips.speaker_names:
         own = clips.of_speakers([name])
-        print(f"{name:>10}: {speech.evaluate(model, own, sequences=0).digit_accuracy:.4f} single clips{few(own)}")
-    print(speech.evaluate(model, clips).line())
+        print(f"{name:>10}: {readers.evaluate(model, own, sequences=0).digit_accuracy:.4f} single clips{few(own)}")
+    print(readers.evaluate(model, clips).line())
 
 
 def evaluate_speech_enrolled(args: argparse.Namespace, clips: utterances.Clips) -> None:
@@ -90,7 +126,7 @@ def evaluate_speech_enrolled(args: argparse.Namespace, clips: utterances.Clips) 
             continue
         model = load_model(args.model, compile=False)
         seconds = enrol(model, own.subset(taught))
-        scores = speech.evaluate(model, own.subset(~taught))
+        scores = readers.evaluate(model, own.subset(~taught))
         parts.append(scores)
         print(f"{name:>10}: enrolled in {seconds:.1f} s on {taught.sum()} clips; {scores.line()}{few(own)}", flush=True)
     if not parts:
@@ -101,13 +137,15 @@ def evaluate_speech_enrolled(args: argparse.Namespace, clips: utterances.Clips) 
     print(speech.Scores.combined(parts).line())
 
 
-def enrol(model, voice: utterances.Clips, setup: enrolment.EnrolmentSetup | None = None) -> float:
-    """Adapt `model` to one voice's clips as the page does (`enrolment.adapt`, the page's setup unless `setup`);
-    the seconds it took."""
+def enrol(model, voice: utterances.Clips) -> float:
+    """Adapt `model` to one voice's clips as the page does (the head: `enrolment.adapt_head`; a scratch reader:
+    `enrolment.adapt`); the seconds it took."""
     start = time.perf_counter()
-    enrolment.adapt(
-        model, voice, enrolment.known_voices(leaving_out=voice.speaker_names), setup or enrolment.EnrolmentSetup()
-    )
+    known = enrolment.known_voices(leaving_out=voice.speaker_names)
+    if readers.hears_embeddings(model):
+        enrolment.adapt_head(model, voice, known)
+    else:
+        enrolment.adapt(model, voice, known)
     return time.perf_counter() - start
 
 
@@ -130,6 +168,18 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def train_head_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=SPEECH_HEAD_MODEL)
+    parser.add_argument("--data", type=Path, help="FSDD recordings folder (default: FSDD_DIR, else the download)")
+    parser.add_argument("--epochs", type=int, default=ear_reader.HeadSetup.epochs)
+    parser.add_argument("--utterances", type=int, default=ear_reader.HeadSetup.utterances)
+    parser.add_argument("--hold-out", nargs="+", metavar="SPEAKER", help="train without these speakers, score on them")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--synthetic", type=Path, help="also train on the synthetic voices in this folder (python -m core synthesise)"
+    )
+
+
 def synthesise_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--voices", type=int, default=synthetic_voices.VoiceSetup.voices)
@@ -138,7 +188,9 @@ def synthesise_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument(
+        "--model", type=Path, default=SPEECH_HEAD_MODEL, help="default: the page's reader, the pretrained ear's head"
+    )
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument(
         "--enrol",
@@ -162,6 +214,13 @@ COMMANDS = (
         "spoken-digit reader: conv + BiGRU + CTC on FSDD sequences of 1-5 digits",
         train_arguments,
         train_speech,
+    ),
+    Command(
+        "train",
+        "speech-head",
+        "spoken-digit reader's head: BiGRU + CTC over the pretrained ear's embeddings (the page's reader)",
+        train_head_arguments,
+        train_speech_head,
     ),
     Command(
         "synthesise",
