@@ -14,7 +14,6 @@ from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
 from app_pages.common.data_notice import needs_data, show_data_unavailable
 from app_pages.common.layout import (
-    MEDIA_UPLOAD_MB,
     SETTING_WIDTH,
     Tab,
     keep_in_range,
@@ -25,19 +24,30 @@ from app_pages.common.layout import (
 from app_pages.common.session_trainings import SpeechTraining
 from app_pages.common.take_home import offer_trained_model, take_home
 from app_pages.registry import recorder_keys, retake_key
+from app_pages.rnn.speech_sources import (
+    EAR_CREDIT,
+    MY_VOICE,
+    PRETRAINED,
+    SCRATCH,
+    all_clips,
+    microphone_or_file,
+    pretrained_reader,
+    scratch_reader,
+    shipped_clips,
+)
+from app_pages.rnn.speech_your_voice import show_your_voice
 from core.ctc import algorithm as ctc
 from core.shared import assets
 from core.shared.datasets import DatasetUnavailable
 from core.shared.jobs import TrainingJob
 from core.shared.summary import layer_table
-from core.shared.training import History, duration_in_words
+from core.shared.training import duration_in_words
 from core.shared.worker import TrainingTask
-from core.speech import audio, ear, ear_reader, enrolment, readers, sound_features, utterances
+from core.speech import audio, ear, ear_reader, readers, sound_features, utterances
 from core.speech import reader as speech
 from core.speech.notebook import speech_notebook
 from core.speech.plots import (
     SPECTROGRAM_RANGE_DB,
-    cut_figure,
     pipeline_figure,
     reading_figure,
     spectrogram_figure,
@@ -45,10 +55,6 @@ from core.speech.plots import (
 )
 
 SOURCES = ["a sample", "record", "upload a file", "join digits"]
-ENROL_SOURCES = ["record", "upload a file", "an example voice"]
-# A recording as a student makes it: the pauses of a clean joined utterance, but longer.
-STUDENT_PAUSES = dataclasses.replace(utterances.CLEAN, gap_s=(0.35, 0.6))
-PIECE_WIDTH = 190  # pixels: an audio player with its play button, position and menu
 # Joined from the shipped clips: (digits, speaker).
 SAMPLES = {
     "4 1 7 (jackson)": ("417", "jackson"),
@@ -59,57 +65,12 @@ SAMPLES = {
 }
 WINDOWS = [64, 128, 256, 512, 1024]  # samples: 8 ms … 128 ms at 8 kHz
 HOPS = [16, 32, 64, 128, 256]
-PRETRAINED = "pretrained ear + our head"
-SCRATCH = "trained from scratch (five speakers)"
 # What the Train tab trains: the head on the frozen ear, or the whole reader from scratch.
 TRAININGS = {"a head on the pretrained ear": True, "a whole reader from scratch": False}
-EAR_CREDIT = (
-    "The ear is Google's *speech_embedding* model (Lin et al., 2020, “Training Keyword Spotters with Limited and "
-    "Synthesized Speech Data”, Apache-2.0), trained by Google to tell spoken words apart; this page uses it frozen, "
-    "as published. What the class trains is the head: two bidirectional GRUs and CTC, on five speakers."
-)
 MY_MODEL = "my model"
-MY_VOICE = "my voice"
-# What the reader hears besides the new voice while it adapts (`enrolment.EnrolmentSetup.own_share`): with the
-# voices it knows it forgets them least, alone with the new voice it learns that voice best and forgets the
-# others more (both measured by benchmarks/speech_enrolment_setups.py).
-TEACHING_MIXES = {"your voice and the voices it knows": enrolment.HeadEnrolmentSetup.own_share, "only your voice": 1.0}
 # This session's own readers, by name, and where each is kept in the session.
 SESSION_READERS = {MY_VOICE: "speech_voice_model", MY_MODEL: "speech_model"}
 MAX_TYPED = 40  # characters in the digits field: spaces between digits do not count against MAX_DIGITS
-
-
-@st.cache_resource(show_spinner="Reading the spoken digits…")
-def all_clips() -> utterances.Clips | DatasetUnavailable:
-    try:
-        return utterances.load_clips()
-    except DatasetUnavailable as error:
-        return error
-
-
-@st.cache_resource(show_spinner=False)
-def shipped_clips() -> utterances.Clips:
-    """Take 0 of every digit by every speaker, shipped with the app: the page works without the data set."""
-    return utterances.load_clips(assets.SPEECH_SAMPLES)
-
-
-@st.cache_resource(show_spinner="Loading the pretrained speech reader…")
-def pretrained_reader():
-    """The page's reader: the head over the pretrained ear (the ear itself is built once per process, `ear.ear`)."""
-    return _shipped_reader(assets.SPEECH_HEAD_MODEL)
-
-
-@st.cache_resource(show_spinner="Loading the reader trained from scratch…")
-def scratch_reader():
-    return _shipped_reader(assets.SPEECH_MODEL)
-
-
-def _shipped_reader(path):
-    if not path.exists():
-        return None
-    model = assets.load_model(path, compile=False)
-    readers.warm_up(model)  # before sessions share it, and so that no student waits for a trace
-    return model
 
 
 @st.cache_resource(show_spinner=False)
@@ -184,19 +145,6 @@ def sound_to_read() -> bytes | None:
         digits = digits[: utterances.MAX_DIGITS]
     st.caption("The page joins real recordings of these digits by that voice, with short pauses between them.")
     return joined(digits, speaker)
-
-
-def microphone_or_file(source: str, key: str, how: str) -> bytes | None:
-    """A recording from the microphone (`source` "record") or a file, keyed by `registry.recorder_keys(key)`."""
-    record_key, upload_key = recorder_keys(key)
-    if source == "record":
-        st.caption(how + " Your browser asks once for the microphone.")
-        recording = st.audio_input("Your voice", key=record_key)
-        return recording.getvalue() if recording else None
-    # Any file is taken and read: one that is not sound gets a sentence saying which files work, where the
-    # uploader's own type filter refused it with a red icon only.
-    upload = st.file_uploader("A recording (WAV, FLAC, OGG or MP3)", key=upload_key, max_upload_size=MEDIA_UPLOAD_MB)
-    return upload.getvalue() if upload else None
 
 
 def show_path(probabilities: np.ndarray) -> None:
@@ -282,165 +230,6 @@ def session_reader_id(name: str) -> str:
 def session_readers() -> dict:
     """This session's own readers that have finished: the one trained from scratch, the one adapted to a voice."""
     return {name: trained.model for name, key in SESSION_READERS.items() if (trained := panel.finished_training(key))}
-
-
-@st.cache_data(max_entries=16, show_spinner="Cutting the recording into its ten digits…")
-def cut_recording(data: bytes) -> enrolment.Cut:
-    """The recording cut at its pauses and each piece read by the pretrained reader (raises AudioProblem)."""
-    return enrolment.cut_digits(pretrained_reader(), audio.read_audio(data))
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def one_digit(data: bytes) -> np.ndarray:
-    """A recording of one digit, its silence cut off (raises AudioProblem)."""
-    return audio.trim_silence(audio.read_audio(data), margin_s=0.0).samples
-
-
-def example_voice(speaker: str, clips: utterances.Clips) -> bytes:
-    """Zero to nine by a speaker of the data set, a take each, with the pauses a student leaves: to try the cut."""
-    own = clips.of_speakers([speaker])
-    sounds = [own.sounds[int(np.flatnonzero(own.digits == digit)[-1])] for digit in range(10)]
-    return audio.wav_bytes(utterances.join_clips(sounds, np.random.default_rng(0), STUDENT_PAUSES))
-
-
-def enrolment_recording(clips: utterances.Clips) -> bytes | None:
-    source = st.radio("Recording", ENROL_SOURCES, horizontal=True, key="speech_enrol_source")
-    if source == "an example voice":
-        speaker = st.selectbox("Voice", clips.speaker_names, key="speech_enrol_voice", width=SETTING_WIDTH)
-        st.caption("A voice the reader already knows, to see how the cut works; your own is what it needs.")
-        return example_voice(speaker, clips)
-    return microphone_or_file(
-        source,
-        "speech_enrol",
-        "Press the microphone and say the ten digits in English, zero to nine, with a pause of about a second after "
-        "each; then press stop.",
-    )
-
-
-def show_cut(cut: enrolment.Cut) -> dict[int, np.ndarray]:
-    """The cut on the waveform, each piece playable, and a recorder for each digit not found; the pieces by digit."""
-    names = [enrolment.DIGIT_NAMES[d] if d is not None else "?" for d in cut.digits]
-    unsure = [d is None or d in cut.doubtful for d in cut.digits]
-    show_chart(st, cut_figure(cut.samples, cut.spans, names, unsure), key="speech_enrol_cut")
-    pieces = cut.pieces
-    # Pieces of a fixed width that wrap: five a row on a laptop, two on a split screen, each player whole.
-    row = st.container(horizontal=True, wrap=True)
-    for span, digit, heard in zip(cut.spans, cut.digits, cut.heard, strict=True):
-        with row.container(width=PIECE_WIDTH):
-            if digit is None:
-                st.markdown("**left over**")
-            else:
-                st.markdown(f"**{enrolment.DIGIT_NAMES[digit]}**" + (" ⚠" if digit in cut.doubtful else ""))
-            st.audio(audio.wav_bytes(cut.samples[span[0] : span[1]]), format="audio/wav")
-            st.caption(f"heard: {heard or 'nothing'}")
-    if cut.doubtful:
-        st.caption(
-            "⚠: the pretrained reader hears another digit in this piece. Listen to it: if it is the right digit, that "
-            "is the reader's mistake, which teaching it your voice is for; if not, record the ten digits again."
-        )
-    for digit in cut.missing:
-        st.warning(
-            f"**{enrolment.DIGIT_NAMES[digit].capitalize()}** was not found: record just that digit here, or record "
-            "all ten again with a longer pause after each."
-        )
-        recording = st.audio_input(f"{enrolment.DIGIT_NAMES[digit]}, alone", key=retake_key(digit))
-        if recording is not None:
-            try:
-                pieces[digit] = one_digit(recording.getvalue())
-            except audio.AudioProblem as error:
-                st.error(str(error))
-    return pieces
-
-
-def enrolment_summary(history: History) -> str:
-    stopped = " Stopped early; it keeps what it learnt so far." if history.stopped_early else ""
-    return (
-        f"Adapted to your voice in {sum(history.seconds):.0f} s.{stopped} Choose *{MY_VOICE}* in Talk to it and "
-        "compare it with the pretrained reader on the same recording. It belongs to this browser tab only."
-    )
-
-
-def start_enrolment(pieces: dict[int, np.ndarray], own_share: float) -> TrainingJob:
-    model = ear_reader.build_head()
-    job = panel.start_training(TrainingTask(enrolment.enrol_task, {"pieces": pieces, "own_share": own_share}), model)
-    st.session_state.speech_voice_model = panel.SessionTraining(model, job)
-    return job
-
-
-def enrolment_seconds() -> float | None:
-    """How long an enrolment takes here: as measured on the page, press to done; else the measured start, then
-    the median adaptation of the benchmark's voices."""
-    measured = assets.page_training_seconds(enrolment.enrol_task.__module__)
-    if measured is not None:
-        return measured
-    if not assets.SPEECH_HEAD_ENROLMENT_RESULTS.exists():
-        return None
-    runs = json.loads(assets.SPEECH_HEAD_ENROLMENT_RESULTS.read_text())["runs"]
-    adapting = float(np.median([run["enrol_seconds"] for run in runs]))
-    return assets.training_start_seconds(enrolment.enrol_task.__module__) + adapting
-
-
-def teaching_mix_figures(own_share: float) -> str | None:
-    """What teaching with `own_share` of the new voice gave on the benchmark's unheard voices, in words (measured
-    for the page's mix only)."""
-    if own_share != enrolment.HeadEnrolmentSetup.own_share or not assets.SPEECH_HEAD_ENROLMENT_RESULTS.exists():
-        return None
-    runs = json.loads(assets.SPEECH_HEAD_ENROLMENT_RESULTS.read_text())["runs"]
-    losses = [
-        run["trained_voices_before"]["digit_accuracy"] - run["trained_voices_after"]["digit_accuracy"] for run in runs
-    ]
-    single = np.mean([run["enrolled"]["digit_accuracy"] for run in runs])
-    sequences = np.mean([run["enrolled"]["sequence_exact"] for run in runs])
-    return (
-        f"Tried on {len(runs)} voices the reader had never heard: after teaching, {single:.1%} of single digits "
-        f"and {sequences:.1%} of sequences right; the voices it knew lose {100 * float(np.mean(losses)):.1f} "
-        "points of single digits."
-    )
-
-
-def show_your_voice(clips: utterances.Clips | DatasetUnavailable) -> None:
-    if pretrained_reader() is None:
-        st.info("The pretrained reader is not installed here, so there is no reader to teach.")
-        return
-    st.markdown(
-        "**Teach it your voice.** The reader's head learnt from five speakers; yours is new to it. Say the ten digits "
-        "once, and the page cuts the recording at your pauses into ten pieces, then adapts a copy of the head to "
-        "them (the pretrained ear stays as it is): it trains on sequences joined from your pieces, varied in speed, pitch and noise, mixed with the voices it "
-        "already knows so that it does not forget them (or, if you choose, with your voice alone: it learns yours "
-        "better and forgets the others more)."
-    )
-    known = clips if isinstance(clips, utterances.Clips) else shipped_clips()
-    data = enrolment_recording(known)
-    if data is None:
-        return
-    try:
-        cut = cut_recording(data)
-    except audio.AudioProblem as error:
-        st.error(str(error))
-        return
-    pieces = show_cut(cut)
-    missing = [enrolment.DIGIT_NAMES[d] for d in range(10) if d not in pieces]
-    job = panel.session_job("speech_voice_model")
-    mix = st.radio(
-        "While it learns your voice, it hears",
-        list(TEACHING_MIXES),
-        horizontal=True,
-        key="speech_enrol_mix",
-        disabled=bool(job and job.active),
-    )
-    seconds = enrolment_seconds()
-    said = [
-        teaching_mix_figures(TEACHING_MIXES[mix]),
-        f"Teaching takes {duration_in_words(seconds)} on this server when nobody else trains." if seconds else None,
-    ]
-    if any(said):
-        st.caption(" ".join(part for part in said if part))
-    if panel.training_buttons("speech_enrol", job, unavailable=bool(missing), label="Teach it my voice"):
-        job = start_enrolment(pieces, TEACHING_MIXES[mix])
-    if missing:
-        st.info(f"Teaching waits for every digit: {', '.join(missing)} still missing.")
-    if job:
-        panel.show_job(job, "speech_enrol_training", enrolment_summary)
 
 
 def clip_picker(clips: utterances.Clips) -> np.ndarray:
