@@ -201,7 +201,7 @@ def test_pauses_carry_the_clips_background(shipped):
     joined = utterances.join_clips(sounds, rng, utterances.CLEAN)
     first_pause = joined[: int(0.04 * audio.RATE)]
     scaled = sounds[0] * utterances.JOIN_PEAK / np.max(np.abs(sounds[0]))
-    assert np.sqrt(np.mean(first_pause**2)) == pytest.approx(utterances.background_level(scaled), rel=0.5)
+    assert np.sqrt(np.mean(first_pause**2)) == pytest.approx(audio.background_level(scaled), rel=0.5)
 
 
 def test_shipped_reader_reads_single_clips_as_recorded(reader, shipped):

@@ -123,6 +123,29 @@ def trim_silence(audio: Audio, margin_s: float = TRIM_MARGIN_S) -> Audio:
     return Audio(samples[start:stop], audio.rate, notes)
 
 
+def background_level(sound: np.ndarray, frame: int = 160) -> float:
+    """The RMS of a clip's quietest 20-ms frame: its recording's background."""
+    count = len(sound) // frame
+    if count == 0:
+        return 0.0
+    return float(np.sqrt((sound[: count * frame].reshape(count, frame) ** 2).mean(axis=1)).min())
+
+
+def pause(seconds: float, level: float, rng: np.random.Generator) -> np.ndarray:
+    """`seconds` of background at RMS `level`: white or low-passed noise, a different colour each time."""
+    from scipy.signal import lfilter
+
+    noise = rng.standard_normal(int(seconds * RATE))
+    if len(noise) and rng.random() < 0.5:
+        noise = lfilter([1.0], [1.0, -rng.uniform(0.5, 0.95)], noise)
+    return (noise * level / (np.sqrt(np.mean(noise**2)) + 1e-12)).astype(np.float32) if len(noise) else noise
+
+
+def pad_with_quiet_noise(samples: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
+    level = np.sqrt(np.mean(samples[: int(0.05 * RATE)] ** 2)) + 1e-5  # the noise of the utterance's first pause
+    return np.concatenate([samples, rng.standard_normal(length - len(samples)).astype(np.float32) * level])
+
+
 def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
     """16-bit PCM WAV of float samples, for `st.audio` and downloads."""
     import soundfile

@@ -22,7 +22,7 @@ import numpy as np
 from core.ctc import algorithm as ctc
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 from core.speech import ear
-from core.speech.audio import RATE, Audio, resample, trim_silence
+from core.speech.audio import RATE, Audio, background_level, resample, trim_silence
 from core.speech.utterances import (
     DIGITS,
     MAX_DIGITS,
@@ -30,7 +30,6 @@ from core.speech.utterances import (
     Augmentation,
     Clips,
     Voices,
-    background_level,
     digits_in_batch,
     fixed_utterances,
     generated_batches,

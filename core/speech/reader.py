@@ -19,7 +19,7 @@ import numpy as np
 from core.ctc import algorithm as ctc
 from core.shared.predicting import predict_on_batch, trace_predict_step
 from core.shared.training import History, Report, StopSignal, TrainingHooks
-from core.speech.audio import RATE, Audio, AudioProblem, trim_silence
+from core.speech.audio import RATE, Audio, AudioProblem, background_level, pad_with_quiet_noise, pause, trim_silence
 from core.speech.sound_features import N_MELS, features
 from core.speech.utterances import (
     DIGITS,
@@ -28,14 +28,11 @@ from core.speech.utterances import (
     Augmentation,
     Clips,
     Voices,
-    background_level,
     batch_arrays,
     batches,
     bucket_length,
     fixed_utterances,
     load_clips,
-    pad_with_quiet_noise,
-    pause,
     split_speakers,
 )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.ctc import algorithm as ctc
-from core.speech.audio import RATE, AudioProblem, read_audio
+from core.speech.audio import RATE, AudioProblem, background_level, pad_with_quiet_noise, pause, read_audio
 from core.speech.sound_features import N_MELS, features
 
 DIGITS = ctc.Alphabet("0123456789")  # class d + 1 is the digit d; class 0 is the blank
@@ -184,24 +184,6 @@ def join_clips(
     return add_noise(joined, rng.uniform(*augmentation.snr_db), rng)
 
 
-def background_level(sound: np.ndarray, frame: int = 160) -> float:
-    """The RMS of a clip's quietest 20-ms frame: its recording's background."""
-    count = len(sound) // frame
-    if count == 0:
-        return 0.0
-    return float(np.sqrt((sound[: count * frame].reshape(count, frame) ** 2).mean(axis=1)).min())
-
-
-def pause(seconds: float, level: float, rng: np.random.Generator) -> np.ndarray:
-    """`seconds` of background at RMS `level`: white or low-passed noise, a different colour each time."""
-    from scipy.signal import lfilter
-
-    noise = rng.standard_normal(int(seconds * RATE))
-    if len(noise) and rng.random() < 0.5:
-        noise = lfilter([1.0], [1.0, -rng.uniform(0.5, 0.95)], noise)
-    return (noise * level / (np.sqrt(np.mean(noise**2)) + 1e-12)).astype(np.float32) if len(noise) else noise
-
-
 def say(clips: Clips, digits: str, rng: np.random.Generator) -> np.ndarray:
     """`digits` (such as "417") said by the takes in `clips`, joined with clean pauses.
 
@@ -286,11 +268,6 @@ def bucket_length(samples: int, bucket_s: float = BUCKET_S) -> int:
     """`samples` rounded up to whole `bucket_s` seconds: batches come in a few lengths, and Keras compiles its step once per length."""
     bucket = int(bucket_s * RATE)
     return -(-samples // bucket) * bucket
-
-
-def pad_with_quiet_noise(samples: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
-    level = np.sqrt(np.mean(samples[: int(0.05 * RATE)] ** 2)) + 1e-5  # the noise of the utterance's first pause
-    return np.concatenate([samples, rng.standard_normal(length - len(samples)).astype(np.float32) * level])
 
 
 def digits_in_batch(index: int) -> int:
