@@ -27,9 +27,8 @@ from core.ctc import algorithm as ctc
 from core.ctc import questions as ctc_questions
 from core.forecast import questions as forecast_questions
 from core.lstm import questions as lstm_questions
-from core.speech import audio, sound_features
+from core.speech import ear
 from core.speech import questions as speech_questions
-from core.speech import reader as speech
 
 SEEDS = range(300)
 TOPICS = [entry.quiz for entry in registry.PAGES if entry.quiz]  # the registry names each page's topic
@@ -259,25 +258,15 @@ def test_best_path_questions_read_their_table(maker):
 
 
 def test_output_steps_are_the_readers_own():
-    """Test the steps questions: the speech reader's output length for the question's seconds, the captcha's width/4."""
-    reader = speech.build_model(units=8)
+    """Test the steps questions: the page's reader's output length for the question's seconds (the ear's embeddings,
+    one per head step), the captcha's width/4."""
     for question in questions(speech_questions.speech_steps)[:25]:
         seconds = float(question.prompt.split("**")[1].split()[0])
-        features = sound_features.features(np.zeros(int(seconds * audio.RATE), np.float32))
-        assert int(question.answer) == reader(features[np.newaxis]).shape[1]
+        hearing = ear.hear(np.zeros(int(seconds * ear.RATE), np.float32))
+        assert int(question.answer) == len(hearing.embeddings)
     for question in questions(captcha_questions.captcha_steps):
         width = int(question.prompt.split("**")[1])
         assert int(question.answer) * captcha.IMAGE_WIDTH == width * captcha.TIME_STEPS
-
-
-def test_the_speech_steps_question_can_be_solved_from_its_own_text():
-    """Test that the numbers the speech steps question gives (rate, window, hop, seconds) are enough for its answer."""
-    for question in questions(speech_questions.speech_steps):
-        rate, window, hop = (int(n.replace(",", "")) for n in re.findall(r"([\d,]+) samples", question.prompt))
-        seconds = float(question.prompt.split("**")[1].split()[0])
-        frames = 1 + (int(seconds * rate) - window) // hop  # every window that fits whole
-        steps = math.ceil(math.ceil(frames / 2) / 2)  # halved twice, rounding up
-        assert str(steps) == question.answer, question.prompt
 
 
 # ---------------------------------------------------------------- each question, solved from its own text
@@ -463,12 +452,14 @@ def solve_captcha_steps(text: str, choices: tuple[str, ...], page: None) -> str:
 def solve_speech_steps(text: str, choices: tuple[str, ...], page: None) -> str:
     rate, window, hop = (
         int(number.replace(",", ""))
-        for number in found(r"hears ([\d,]+) samples a second through windows of (\d+) samples, one every (\d+)", text)
+        for number in found(r"hears ([\d,]+) samples a second.+windows of (\d+) samples, one every (\d+) samples", text)
     )
-    found(r"its two strided convolutions then halve the frames twice \(rounding up\)", text)
+    frames_per_step, step = (
+        int(n) for n in found(r"for every (\d+) frames that fit whole, one every (\d+) frames", text)
+    )
     seconds = float(found(r"for (\d+(?:\.\d+)?) s of sound", text)[0])
     frames = 1 + (round(seconds * rate) - window) // hop  # every window that fits whole
-    return str(math.ceil(math.ceil(frames / 2) / 2))
+    return str(1 + (frames - frames_per_step) // step)
 
 
 @solves(ctc_questions.ctc_collapse)

@@ -6,24 +6,26 @@ import numpy as np
 
 from core.ctc.questions import best_path_question
 from core.quiz import Question
-from core.speech import audio, sound_features, utterances
+from core.speech import ear, utterances
 
 
 def speech_steps(rng: np.random.Generator) -> Question:
-    seconds = round(float(rng.uniform(0.5, 4.0)), 1)
-    frames = len(sound_features.log_mel(np.zeros(int(seconds * audio.RATE), np.float32)))
-    steps = sound_features.output_steps(frames)
+    """How many steps the page's reader gives for a length of sound: the pretrained ear's frames, then its windows."""
+    seconds = round(float(rng.uniform(1.0, 4.0)), 1)
+    samples = int(seconds * ear.RATE)
+    frames = ear.frames_for(samples)
+    steps = ear.steps_for(samples)
     return Question(
-        # Everything the answer needs is in the question: the window as well as the hop (a reader who knew only the
-        # 16 ms hop answered 0.6 s ÷ 16 ms and was marked wrong).
-        f"The digit reader hears {audio.RATE:,} samples a second through windows of {sound_features.N_FFT} samples, "
-        f"one every {sound_features.HOP} samples ({sound_features.HOP / audio.RATE * 1000:.0f} ms), a spectrogram "
-        "frame for each window that fits whole in the sound; its two strided convolutions then halve the frames "
-        f"twice (rounding up). How many time steps does it output for **{seconds} s** of sound?",
+        # Everything the answer needs is in the question: each window and each hop, and that only whole ones count.
+        f"The page's reader hears {ear.RATE:,} samples a second. Its pretrained ear makes a frame of mel bands from "
+        f"windows of {ear.WINDOW_SAMPLES} samples, one every {ear.HOP_SAMPLES} samples "
+        f"({ear.HOP_SAMPLES / ear.RATE * 1000:.0f} ms), a frame for each window that fits whole in the sound; then "
+        f"one step (96 numbers) for every {ear.WINDOW_FRAMES} frames that fit whole, one every {ear.STEP_FRAMES} "
+        f"frames. The head says one class per step. How many time steps does it output for **{seconds} s** of sound?",
         "number",
         str(steps),
-        rf"{frames} frames ($1 + \lfloor ({int(seconds * audio.RATE)} - {sound_features.N_FFT}) / {sound_features.HOP} \rfloor$ "
-        rf"windows of {sound_features.N_FFT} samples); $\lceil {frames} / 4 \rceil = {steps}$, one every 64 ms.",
+        rf"{frames} frames ($1 + \lfloor ({samples} - {ear.WINDOW_SAMPLES}) / {ear.HOP_SAMPLES} \rfloor$); "
+        rf"$1 + \lfloor ({frames} - {ear.WINDOW_FRAMES}) / {ear.STEP_FRAMES} \rfloor = {steps}$, one every 80 ms.",
     )
 
 
