@@ -33,13 +33,18 @@ def test_every_tab_runs(fsdd_on_the_page, tab):
     assert not app.exception and not app.error
 
 
+@pytest.mark.parametrize("reader", [PRETRAINED, SCRATCH])
 @pytest.mark.parametrize("sample", list(SAMPLES))
-def test_every_sample_is_read_right(fsdd_on_the_page, sample):
-    """Test the shipped samples (voices the reader trained on): the heading says their digits."""
+def test_every_sample_is_read_right_by_both_readers(fsdd_on_the_page, sample, reader):
+    """Test the shipped samples (voices both readers trained on): the heading says their digits, with the ear's
+    picture (three charts in one) under the page's reader and its credit."""
     app = open_page(PAGE, "Talk to it", "speech_tab")
+    app.radio(key="speech_model_choice").set_value(reader).run()
     app.selectbox(key="speech_sample").select(sample).run()
     assert heard(app).split(":", 1)[1].replace("`", "").split() == list(SAMPLES[sample][0])
     assert not app.exception
+    credit = [c.value for c in app.caption if "speech_embedding" in c.value]
+    assert len(credit) == (reader == PRETRAINED)
 
 
 def test_joined_digits_are_read(fsdd_on_the_page):

@@ -219,7 +219,8 @@ def show_talk(models: dict) -> None:
         st.caption("Teach it your voice in the Your voice tab, from one recording of zero to nine.")
     data = sound_to_read()
     if data is not None:
-        show_reading(models[name], session_reader_id(name), data)
+        model = models[name]() if name == SCRATCH else models[name]
+        show_reading(model, session_reader_id(name), data)
 
 
 def session_reader_id(name: str) -> str:
@@ -557,11 +558,11 @@ if isinstance(clips, DatasetUnavailable):
     show_data_unavailable(clips, "The pretrained reader still reads your voice, files and the shipped samples.")
 models = {}
 # The pretrained reader first, so that it is the default: a student's model, even one stopped after an epoch
-# that reads nothing yet, is offered beside it.
+# that reads nothing yet, is offered beside it. The reader trained from scratch is loaded when first chosen.
 if (pretrained := pretrained_reader()) is not None:
     models[PRETRAINED] = pretrained
-if (from_scratch := scratch_reader()) is not None:
-    models[SCRATCH] = from_scratch
+if assets.SPEECH_MODEL.exists():
+    models[SCRATCH] = scratch_reader
 models |= session_readers()
 
 

@@ -188,11 +188,14 @@ def ear_reading_figure(reading: ear_reader.EarReading) -> go.Figure:
         row_heights=[0.3, 0.35, 0.35],
         subplot_titles=(
             "1. The pretrained ear's input: 32 mel bands every 10 ms",
-            "2. What the ear hears: 96 numbers every 80 ms (Google's CNN, frozen)",
+            "2. What the ear hears: 96 numbers every 80 ms (Google's CNN, frozen), each against its own average",
             "3. What our head says every 80 ms: blank ε or a digit",
         ),
     )
-    for row, z, x, name in ((1, bands.T, frame_times, "band"), (2, embeddings.T, step_times, "number")):
+    # Each number's level differs far more between numbers than over time: shown against its own mean and spread,
+    # what changes when a digit is said stands out.
+    changes = (embeddings - embeddings.mean(axis=0)) / (embeddings.std(axis=0) + 1e-6)
+    for row, z, x, name in ((1, bands.T, frame_times, "band"), (2, changes.T, step_times, "number")):
         fig.add_trace(
             go.Heatmap(
                 z=z.astype(np.float32),

@@ -14,6 +14,7 @@ import numpy as np
 
 from core.speech import ear, ear_reader
 from core.speech import reader as scratch
+from core.speech.audio import RATE
 from core.speech.utterances import Clips
 
 Reading = scratch.Reading | ear_reader.EarReading
@@ -39,9 +40,11 @@ def evaluate(model, clips: Clips, sequences: int = scratch.EVALUATION_SEQUENCES)
 
 
 def warm_up(model) -> None:
-    """Trace the model's predict step once (and the ear's, for a head) before sessions share it."""
+    """Trace the model's predict step once (and the ear's, for a head) and read one second of quiet, before sessions
+    share it: the first run of a traced step costs about 0.7 s more, which no student should wait for."""
     from core.shared.predicting import trace_predict_step
 
     trace_predict_step(model)
     if hears_embeddings(model):
         trace_predict_step(ear.ear())
+    read(model, np.zeros(RATE, np.float32))
