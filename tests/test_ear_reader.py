@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,26 @@ def test_enrolling_adapts_the_head_only(page_reader, shipped):
     enrolment.adapt_head(head, own, shipped.of_speakers(["george", "jackson"]), setup)
     assert any(not np.array_equal(a, b) for a, b in zip(head_before, head.get_weights(), strict=True))
     assert all(np.array_equal(a, b) for a, b in zip(ear_before, ear.ear().get_weights(), strict=True))
+
+
+def test_the_pages_head_training_stops_while_the_ear_listens(fsdd_dir, monkeypatch):
+    """Test the Train tab's head training in a worker process: Stop pressed while the ear hears the utterances ends
+    it within seconds, as stopped early, with a head's weights back."""
+    from core.shared.jobs import TrainingJob
+    from core.shared.training import TrainingQueue
+    from core.shared.worker import TrainingTask, in_worker_process
+
+    monkeypatch.setenv("FSDD_DIR", str(fsdd_dir))
+    received = []
+    task = TrainingTask(ear_reader.head_task, {"epochs": 2, "held_out": "george"})
+    job = TrainingJob(in_worker_process(task, received.append), TrainingQueue(slots=1))
+    job.start()
+    stopped_at = None
+    while job.active:
+        if "listening" in job.progress_text and stopped_at is None:
+            job.stop()
+            stopped_at = time.monotonic()
+        job.join(0.05)
+    assert stopped_at is not None and time.monotonic() - stopped_at < 30
+    assert job.status == "stopped" and job.error is None
+    assert len(received) == 1 and len(received[0]) == len(ear_reader.build_head().get_weights())

@@ -225,8 +225,13 @@ def hear_utterances(
     augmentation: Augmentation,
     report: Report | None = None,
     chunk: int = 256,
+    stop: StopSignal | None = None,
 ) -> HeardUtterances:
-    """`count` fresh utterances of 1–5 digits (every count in turn), varied on the sound, then heard by the ear."""
+    """`count` fresh utterances of 1–5 digits (every count in turn), varied on the sound, then heard by the ear.
+
+    With `stop` set, it ends after the chunk it is hearing: a Stop pressed while the ear listens is obeyed in
+    about two seconds, and the training then stops after its first batch, as a training stopped early does.
+    """
     pools = voices if isinstance(voices, Voices) else Voices(voices)
     rng = np.random.default_rng(seed)
     heard: list[Heard] = []
@@ -238,6 +243,8 @@ def hear_utterances(
         digits += [u.digits for u in made]
         if report is not None:
             report(0.0, f"The ear is listening to the training utterances: {len(heard):,} of {count:,}…")
+        if stop is not None and stop.is_set():
+            break
     return HeardUtterances(heard, labels_of(digits))
 
 
@@ -277,11 +284,16 @@ def train_head(
 
 
 def heard_training(
-    clips: Clips, setup: HeadSetup, seed: int = 0, synthetic: Clips | None = None, report: Report | None = None
+    clips: Clips,
+    setup: HeadSetup,
+    seed: int = 0,
+    synthetic: Clips | None = None,
+    report: Report | None = None,
+    stop: StopSignal | None = None,
 ) -> HeardUtterances:
     """The training utterances of `clips`' speakers (and `synthetic` voices', `setup.synthetic_share` of them), heard."""
     voices = Voices(clips, synthetic, setup.synthetic_share if synthetic is not None else 0.0)
-    return hear_utterances(voices, setup.utterances, seed, setup.augmentation, report)
+    return hear_utterances(voices, setup.utterances, seed, setup.augmentation, report, stop=stop)
 
 
 def head_task(history: History, stop: StopSignal, report: Report, epochs: int, held_out: str) -> list[np.ndarray]:
@@ -289,7 +301,7 @@ def head_task(history: History, stop: StopSignal, report: Report, epochs: int, h
     clips = load_clips()
     split = split_speakers(clips.speakers, [held_out])
     setup = HeadSetup(epochs=epochs)
-    training = heard_training(clips.of_speakers(split.training), setup, report=report)
+    training = heard_training(clips.of_speakers(split.training), setup, report=report, stop=stop)
     validation = clean_utterances(clips.of_speakers(split.validation), setup.validation_sequences).arrays()
     head = build_head(steps=epochs * setup.steps_per_epoch)
     report(0.0, "Epoch 1: the first batch (it also prepares the network, a few seconds)…")

@@ -260,7 +260,8 @@ def adapt_head(
     from core.shared.fitting import fit
 
     voices = utterances.Voices(others, own, setup.own_share)
-    heard = ear_reader.hear_utterances(voices, setup.heard, seed, setup.augmentation, report, chunk=64)
+    stop = hooks.stop if hooks is not None else None
+    heard = ear_reader.hear_utterances(voices, setup.heard, seed, setup.augmentation, report, chunk=64, stop=stop)
     head.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate), loss=ctc.ctc_loss)
     return fit(head, ear_reader.head_batches(heard, setup.batch_size, seed), None, setup.epochs, hooks=hooks)
 
