@@ -334,7 +334,9 @@ def show_pipeline(clips: utterances.Clips, shipped: bool) -> None:
     )
     right.audio(example.varied_wav, format="audio/wav")
     st.markdown(
-        "**3. What the reader trains on**: the varied sound's mel bands, with SpecAugment's masks (the chart's lower part)."
+        "**3. What the reader trained from scratch trains on**: the varied sound's mel bands, with SpecAugment's "
+        "masks (the chart's lower part). The page's reader hears the same varied sound through the pretrained ear "
+        "instead: its 96 numbers every 80 ms, drawn under every reading in Talk to it."
     )
     show_chart(st, example.figure, key="speech_pipeline")
     st.caption(

@@ -78,18 +78,22 @@ class EarReading:
     text: str  # best path, collapsed
 
 
-def quiet(seconds: float, level: float, rng: np.random.Generator) -> np.ndarray:
-    """`seconds` of white noise at RMS `level`, at 8 kHz: the quiet of a recording's own room."""
-    return (rng.standard_normal(int(seconds * RATE)) * level).astype(np.float32)
+def quiet(seconds: float, level: float, rng: np.random.Generator, rate: int = RATE) -> np.ndarray:
+    """`seconds` of white noise at RMS `level`: the quiet of a recording's own room."""
+    return (rng.standard_normal(int(seconds * rate)) * level).astype(np.float32)
 
 
-def at_ear(samples: np.ndarray, tail_s: float = 0.0, seed: int = 0) -> np.ndarray:
-    """An 8 kHz sound as the ear hears it: `MARGIN_S` of its own background around it (and `tail_s` more
-    after), at 16 kHz. The quiet is drawn with a fixed seed, so a reading never changes."""
+def at_ear(samples: np.ndarray, tail_s: float = 0.0, seed: int = 0, rate: int = RATE) -> np.ndarray:
+    """A sound as the ear hears it: `MARGIN_S` of its own background around it (and `tail_s` more after), at
+    16 kHz. The quiet is drawn with a fixed seed, so a reading never changes.
+
+    Every sound here is at 8 kHz (`rate`), as the training clips are; `benchmarks/speech_band.py` gives the ear
+    16 kHz sound (`rate=16_000`) to measure what the band above 4 kHz would do.
+    """
     rng = np.random.default_rng(seed)
-    level = background_level(samples) + 1e-5
-    padded = np.concatenate([quiet(MARGIN_S, level, rng), samples, quiet(MARGIN_S + tail_s, level, rng)])
-    return resample(padded, RATE, ear.RATE)
+    level = background_level(samples, frame=int(0.02 * rate)) + 1e-5
+    padded = np.concatenate([quiet(MARGIN_S, level, rng, rate), samples, quiet(MARGIN_S + tail_s, level, rng, rate)])
+    return padded if rate == ear.RATE else resample(padded, rate, ear.RATE)
 
 
 def prepare(audio: Audio) -> np.ndarray:
@@ -106,12 +110,12 @@ def greedy_text(probabilities: np.ndarray) -> str:
     return DIGITS.decode(ctc.collapse(probabilities.argmax(axis=1)))
 
 
-def read(head, samples: np.ndarray) -> EarReading:
-    """The ear's hearing, the head's per-step probabilities and the greedy reading of one recording at 8 kHz
+def read(head, samples: np.ndarray, rate: int = RATE) -> EarReading:
+    """The ear's hearing, the head's per-step probabilities and the greedy reading of one recording at `rate`
     (silence trimmed already: `prepare` does that for a recording)."""
     from core.shared.predicting import predict_on_batch
 
-    hearing = ear.hear(at_ear(samples))
+    hearing = ear.hear(at_ear(samples, rate=rate))
     probabilities = predict_on_batch(head, hearing.embeddings[np.newaxis])[0]
     return EarReading(hearing, probabilities, greedy_text(probabilities))
 

@@ -65,8 +65,8 @@ def speaker_name(voice: str) -> str:
     return "tts." + voice.replace("+", ".").lower()
 
 
-def say(word: str, voice: str, pitch: int, words_per_minute: int) -> np.ndarray:
-    """`word` spoken by espeak-ng at 8 kHz, trimmed to the speech as FSDD's clips are."""
+def say(word: str, voice: str, pitch: int, words_per_minute: int, rate: int = RATE) -> np.ndarray:
+    """`word` spoken by espeak-ng at `rate` (FSDD's 8 kHz), trimmed to the speech as FSDD's clips are."""
     if shutil.which(ENGINE) is None:
         raise EngineMissing(f"{ENGINE} is not installed (Debian and Ubuntu: apt install espeak-ng).")
     wav = subprocess.run(
@@ -74,7 +74,7 @@ def say(word: str, voice: str, pitch: int, words_per_minute: int) -> np.ndarray:
         capture_output=True,
         check=True,
     ).stdout
-    return trim_silence(read_audio(wav), margin_s=0.0).samples
+    return trim_silence(read_audio(wav, rate=rate), margin_s=0.0).samples
 
 
 def synthesise(out: Path, setup: VoiceSetup) -> int:
