@@ -101,3 +101,38 @@ def test_a_missing_model_file_is_one_sentence(tmp_path, monkeypatch, capsys, tar
     data = ["--seed", "1"] if target == "forecast" else ["--data", str(tmp_path)]
     status, _, err = evaluate(monkeypatch, capsys, target, "--model", str(tmp_path / "nothing.keras"), *data)
     assert status == 2 and "There is no model file at" in err
+
+
+def test_evaluate_speech_without_a_model_scores_the_pages_reader(fsdd_dir, tmp_path, monkeypatch, capsys):
+    """Test that `evaluate speech` without `--model` reads with the page's reader, the pretrained ear's head: the
+    same figures as naming its file, and not the scratch reader's."""
+    folder = tmp_path / "clips"
+    copy_clips(fsdd_dir, folder, "*_lucas_[0-2].wav")
+    _, default, _ = evaluate(monkeypatch, capsys, "speech", "--data", str(folder))
+    _, head, _ = evaluate(
+        monkeypatch, capsys, "speech", "--model", str(assets.SPEECH_HEAD_MODEL), "--data", str(folder)
+    )
+    assert default == head and re.search(
+        r"^digit_accuracy=\S+ sequence_exact=\S+ der=\S+ n=\d+$", default.splitlines()[-1]
+    )
+
+
+@pytest.mark.parametrize(
+    "target, page_model",
+    [
+        ("cifar10", assets.CIFAR10_MODELS["basic"]),
+        ("captcha", assets.CAPTCHA_MODEL),
+        ("forecast", assets.FORECAST_MODEL),
+        ("speech", assets.SPEECH_HEAD_MODEL),
+    ],
+)
+def test_every_evaluate_command_defaults_to_its_pages_model(target, page_model):
+    """Test that each evaluate command's `--model` is, unless given, the model its page opens first."""
+    import argparse
+
+    from core.__main__ import topic_commands
+
+    (command,) = [c for c in topic_commands() if (c.group, c.name) == ("evaluate", target)]
+    parser = argparse.ArgumentParser()
+    command.arguments(parser)
+    assert parser.get_default("model") == page_model
