@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.ctc import algorithm as ctc
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 from core.speech import ear
+from core.speech import reader as scratch
 from core.speech.audio import RATE, Audio, background_level, resample, trim_silence
 from core.speech.utterances import (
-    DIGITS,
     MAX_DIGITS,
-    NUM_CLASSES,
     Augmentation,
     Clips,
     Voices,
@@ -55,14 +53,8 @@ def build_head(seed: int = 0, units: int = 64, steps: int | None = None):
     keras.utils.set_random_seed(seed)
     embeddings = keras.Input(shape=(None, ear.EMBEDDING), name="embeddings")
     x = layers.LayerNormalization(name="embedding_norm")(embeddings)
-    x = layers.Bidirectional(layers.GRU(units, return_sequences=True), name="bigru_1")(x)
-    x = layers.Dropout(0.3, name="dropout_1")(x)
-    x = layers.Bidirectional(layers.GRU(units, return_sequences=True), name="bigru_2")(x)
-    x = layers.Dropout(0.3, name="dropout_2")(x)
-    output = layers.Dense(NUM_CLASSES, activation="softmax", name="digits")(x)
-    model = keras.Model(embeddings, output, name="spoken_digits_head")
-    rate = keras.optimizers.schedules.CosineDecay(3e-3, steps) if steps else 3e-3
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss=ctc.ctc_loss)
+    model = keras.Model(embeddings, scratch.recurrent_ctc_top(x, units), name="spoken_digits_head")
+    scratch.compile_for_ctc(model, 3e-3, steps)
     return model
 
 
@@ -105,11 +97,6 @@ def prepare(audio: Audio) -> np.ndarray:
     return at_ear(trim_silence(audio).samples)
 
 
-def greedy_text(probabilities: np.ndarray) -> str:
-    """Best path: the likeliest class at each step, repeats merged, blanks dropped."""
-    return DIGITS.decode(ctc.collapse(probabilities.argmax(axis=1)))
-
-
 def read(head, samples: np.ndarray, rate: int = RATE) -> EarReading:
     """The ear's hearing, the head's per-step probabilities and the greedy reading of one recording at `rate`
     (silence trimmed already: `prepare` does that for a recording)."""
@@ -117,13 +104,13 @@ def read(head, samples: np.ndarray, rate: int = RATE) -> EarReading:
 
     hearing = ear.hear(at_ear(samples, rate=rate))
     probabilities = predict_on_batch(head, hearing.embeddings[np.newaxis])[0]
-    return EarReading(hearing, probabilities, greedy_text(probabilities))
+    return EarReading(hearing, probabilities, scratch.greedy_text(probabilities))
 
 
 def read_many(head, recordings: Sequence[np.ndarray], batch_size: int = 32) -> list[str]:
     """Greedy readings of many recordings at 8 kHz, as `read` reads each (batched, padded with quiet)."""
     heard = hear_sounds([at_ear(recording, TAIL_S) for recording in recordings], batch_size, TAIL_S)
-    return [greedy_text(p) for p in predict_padded(head, heard, batch_size)]
+    return [scratch.greedy_text(p) for p in predict_padded(head, heard, batch_size)]
 
 
 def predict_padded(head, heard: Sequence[Heard], batch_size: int = 32) -> list[np.ndarray]:

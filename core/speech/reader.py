@@ -61,15 +61,29 @@ def build_model(seed: int = 0, units: int = 128, steps: int | None = None):
     x = layers.ReLU(name="conv_2_relu")(x)
     # (steps, 10 bands, 32 maps) → one vector of 320 per step.
     x = layers.Reshape((-1, (N_MELS // 4) * 32), name="frames")(x)
+    model = keras.Model(spectrogram, recurrent_ctc_top(x, units), name="spoken_digits")
+    compile_for_ctc(model, 1e-3, steps)
+    return model
+
+
+def recurrent_ctc_top(x, units: int):
+    """Two bidirectional GRUs, each followed by dropout, then a softmax over the 11 classes every step: the part of
+    both readers (this one and the pretrained ear's head) that reads the frames both ways and that CTC trains."""
+    from keras import layers
+
     x = layers.Bidirectional(layers.GRU(units, return_sequences=True), name="bigru_1")(x)
     x = layers.Dropout(0.3, name="dropout_1")(x)
     x = layers.Bidirectional(layers.GRU(units, return_sequences=True), name="bigru_2")(x)
     x = layers.Dropout(0.3, name="dropout_2")(x)
-    output = layers.Dense(NUM_CLASSES, activation="softmax", name="digits")(x)
-    model = keras.Model(spectrogram, output, name="spoken_digits")
-    rate = keras.optimizers.schedules.CosineDecay(1e-3, steps) if steps else 1e-3
+    return layers.Dense(NUM_CLASSES, activation="softmax", name="digits")(x)
+
+
+def compile_for_ctc(model, learning_rate: float, steps: int | None) -> None:
+    """Adam on CTC's loss; with `steps` (the training's batches), the rate falls to 0 along a cosine over them."""
+    import keras
+
+    rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if steps else learning_rate
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=rate), loss=ctc.ctc_loss)
-    return model
 
 
 # ---------------------------------------------------------------- reading

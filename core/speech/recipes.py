@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.ctc import algorithm as ctc
@@ -16,37 +17,37 @@ from core.speech import ear_reader, enrolment, readers, synthetic_voices, uttera
 from core.speech import reader as speech
 
 
-def train_speech(args: argparse.Namespace) -> None:
-    clips = utterances.load_clips(args.data)
-    split = utterances.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
-    heard = clips.of_speakers(split.training) if split else clips
-    # Without a held-out speaker the validation sequences are by voices the model trains on: a loss to follow, not a score.
-    checked = clips.of_speakers(split.validation) if split else clips
-    setup = speech.TrainingSetup(epochs=args.epochs, steps_per_epoch=args.steps_per_epoch)
-    print(
-        f"{len(heard)} clips by {', '.join(heard.speaker_names)} for training; "
-        f"validation on {', '.join(checked.speaker_names)}",
-        flush=True,
-    )
-    synthetic = utterances.load_clips(args.synthetic) if args.synthetic else None
-    if synthetic is not None:
-        share = f"{setup.synthetic_share:.0%}"
-        print(f"and {len(synthetic)} clips by {len(synthetic.speaker_names)} synthetic voices ({share} of utterances)")
-    model = speech.build_model(seed=args.seed, steps=setup.epochs * setup.steps_per_epoch)
-    validation = speech.validation_arrays(checked, setup.validation_sequences)
+@dataclass(frozen=True)
+class SpeakerData:
+    """What a speech training command learns from and is checked on, from its --data, --hold-out and --synthetic."""
 
-    start = time.perf_counter()
-    history = speech.train(
-        model, heard, validation, setup, seed=args.seed, hooks=epoch_printer(setup.epochs), synthetic=synthetic
-    )
-    seconds = time.perf_counter() - start
-    figures: dict[str, object] = {"speakers_heard": list(heard.speaker_names)}
-    if synthetic is not None:
-        figures |= {"synthetic_voices": len(synthetic.speaker_names), "synthetic_share": setup.synthetic_share}
-    if split:
-        scores = speech.evaluate(model, checked)
-        figures |= {"held_out": list(split.validation), **scores.figures()}
-        print(f"held out {', '.join(split.validation)}: {scores.line()}", flush=True)
+    heard: utterances.Clips  # the voices it trains on
+    checked: utterances.Clips  # the held-out voices; without any, the trained ones (a loss to follow, not a score)
+    held_out: tuple[str, ...]
+    synthetic: utterances.Clips | None
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> SpeakerData:
+        clips = utterances.load_clips(args.data)
+        split = utterances.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
+        heard = clips.of_speakers(split.training) if split else clips
+        checked = clips.of_speakers(split.validation) if split else clips
+        synthetic = utterances.load_clips(args.synthetic) if args.synthetic else None
+        return cls(heard, checked, split.validation if split else (), synthetic)
+
+    def figures(self, synthetic_share: float) -> dict[str, object]:
+        figures: dict[str, object] = {"speakers_heard": list(self.heard.speaker_names)}
+        if self.synthetic is not None:
+            figures |= {"synthetic_voices": len(self.synthetic.speaker_names), "synthetic_share": synthetic_share}
+        return figures
+
+
+def save_trained(model, args: argparse.Namespace, data: SpeakerData, history, seconds: float, figures: dict) -> None:
+    """Score the held-out voices (if any) as the evaluate command does, then save the model and its summary."""
+    if data.held_out:
+        scores = readers.evaluate(model, data.checked)
+        figures |= {"held_out": list(data.held_out), **scores.figures()}
+        print(f"held out {', '.join(data.held_out)}: {scores.line()}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.compile(optimizer="adam", loss=ctc.ctc_loss)  # a fresh optimizer: the file keeps no training slots
     model.save(args.out)
@@ -54,40 +55,51 @@ def train_speech(args: argparse.Namespace) -> None:
     print(f"trained in {seconds:.0f}s; saved {args.out}")
 
 
+def train_speech(args: argparse.Namespace) -> None:
+    data = SpeakerData.from_arguments(args)
+    setup = speech.TrainingSetup(epochs=args.epochs, steps_per_epoch=args.steps_per_epoch)
+    print(
+        f"{len(data.heard)} clips by {', '.join(data.heard.speaker_names)} for training; "
+        f"validation on {', '.join(data.checked.speaker_names)}",
+        flush=True,
+    )
+    if data.synthetic is not None:
+        share = f"{setup.synthetic_share:.0%}"
+        print(
+            f"and {len(data.synthetic)} clips by {len(data.synthetic.speaker_names)} synthetic voices ({share} of utterances)"
+        )
+    model = speech.build_model(seed=args.seed, steps=setup.epochs * setup.steps_per_epoch)
+    validation = speech.validation_arrays(data.checked, setup.validation_sequences)
+    start = time.perf_counter()
+    history = speech.train(
+        model,
+        data.heard,
+        validation,
+        setup,
+        seed=args.seed,
+        hooks=epoch_printer(setup.epochs),
+        synthetic=data.synthetic,
+    )
+    save_trained(model, args, data, history, time.perf_counter() - start, data.figures(setup.synthetic_share))
+
+
 def train_speech_head(args: argparse.Namespace) -> None:
-    clips = utterances.load_clips(args.data)
-    split = utterances.split_speakers(clips.speakers, args.hold_out) if args.hold_out else None
-    heard = clips.of_speakers(split.training) if split else clips
-    checked = clips.of_speakers(split.validation) if split else clips
+    data = SpeakerData.from_arguments(args)
     setup = ear_reader.HeadSetup(epochs=args.epochs, utterances=args.utterances)
-    synthetic = utterances.load_clips(args.synthetic) if args.synthetic else None
-    print(f"the ear hears {setup.utterances:,} utterances by {', '.join(heard.speaker_names)}", end="", flush=True)
+    print(f"the ear hears {setup.utterances:,} utterances by {', '.join(data.heard.speaker_names)}", end="")
+    synthetic = data.synthetic
     print(f" and {len(synthetic.speaker_names)} synthetic voices ({setup.synthetic_share:.0%})" if synthetic else "")
     start = time.perf_counter()
-    training = ear_reader.heard_training(heard, setup, seed=args.seed, synthetic=synthetic)
+    training = ear_reader.heard_training(data.heard, setup, seed=args.seed, synthetic=synthetic)
     hearing_seconds = time.perf_counter() - start
     print(f"heard in {hearing_seconds:.0f} s", flush=True)
-    validation = ear_reader.clean_utterances(checked, setup.validation_sequences).arrays()
+    validation = ear_reader.clean_utterances(data.checked, setup.validation_sequences).arrays()
     head = ear_reader.build_head(seed=args.seed, steps=setup.epochs * setup.steps_per_epoch)
     history = ear_reader.train_head(
         head, training, validation, setup, seed=args.seed, hooks=epoch_printer(setup.epochs)
     )
-    seconds = time.perf_counter() - start
-    figures: dict[str, object] = {
-        "speakers_heard": list(heard.speaker_names),
-        "hearing_seconds": round(hearing_seconds, 1),
-    }
-    if synthetic is not None:
-        figures |= {"synthetic_voices": len(synthetic.speaker_names), "synthetic_share": setup.synthetic_share}
-    if split:
-        scores = readers.evaluate(head, checked)
-        figures |= {"held_out": list(split.validation), **scores.figures()}
-        print(f"held out {', '.join(split.validation)}: {scores.line()}", flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    head.compile(optimizer="adam", loss=ctc.ctc_loss)  # a fresh optimizer: the file keeps no training slots
-    head.save(args.out)
-    write_summary(args.out, trained_summary(head, history, seconds, figures))
-    print(f"heard and trained in {seconds:.0f}s; saved {args.out}")
+    figures = data.figures(setup.synthetic_share) | {"hearing_seconds": round(hearing_seconds, 1)}
+    save_trained(head, args, data, history, time.perf_counter() - start, figures)
 
 
 def synthesise_digits(args: argparse.Namespace) -> None:
