@@ -209,14 +209,7 @@ def ear_reading_figure(reading: ear_reader.EarReading) -> go.Figure:
         )
         fig.update_yaxes(title=name, row=row, col=1)
     fig.add_trace(
-        probabilities_heatmap(
-            reading.probabilities,
-            utterances.DIGITS,
-            times=step_times,
-            hover_time="%{x:.2f} s",
-            numbered=False,
-            colorbar=dict(title="p", y=0.17, len=0.35),
-        ),
+        _step_probabilities(reading.probabilities, step_times, dict(title="p", y=0.17, len=0.35)),
         row=3,
         col=1,
     )
@@ -224,6 +217,18 @@ def ear_reading_figure(reading: ear_reader.EarReading) -> go.Figure:
     fig.update_xaxes(title="time (s)", row=3, col=1)
     fig.update_layout(height=720, margin=dict(l=10, r=10, t=40, b=10))
     return readable(says(fig, _reading_words(reading.text, reading.probabilities)))
+
+
+def _step_probabilities(probabilities: np.ndarray, times: np.ndarray, colorbar: dict) -> go.Heatmap:
+    """A reader's probabilities for the blank and each digit at each step, placed at `times` (seconds)."""
+    return probabilities_heatmap(
+        probabilities,
+        utterances.DIGITS,
+        times=times,
+        hover_time="%{x:.2f} s",
+        numbered=False,  # under the bands, numbers would crowd even a short clip
+        colorbar=colorbar,
+    )
 
 
 def _reading_words(text: str, probabilities: np.ndarray) -> str:
@@ -258,14 +263,7 @@ def scratch_reading_figure(reading: speech.Reading) -> go.Figure:
         col=1,
     )
     fig.add_trace(
-        probabilities_heatmap(
-            reading.probabilities,
-            utterances.DIGITS,
-            times=step_times,
-            hover_time="%{x:.2f} s",
-            numbered=False,  # under the mel bands, numbers would crowd even a short clip
-            colorbar=dict(title="p", y=0.28, len=0.55),
-        ),
+        _step_probabilities(reading.probabilities, step_times, dict(title="p", y=0.28, len=0.55)),
         row=2,
         col=1,
     )
