@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -110,3 +111,23 @@ def test_the_pages_head_training_stops_while_the_ear_listens(fsdd_dir, monkeypat
     assert stopped_at is not None and time.monotonic() - stopped_at < 30
     assert job.status == "stopped" and job.error is None
     assert len(received) == 1 and len(received[0]) == len(ear_reader.build_head().get_weights())
+
+
+def test_what_the_ear_heard_is_kept_and_read_back_the_same(shipped):
+    """Test that a head training's heard utterances are kept on disk once heard whole, and read back equal; a
+    training stopped while the ear listened keeps nothing."""
+    import threading
+
+    setup = ear_reader.HeadSetup(utterances=40)
+    path = ear_reader.kept_path(shipped, setup)
+    stopped = threading.Event()
+    stopped.set()
+    partly = ear_reader.heard_training_kept(shipped, dataclasses.replace(setup, utterances=600), stop=stopped)
+    assert len(partly) < 600 and not ear_reader.kept_path(shipped, dataclasses.replace(setup, utterances=600)).exists()
+    first = ear_reader.heard_training_kept(shipped, setup)
+    assert path.exists()
+    again = ear_reader.heard_training_kept(shipped, setup)
+    np.testing.assert_array_equal(first.labels, again.labels)
+    for a, b in zip(first.heard, again.heard, strict=True):
+        np.testing.assert_array_equal(a.embeddings, b.embeddings)
+        np.testing.assert_array_equal(a.quiet, b.quiet)

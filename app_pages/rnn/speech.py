@@ -504,11 +504,19 @@ def show_training(clips: utterances.Clips) -> None:
         estimate = f" Training takes {duration_in_words(seconds)} on this server when nobody else trains."
     if on_the_ear:
         head = ear_reader.HeadSetup()
+        others = clips.of_speakers([name for name in clips.speaker_names if name != held_out])
+        listening = ""
+        if not ear_reader.kept_path(others, head).exists() and summary is not None:
+            seconds_heard = summary.figures.get("hearing_seconds", 0)
+            listening = (
+                f" Nobody has trained without {held_out} on this server yet, so the ear listens first: about "
+                f"{duration_in_words(seconds_heard)} more."
+            )
         st.caption(
-            f"First the ear listens once to {head.utterances:,} utterances by the other voices (it never changes, so "
-            f"what it hears is kept); then each epoch the head reads all of them, {head.steps_per_epoch} batches of "
-            f"{head.batch_size}. The validation loss is on {head.validation_sequences} sequences by the voice left "
-            f"out.{estimate}"
+            f"First the ear listens once to {head.utterances:,} utterances by the other voices; it never changes, so "
+            f"what it hears is kept for every later training without the same voice, anyone's. Then each epoch the "
+            f"head reads all of them, {head.steps_per_epoch} batches of {head.batch_size}. The validation loss is on "
+            f"{head.validation_sequences} sequences by the voice left out.{estimate}{listening}"
         )
     else:
         setup = speech.TrainingSetup()

@@ -117,6 +117,14 @@ def load_weights(model) -> None:
 
 
 @cache
+def digest() -> str:
+    """A short sha256 of the ear's weights: what was heard with other weights is never taken for this ear's."""
+    import hashlib
+
+    return hashlib.sha256(WEIGHTS.read_bytes()).hexdigest()[:12]
+
+
+@cache
 def ear():
     """The ear, built once per process and shared (it never changes)."""
     return build_ear()

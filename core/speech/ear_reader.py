@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -201,6 +202,26 @@ class HeardUtterances:
         """All of them as one batch for `fit`'s validation: (n, longest steps, 96) and the labels."""
         return padded_embeddings(self.heard), self.labels
 
+    def save(self, path: Path) -> None:
+        """Write them to one .npz (float16 embeddings end to end, with each one's length), atomically."""
+        lengths = np.array([len(h.embeddings) for h in self.heard])
+        partial = path.with_suffix(".partial.npz")
+        np.savez(
+            partial,
+            embeddings=np.concatenate([h.embeddings for h in self.heard]),
+            lengths=lengths,
+            quiet=np.stack([h.quiet for h in self.heard]),
+            labels=self.labels,
+        )
+        partial.replace(path)  # a reader never finds half a file
+
+    @staticmethod
+    def load(path: Path) -> HeardUtterances:
+        with np.load(path) as saved:
+            pieces = np.split(saved["embeddings"], np.cumsum(saved["lengths"])[:-1])
+            heard = [Heard(e, q) for e, q in zip(pieces, saved["quiet"], strict=True)]
+            return HeardUtterances(heard, saved["labels"])
+
 
 def labels_of(digits: Sequence[Sequence[int]]) -> np.ndarray:
     y = np.zeros((len(digits), MAX_DIGITS), np.int32)
@@ -287,12 +308,42 @@ def heard_training(
     return hear_utterances(voices, setup.utterances, seed, setup.augmentation, report, stop=stop)
 
 
+def kept_path(clips: Clips, setup: HeadSetup) -> Path:
+    """Where `heard_training_kept` keeps what the ear heard of these clips' training utterances: named by what makes
+    them (the speakers and their clips, the setup, the quiet around each sound, the ear's weights)."""
+    import hashlib
+
+    from core.shared.datasets import cache_dir
+
+    recipe = repr(
+        (clips.speaker_names, len(clips), setup.utterances, setup.augmentation, MARGIN_S, TAIL_S, ear.digest())
+    )
+    return cache_dir() / "speech_heard" / f"{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.npz"
+
+
+def heard_training_kept(
+    clips: Clips, setup: HeadSetup, report: Report | None = None, stop: StopSignal | None = None
+) -> HeardUtterances:
+    """`heard_training` of these clips, kept on disk: the ear never changes, so the same utterances sound the same
+    to it every time, and every later training with the same voices and setup (any student's) starts at once."""
+    path = kept_path(clips, setup)
+    if path.exists():
+        if report is not None:
+            report(0.0, "The ear heard these utterances before: its numbers are read back…")
+        return HeardUtterances.load(path)
+    heard = heard_training(clips, setup, report=report, stop=stop)
+    if len(heard) == setup.utterances:  # a training stopped while the ear listened keeps nothing half-heard
+        path.parent.mkdir(parents=True, exist_ok=True)
+        heard.save(path)
+    return heard
+
+
 def head_task(history: History, stop: StopSignal, report: Report, epochs: int, held_out: str) -> list[np.ndarray]:
     """The page's training, for a worker process: a new head on every speaker but `held_out`, validated on that voice."""
     clips = load_clips()
     split = split_speakers(clips.speakers, [held_out])
     setup = HeadSetup(epochs=epochs)
-    training = heard_training(clips.of_speakers(split.training), setup, report=report, stop=stop)
+    training = heard_training_kept(clips.of_speakers(split.training), setup, report=report, stop=stop)
     validation = clean_utterances(clips.of_speakers(split.validation), setup.validation_sequences).arrays()
     head = build_head(steps=epochs * setup.steps_per_epoch)
     report(0.0, "Epoch 1: the first batch (it also prepares the network, a few seconds)…")
