@@ -185,7 +185,10 @@ def show_reading(model, model_key: str, data: bytes) -> None:
     reading_key = f"{model_key}/{hashlib.sha1(data).hexdigest()}"
     show_chart(st, reading_chart(reading_key, reading), key="speech_reading")
     if isinstance(reading, ear_reader.EarReading):
-        st.caption(EAR_CREDIT)
+        st.caption(
+            "In the middle chart each of the ear's 96 numbers is drawn against its own average over the recording, "
+            "so what changes when a digit is said stands out. " + EAR_CREDIT
+        )
     show_path(reading.probabilities)
     beam_width = st.slider("Beam width", 1, 16, 4, key="speech_beam", width=300)
     candidates = ctc.beam_search(np.clip(reading.probabilities, 1e-12, 1.0), beam_width, min(3, beam_width))

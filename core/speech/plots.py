@@ -187,9 +187,10 @@ def ear_reading_figure(reading: ear_reader.EarReading) -> go.Figure:
         vertical_spacing=0.06,
         row_heights=[0.3, 0.35, 0.35],
         subplot_titles=(
-            "1. The pretrained ear's input: 32 mel bands every 10 ms",
-            "2. What the ear hears: 96 numbers every 80 ms (Google's CNN, frozen), each against its own average",
-            "3. What our head says every 80 ms: blank ε or a digit",
+            # Short enough for a split screen: what the middle chart shows more of is in the page's caption.
+            "1. The ear's input: 32 mel bands every 10 ms",
+            "2. What the ear hears: 96 numbers every 80 ms",
+            "3. What our head says: blank ε or a digit",
         ),
     )
     # Each number's level differs far more between numbers than over time: shown against its own mean and spread,
