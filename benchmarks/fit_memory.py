@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import threading
 from pathlib import Path
@@ -21,11 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.cifar import model as cifar  # noqa: E402
 from core.shared.datasets import load_cifar10  # noqa: E402
-
-
-def resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+from devtools.served_app import resident_mb  # noqa: E402
 
 
 def one_model(data, train: bool) -> None:
@@ -42,7 +39,7 @@ def levels(data, train: bool, models: int) -> list[float]:
     for index in range(models):
         one_model(data, train)
         gc.collect()
-        found.append(resident_mb())
+        found.append(resident_mb(os.getpid()))
         print(f"{'train' if train else 'predict'} model {index + 1}: {found[-1]:.0f} MB", flush=True)
     return found
 

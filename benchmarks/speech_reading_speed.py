@@ -14,6 +14,7 @@ building the ear and reading once with it, minus before (TensorFlow already load
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -27,20 +28,13 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from core.shared import assets  # noqa: E402
 from core.speech import audio, ear, readers, utterances  # noqa: E402
 from core.speech import reader as speech  # noqa: E402
+from devtools.served_app import resident_mb  # noqa: E402
 
 
 def three_second_recording() -> bytes:
     clips = utterances.load_clips(assets.SPEECH_SAMPLES).of_speakers(["lucas"])
     samples = utterances.say(clips, "805", np.random.default_rng(0))[: 3 * audio.RATE]
     return audio.wav_bytes(np.pad(samples, (0, 3 * audio.RATE - len(samples))) + 0.002)
-
-
-def resident_mb() -> float:
-    """This process's resident memory (Linux's /proc), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def timed_readings(model, data: bytes, repeats: int) -> tuple[float, list[float], str]:
@@ -60,7 +54,7 @@ def main() -> None:
     data = three_second_recording()
     scratch = assets.load_model(assets.SPEECH_MODEL, compile=False)
     timed_readings(scratch, data, 1)  # TensorFlow's own start-up is not the ear's memory
-    before = resident_mb()
+    before = resident_mb(os.getpid())
     head = assets.load_model(assets.SPEECH_HEAD_MODEL, compile=False)
     ear.ear()
     for name, model in (("pretrained ear + head", head), ("from scratch", scratch)):
@@ -68,7 +62,9 @@ def main() -> None:
         print(f"{name}: read '{text}' from 3.0 s; first reading {first * 1000:.0f} ms (builds the compiled steps)")
         print(f"  median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms over {args.repeats}")
         if model is head:
-            print(f"  the ear and the head: {resident_mb() - before:.0f} MB of resident memory once loaded and read")
+            print(
+                f"  the ear and the head: {resident_mb(os.getpid()) - before:.0f} MB of resident memory once loaded and read"
+            )
 
 
 if __name__ == "__main__":

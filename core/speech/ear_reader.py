@@ -23,12 +23,13 @@ import numpy as np
 from core.shared.training import History, Report, StopSignal, TrainingHooks
 from core.speech import ear
 from core.speech import reader as scratch
-from core.speech.audio import RATE, Audio, background_level, resample, trim_silence
+from core.speech.audio import RATE, background_level, resample
 from core.speech.utterances import (
     MAX_DIGITS,
     Augmentation,
     Clips,
     Voices,
+    ctc_labels,
     digits_in_batch,
     fixed_utterances,
     generated_batches,
@@ -87,15 +88,6 @@ def at_ear(samples: np.ndarray, tail_s: float = 0.0, seed: int = 0, rate: int = 
     level = background_level(samples, frame=int(0.02 * rate)) + 1e-5
     padded = np.concatenate([quiet(MARGIN_S, level, rng, rate), samples, quiet(MARGIN_S + tail_s, level, rng, rate)])
     return padded if rate == ear.RATE else resample(padded, rate, ear.RATE)
-
-
-def prepare(audio: Audio) -> np.ndarray:
-    """A recording at 8 kHz, silence trimmed, as the ear hears it (`at_ear`).
-
-    Raises:
-        AudioProblem: if the recording is silent.
-    """
-    return at_ear(trim_silence(audio).samples)
 
 
 def read(head, samples: np.ndarray, rate: int = RATE) -> EarReading:
@@ -223,13 +215,6 @@ class HeardUtterances:
             return HeardUtterances(heard, saved["labels"])
 
 
-def labels_of(digits: Sequence[Sequence[int]]) -> np.ndarray:
-    y = np.zeros((len(digits), MAX_DIGITS), np.int32)
-    for row, said in enumerate(digits):
-        y[row, : len(said)] = np.array(said) + 1
-    return y
-
-
 def hear_utterances(
     voices: Voices | Clips,
     count: int,
@@ -257,14 +242,14 @@ def hear_utterances(
             report(0.0, f"The ear is listening to the training utterances: {len(heard):,} of {count:,}…")
         if stop is not None and stop.is_set():
             break
-    return HeardUtterances(heard, labels_of(digits))
+    return HeardUtterances(heard, ctc_labels(digits))
 
 
 def clean_utterances(clips: Clips, count: int, seed: int = 1) -> HeardUtterances:
     """Clean joined sequences of 1–5 digits (fixed seed), heard by the ear: validation."""
     made = fixed_utterances(clips, count, seed, 1, MAX_DIGITS)
     return HeardUtterances(
-        hear_sounds([at_ear(u.samples, TAIL_S) for u in made], tail_s=TAIL_S), labels_of([u.digits for u in made])
+        hear_sounds([at_ear(u.samples, TAIL_S) for u in made], tail_s=TAIL_S), ctc_labels([u.digits for u in made])
     )
 
 

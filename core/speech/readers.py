@@ -40,11 +40,6 @@ def evaluate(model, clips: Clips, sequences: int = scratch.EVALUATION_SEQUENCES)
 
 
 def warm_up(model) -> None:
-    """Trace the model's predict step once (and the ear's, for a head) and read one second of quiet, before sessions
-    share it: the first run of a traced step costs about 0.7 s more, which no student should wait for."""
-    from core.shared.predicting import trace_predict_step
-
-    trace_predict_step(model)
-    if hears_embeddings(model):
-        trace_predict_step(ear.ear())
+    """Read one second of quiet before sessions share the model: it traces the model's predict step (and the ear's,
+    for a head) and runs it once, whose first run costs about 0.7 s more, which no student should wait for."""
     read(model, np.zeros(RATE, np.float32))

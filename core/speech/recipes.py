@@ -168,28 +168,28 @@ def few(clips: utterances.Clips) -> str:
     return f" (only {len(clips)}: its sequences of more than {len(clips)} digits repeat some)"
 
 
-def train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=SPEECH_MODEL)
+def speaker_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """What both speech trainings learn from (`SpeakerData.from_arguments` reads them) and their seed."""
     parser.add_argument("--data", type=Path, help="FSDD recordings folder (default: FSDD_DIR, else the download)")
-    parser.add_argument("--epochs", type=int, default=speech.TrainingSetup.epochs)
-    parser.add_argument("--steps-per-epoch", type=int, default=speech.TrainingSetup.steps_per_epoch)
     parser.add_argument("--hold-out", nargs="+", metavar="SPEAKER", help="train without these speakers, score on them")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--synthetic", type=Path, help="also train on the synthetic voices in this folder (python -m core synthesise)"
     )
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=SPEECH_MODEL)
+    parser.add_argument("--epochs", type=int, default=speech.TrainingSetup.epochs)
+    parser.add_argument("--steps-per-epoch", type=int, default=speech.TrainingSetup.steps_per_epoch)
+    speaker_data_arguments(parser)
 
 
 def train_head_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=SPEECH_HEAD_MODEL)
-    parser.add_argument("--data", type=Path, help="FSDD recordings folder (default: FSDD_DIR, else the download)")
     parser.add_argument("--epochs", type=int, default=ear_reader.HeadSetup.epochs)
     parser.add_argument("--utterances", type=int, default=ear_reader.HeadSetup.utterances)
-    parser.add_argument("--hold-out", nargs="+", metavar="SPEAKER", help="train without these speakers, score on them")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--synthetic", type=Path, help="also train on the synthetic voices in this folder (python -m core synthesise)"
-    )
+    speaker_data_arguments(parser)
 
 
 def synthesise_arguments(parser: argparse.ArgumentParser) -> None:

@@ -258,10 +258,15 @@ def batch_arrays(utterances: Sequence[Utterance]) -> tuple[np.ndarray, np.ndarra
     """
     longest = max(len(u.samples) for u in utterances)
     x = np.stack([features(np.pad(u.samples, (0, longest - len(u.samples))), u.warp) for u in utterances])
-    y = np.zeros((len(utterances), MAX_DIGITS), np.int32)
-    for row, utterance in enumerate(utterances):
-        y[row, : len(utterance.digits)] = np.array(utterance.digits) + 1
-    return x, y
+    return x, ctc_labels([u.digits for u in utterances])
+
+
+def ctc_labels(said: Sequence[Sequence[int]]) -> np.ndarray:
+    """(n, MAX_DIGITS) int32 labels for CTC: class d + 1 for the digit d, padded with the blank (class 0)."""
+    y = np.zeros((len(said), MAX_DIGITS), np.int32)
+    for row, digits in enumerate(said):
+        y[row, : len(digits)] = np.array(digits) + 1
+    return y
 
 
 def bucket_length(samples: int, bucket_s: float = BUCKET_S) -> int:
