@@ -68,3 +68,23 @@ def fsdd_on_the_page(fsdd_dir, monkeypatch):
 
     monkeypatch.setenv("FSDD_DIR", str(fsdd_dir))
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def datasets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder laid out as ../shared/datasets, with a few pictures and clips."""
+    from stand_in import make_datasets
+
+    return make_datasets(tmp_path_factory.mktemp("datasets"))
+
+
+@pytest.fixture(scope="session")
+def archive_dir(datasets: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The stand-in hosts' archives, built from that folder."""
+    from stand_in import TRAIN_LIMIT
+
+    from devtools.stand_in_hosts import build_archives
+
+    out = tmp_path_factory.mktemp("stand-in")
+    build_archives(out, datasets, cifar_train_limit=TRAIN_LIMIT)
+    return out

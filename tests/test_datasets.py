@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.shared import downloads
 from core.shared.datasets import (
     CIFAR10_CLASSES,
     DatasetUnavailable,
@@ -173,11 +174,13 @@ def test_offline_download_says_so_once(monkeypatch, tmp_path, load, variable, wh
     """Test that an offline download gives one plain sentence, and the details apart."""
     monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("CNN_RNN_LAB_CACHE", str(tmp_path))
+    monkeypatch.setattr(downloads, "RETRY_PAUSE_S", 0.0)
+    downloads.forget_downloads()
 
     def offline(*args, **kwargs):
         raise OSError("<urlopen error [Errno -3] Temporary failure in name resolution>")
 
-    monkeypatch.setattr("urllib.request.urlretrieve", offline)
+    monkeypatch.setattr("urllib.request.urlopen", offline)
     with pytest.raises(DatasetUnavailable) as raised:
         load()
     assert raised.value.summary == f"{what} could not be downloaded: this server cannot reach the internet."

@@ -10,7 +10,7 @@ from app_pages.common import training_panel as panel
 from app_pages.common.brought_back import UploadedModel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
-from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.data_notice import data_now, needs_data, show_data_notice
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
 from app_pages.common.take_home import offer_trained_model, take_home
@@ -53,7 +53,10 @@ LOSS_NOTE = (
 
 @st.cache_resource(show_spinner="Loading CIFAR-10…")
 def cifar_data() -> Cifar10 | DatasetUnavailable:
-    """The data set, shared by all sessions (uint8, about 165 MB), or why it cannot be had."""
+    """The data set once it is here, shared by all sessions (uint8, about 165 MB), or why it cannot be read.
+
+    Called only through `data_now`, which never waits for the download.
+    """
     try:
         return load_cifar10()
     except DatasetUnavailable as error:
@@ -82,7 +85,7 @@ def pretrained_test_probabilities(variant: str) -> np.ndarray:
 
 @st.cache_resource(show_spinner=False)
 def quiz_facts(variant: str = "basic") -> CifarFacts | None:
-    """The shipped model's confusion matrix, as the Inspect tab shows it, for the quiz (None without the test images)."""
+    """The shipped model's confusion matrix, as the Inspect tab shows it, for the quiz (asked once the data are here)."""
     data = cifar_data()
     if isinstance(data, DatasetUnavailable) or pretrained_model(variant) is None:
         return None
@@ -683,9 +686,8 @@ st.markdown(
     + (f" (the pretrained models here: {', '.join(scores)})" if scores else "")
     + ". Train them, look inside, try your own picture."
 )
-data = cifar_data()
-if isinstance(data, DatasetUnavailable):
-    show_data_unavailable(data, "The pretrained models still classify your own pictures in the Try it tab.")
+data = data_now("cifar10", cifar_data)
+show_data_notice("cifar10", data, "The pretrained models classify your own pictures in the Try it tab meanwhile.")
 
 
 def show_data_tab() -> None:
@@ -715,7 +717,7 @@ show_tabs(
         Tab("Inspect", lambda: show_inspect(data), holds=(MODEL_UPLOAD,)),
         Tab("Augmentation", lambda: show_augmentation(data)),
         Tab("Try it", show_try_it, holds=(upload_key("cifar"),)),
-        Tab("Check yourself", lambda: check_yourself("cifar", quiz_facts())),
+        Tab("Check yourself", lambda: check_yourself("cifar", quiz_facts() if isinstance(data, Cifar10) else None)),
     ],
     key="cifar_tab",
 )

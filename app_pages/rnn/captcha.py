@@ -13,7 +13,7 @@ from app_pages.common import brought_back
 from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
-from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.data_notice import data_now, needs_data, show_data_notice
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
@@ -54,6 +54,7 @@ DEFAULT_PEN = round(10 * CANVAS_WIDTH / handwriting.CANVAS_WIDTH)
 
 @st.cache_resource(show_spinner="Looking for the captcha images…")
 def captcha_files() -> CaptchaFiles | DatasetUnavailable:
+    """The captchas once they are here (asked through `data_now`, which never waits for the download)."""
     try:
         return load_captcha_files()
     except DatasetUnavailable as error:
@@ -402,7 +403,7 @@ def show_reader() -> None:
         st.info("No model yet: train one in the Train tab.")
         return
     name = st.radio("Model", list(models), horizontal=True, key="captcha_model_choice")
-    picture = picture_to_read(captcha_files())
+    picture = picture_to_read(data_now("captchas", captcha_files))
     if picture is not None:
         show_reading(models[name], reader_key(name, trained), picture)
 
@@ -421,9 +422,10 @@ st.markdown(
     "left to right and right to left, and at each column the network says which character (or none: the CTC *blank*) "
     "it sees. CTC turns those 50 guesses into 5 characters."
 )
-files = captcha_files()
-if isinstance(files, DatasetUnavailable):
-    show_data_unavailable(files, "The pretrained readers still read the shipped samples and what you upload or draw.")
+files = data_now("captchas", captcha_files)
+show_data_notice(
+    "captchas", files, "The pretrained readers read the shipped samples and what you upload or draw meanwhile."
+)
 
 
 def with_the_captchas(show: Callable[[], object]) -> Callable[[], None]:

@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
-from app_pages.common.data_notice import needs_data, show_data_unavailable
+from app_pages.common.data_notice import needs_data, show_data_notice
 from app_pages.common.layout import (
     SETTING_WIDTH,
     Tab,
@@ -567,8 +567,7 @@ st.markdown(
     "with time on its own, as on the CTC page."
 )
 clips = all_clips()
-if isinstance(clips, DatasetUnavailable):
-    show_data_unavailable(clips, "The pretrained reader still reads your voice, files and the shipped samples.")
+show_data_notice("fsdd", clips, "The pretrained reader reads your voice, files and the shipped samples meanwhile.")
 models = {}
 # The pretrained reader first, so that it is the default: a student's model, even one stopped after an epoch
 # that reads nothing yet, is offered beside it. The reader trained from scratch is loaded when first chosen.

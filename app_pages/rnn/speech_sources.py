@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.common.data_notice import data_now
 from app_pages.common.layout import MEDIA_UPLOAD_MB
 from app_pages.registry import recorder_keys
 from core.shared import assets
@@ -19,11 +20,16 @@ MY_VOICE = "my voice"
 
 
 @st.cache_resource(show_spinner="Reading the spoken digits…")
-def all_clips() -> utterances.Clips | DatasetUnavailable:
+def read_all_clips() -> utterances.Clips | DatasetUnavailable:
     try:
         return utterances.load_clips()
     except DatasetUnavailable as error:
         return error
+
+
+def all_clips() -> utterances.Clips | DatasetUnavailable:
+    """Every FSDD clip once the data set is here, else why not (never waits for its download)."""
+    return data_now("fsdd", read_all_clips)
 
 
 @st.cache_resource(show_spinner=False)

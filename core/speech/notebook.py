@@ -5,7 +5,7 @@ so that each step fits in a cell, and says so."""
 from __future__ import annotations
 
 from core.ctc.notebook import CTC_LOSS_CODE
-from core.shared.datasets import FSDD_URL
+from core.shared.datasets import FSDD_ARCHIVE
 from core.shared.notebook import Notebook, code, curves_code, words
 from core.speech.audio import RATE
 from core.speech.sound_features import HOP, LOG_FLOOR, N_FFT, N_MELS
@@ -13,7 +13,7 @@ from core.speech.sound_features import HOP, LOG_FLOOR, N_FFT, N_MELS
 QUICK_CLIPS = 200  # the tests' quick switch: this many recordings from the offline copy, one short epoch
 
 DATA_CODE = f"""
-folder = pathlib.Path(keras.utils.get_file(origin={FSDD_URL!r}, extract=True))
+folder = pathlib.Path(keras.utils.get_file(origin={FSDD_ARCHIVE.sources[0].url!r}, extract=True))
 paths = sorted(folder.rglob("recordings/*.wav"))
 """
 # The tests run the notebook offline, on the app's copy of the recordings (FSDD_DIR).
