@@ -214,7 +214,7 @@ def test_evaluate_command_on_a_tiny_folder(tmp_path, tiny_data):
     assert f"accuracy={summary.figures['test_accuracy']:.4f}" in last_line
     images = load_image_folder(tmp_path / "data", CIFAR10_CLASSES).images
     stored = cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), images)
-    assert stored is not None and stored[0].shape == (8, 10)
+    assert stored is not None and stored.exact and stored.mirror.shape == (8, 10)
     assert cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), images[::-1]) is None
 
 
@@ -238,8 +238,36 @@ def test_shipped_model_reaches_its_target_on_the_real_test_split(cifar10_dir, va
     # The probabilities shipped for the Inspect tab are this model's on these images.
     shipped = cifar.load_test_probabilities(cifar.test_probabilities_path(model_path), test.images)
     assert shipped is not None, "no shipped test probabilities for these test images"
-    np.testing.assert_allclose(shipped[0], averaged, atol=2e-3)
-    np.testing.assert_allclose(shipped[1], as_is, atol=2e-3)
+    assert shipped.exact
+    np.testing.assert_allclose(shipped.mirror, averaged, atol=2e-3)
+    np.testing.assert_allclose(shipped.one_view, as_is, atol=2e-3)
+
+
+@pytest.mark.parametrize("variant", ["basic", "improved"])
+def test_shipped_probabilities_serve_another_copy_of_the_same_pictures(cifar10_dir, variant):
+    """Test that the originals of the test pictures (a JPEG round trip stands in) get the shipped probabilities,
+    marked as made on another copy, and that other pictures (mirrored, shifted by one) do not."""
+    import io
+
+    from PIL import Image
+
+    from core.shared.datasets import load_image_folder
+
+    test = load_image_folder(cifar10_dir / "test", CIFAR10_CLASSES)
+    path = cifar.test_probabilities_path(CIFAR10_MODELS[variant])
+
+    def round_trip(picture: np.ndarray, quality: int) -> np.ndarray:
+        buffer = io.BytesIO()
+        Image.fromarray(picture).save(buffer, "JPEG", quality=quality)
+        return np.asarray(Image.open(buffer).convert("RGB"))
+
+    for quality in (50, 75, 95):
+        other_copy = np.stack([round_trip(picture, quality) for picture in test.images])
+        stored = cifar.load_test_probabilities(path, other_copy)
+        assert stored is not None and not stored.exact, quality
+    assert cifar.load_test_probabilities(path, test.images[:, :, ::-1]) is None
+    assert cifar.load_test_probabilities(path, np.roll(test.images, 1, axis=0)) is None
+    assert cifar.load_test_probabilities(path, test.images[:-1]) is None
 
 
 def test_inspection_works_on_a_saved_and_loaded_model(tmp_path, tiny_data):

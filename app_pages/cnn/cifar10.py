@@ -21,7 +21,7 @@ from core.cifar.notebook import cifar_notebook
 from core.cifar.plots import class_counts_figure, confusion_figure, per_class_figure, top_classes_figure
 from core.cifar.questions import CifarFacts
 from core.shared import assets
-from core.shared.datasets import CIFAR10_CLASSES, Cifar10, DatasetUnavailable, load_cifar10
+from core.shared.datasets import CIFAR10_CLASSES, TEST_PER_CLASS, Cifar10, DatasetUnavailable, load_cifar10
 from core.shared.images import UPLOAD_TYPES, ImageRejected, load_image, png_bytes, square_thumbnail
 from core.shared.jobs import TrainingJob
 from core.shared.model_files import Shapes
@@ -35,6 +35,10 @@ SAMPLES = assets.SAMPLES / "cifar10"
 MIRROR_NOTE = (
     "Every prediction of a pretrained model here averages the probabilities for the picture and for its mirror "
     "image (test-time augmentation): a mirrored cat is still a cat, and the two guesses' mistakes partly cancel."
+)
+OTHER_COPY_NOTE = (
+    "These figures come with the model: it classified these same 5,000 pictures once, in a JPEG copy whose pixels "
+    "differ from the originals here by a shade, so that no server has to classify them again."
 )
 SUBSETS = (1_000, 5_000, 10_000, 50_000)
 DENSE_CHOICES = (0, 256, 512)
@@ -74,13 +78,17 @@ def pretrained_model(variant: str):
 
 
 @st.cache_resource(show_spinner="Classifying the test images (once for the whole server)…")
-def pretrained_test_probabilities(variant: str) -> np.ndarray:
-    """Mirror-averaged test probabilities: shipped with the model, computed only for another copy of the test set."""
+def pretrained_test_probabilities(variant: str) -> tuple[np.ndarray, bool]:
+    """Mirror-averaged test probabilities, and whether they were made on these very pixels.
+
+    Shipped with the model (made on the offline copy, which holds the same 5,000 pictures as Toronto's archive,
+    re-encoded as JPEG); computed here only for pictures that are not those.
+    """
     data = cifar_data()
     stored = cifar.load_test_probabilities(cifar.test_probabilities_path(MODELS[variant]), data.x_test)
     if stored is not None:
-        return stored[0]
-    return cifar.predict_probabilities(pretrained_model(variant), data.x_test)
+        return stored.mirror, stored.exact
+    return cifar.predict_probabilities(pretrained_model(variant), data.x_test), True
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,7 +97,7 @@ def quiz_facts(variant: str = "basic") -> CifarFacts | None:
     data = cifar_data()
     if isinstance(data, DatasetUnavailable) or pretrained_model(variant) is None:
         return None
-    predicted = pretrained_test_probabilities(variant).argmax(axis=1)
+    predicted = pretrained_test_probabilities(variant)[0].argmax(axis=1)
     return CifarFacts(f"pretrained {variant}", cifar.confusion_matrix(data.y_test, predicted))
 
 
@@ -137,7 +145,7 @@ def model_key(name: str) -> str:
 def test_probabilities(name: str, model, x_test: np.ndarray) -> np.ndarray:
     """Test-set probabilities of a model: shipped for the pretrained ones, computed once for a student's own."""
     if name.startswith("pretrained "):
-        return pretrained_test_probabilities(name.removeprefix("pretrained "))
+        return pretrained_test_probabilities(name.removeprefix("pretrained "))[0]
     trained = st.session_state.cifar_model if name == "my model" else st.session_state[UPLOADED]
     if trained.probabilities is None:
         progress = st.progress(0.0, text="Classifying the 5,000 test images with your model…")
@@ -217,7 +225,9 @@ def show_data(data: Cifar10) -> None:
     )
     st.markdown(
         f"{len(data.x_train):,} training and {len(data.x_test):,} test images of 32 × 32 pixels ({balance}), "
-        f"from {data.source}."
+        f"from {data.source}. The test images are the first {TEST_PER_CLASS} of each class in CIFAR-10's test set "
+        f"({TEST_PER_CLASS * len(CIFAR10_CLASSES):,} of its 10,000), the same wherever this app runs: every test "
+        "figure on this page is measured on them."
     )
     with st.expander("Images per class"):
         left, right = st.columns(2)
@@ -489,6 +499,8 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         help=f"on {len(data.y_test):,} test images",
     )
     st.caption(MIRROR_NOTE if name.startswith("pretrained") else "Your model classifies each test image once.")
+    if name.startswith("pretrained ") and not pretrained_test_probabilities(name.removeprefix("pretrained "))[1]:
+        st.caption(OTHER_COPY_NOTE)
     show_chart(st, per_class_chart(name, model_key(name), matrix.tobytes()), key="cifar_per_class")
 
     st.markdown("**Confusion matrix**: click a square to see its images.")
