@@ -206,3 +206,32 @@ def test_my_voice_is_offered_beside_the_pretrained_reader(fsdd_on_the_page):
     app.run()
     reader = app.radio(key="speech_model_choice")
     assert reader.options == [PRETRAINED, SCRATCH, "my voice (adapted in 25 s)"] and reader.value == PRETRAINED
+
+
+def test_a_sixth_speaker_is_named_as_new_to_the_shipped_readers(fsdd_dir, monkeypatch, tmp_path):
+    """Test that with FSDD v1.0.10's sixth voice (here the one more voice we have, named theo), the Sounds tab
+    lists six speakers, says which the shipped readers heard, and offers the new one to leave out in Train."""
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    for clip in (fsdd_dir / "recordings").glob("*.wav"):
+        (recordings / clip.name).symlink_to(clip)
+    more = fsdd_dir.parent / "voices_more"
+    for digit in range(10):
+        (recordings / f"{digit}_theo_0.wav").symlink_to(more / f"{digit}_asteriskallison_0.wav")
+    monkeypatch.setenv("FSDD_DIR", str(tmp_path))
+    st.cache_resource.clear()
+    app = open_page(PAGE, "Sounds", "speech_tab")
+    assert not app.exception
+    table = next(frame.value for frame in app.dataframe if "the shipped readers heard it" in frame.value.columns)
+    assert dict(zip(table["speaker"], table["the shipped readers heard it"], strict=True)) == {
+        "george": True,
+        "jackson": True,
+        "lucas": True,
+        "nicolas": True,
+        "theo": False,
+        "yweweler": True,
+    }
+    assert any("6 speakers" in m.value and "theo is a voice they never heard" in m.value for m in app.markdown)
+    app.session_state["speech_tab"] = "Train"
+    app.run()
+    assert "theo" in app.selectbox(key="speech_held_out").options

@@ -174,7 +174,13 @@ def plateau_note(summary: assets.ModelSummary | None) -> str:
     )
 
 
-def show_training() -> None:
+def show_training(files: CaptchaFiles) -> None:
+    validation = round(len(files.paths) * captcha.VALIDATION_FRACTION)
+    st.markdown(
+        f"A training here reads the {len(files.paths):,} captchas of this copy of the data set: "
+        f"{len(files.paths) - validation:,} to learn from and {validation:,} to check on, drawn at random once "
+        "(the same split every time)."
+    )
     left, right = st.columns(2)
     epochs = left.number_input("Epochs", 1, 200, 100, key="captcha_epochs")
     patience = right.number_input("Early stopping patience (0 = off)", 0, 50, 10, key="captcha_patience")
@@ -447,7 +453,7 @@ show_tabs(
         Tab("Read a captcha", st.fragment(timed_fragment(show_reader, "captcha")), always=True),
         Tab("Data", with_the_captchas(lambda: show_data(files))),
         Tab("Model", show_model),
-        Tab("Train", with_the_captchas(show_training)),
+        Tab("Train", with_the_captchas(lambda: show_training(files))),
         Tab("Check yourself", lambda: check_yourself("captcha")),
     ],
     key="captcha_tab",

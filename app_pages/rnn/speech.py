@@ -354,14 +354,35 @@ def speaker_of(clips: utterances.Clips, chosen: np.ndarray) -> str:
     return clips.speakers[int(chosen[0])]
 
 
+def heard_by_the_shipped_readers() -> tuple[str, ...]:
+    """The FSDD speakers the shipped readers were trained on (their summary says)."""
+    summary = assets.read_summary(assets.SPEECH_HEAD_MODEL)
+    return tuple(summary.figures.get("speakers_heard", ())) if summary else ()
+
+
 def show_split(clips: utterances.Clips) -> None:
-    rows = [{"speaker": name, "clips": int(np.sum(np.array(clips.speakers) == name))} for name in clips.speaker_names]
+    heard = heard_by_the_shipped_readers()
+    rows = [
+        {
+            "speaker": name,
+            "clips": int(np.sum(np.array(clips.speakers) == name)),
+            "the shipped readers heard it": name in heard,
+        }
+        for name in clips.speaker_names
+    ]
     st.markdown(
         "**Split by speaker.** A class will speak with voices the reader has never heard, so it is checked the same "
         "way: the Train tab holds one speaker out, and the validation loss is on that voice alone. Splitting clips "
         "at random instead would put every voice in both parts and promise more than a new voice gets."
     )
-    st.dataframe(rows, hide_index=True, width=300)
+    st.dataframe(rows, hide_index=True, width=420)
+    if new := [name for name in clips.speaker_names if heard and name not in heard]:
+        st.markdown(
+            f"This copy of the data set has {len(clips.speaker_names)} speakers. The shipped readers and the figures "
+            f"in the Model tab come from {len(heard)} of them ({', '.join(heard)}); "
+            f"{' and '.join(new)} {'is a voice' if len(new) == 1 else 'are voices'} they never heard: leave "
+            f"{'it' if len(new) == 1 else 'one'} out in the Train tab to see what a voice new to your own model costs."
+        )
 
 
 def show_model() -> None:
@@ -405,8 +426,9 @@ def show_speaker_figures(speaker_results, enrolment_results) -> None:
         return
     results = json.loads(speaker_results.read_text())
     st.markdown(
-        f"**On voices it has never heard.** The same training{synthetic_words(results['setup'])}, five times, each "
-        "time without one speaker, then scored on that speaker's clips and on joined sequences of 2–5 of them:"
+        f"**On voices it has never heard.** The same training{synthetic_words(results['setup'])}, once for each of "
+        f"FSDD's {len(results['runs'])} speakers it was measured on, each time without that speaker, then scored on "
+        "the speaker's clips and on joined sequences of 2–5 of them:"
     )
     st.dataframe(
         [
@@ -512,7 +534,7 @@ def show_training(clips: utterances.Clips) -> None:
         if not ear_reader.kept_path(others, head).exists() and summary is not None:
             seconds_heard = summary.figures.get("hearing_seconds", 0)
             listening = (
-                f" Nobody has trained without {held_out} on this server yet, so the ear listens first: about "
+                f" Nobody has trained without {held_out} on this server yet, so the ear listens first: "
                 f"{duration_in_words(seconds_heard)} more."
             )
         st.caption(

@@ -135,7 +135,10 @@ class CaptchaData:
     skipped: tuple[str, ...]  # files left out: label outside the alphabet, wrong length or unreadable
 
 
-def load_split(paths, labels, validation_fraction: float = 0.1, seed: int = 42) -> CaptchaData:
+VALIDATION_FRACTION = 0.1  # of the captchas, never trained on (the Keras example's split)
+
+
+def load_split(paths, labels, validation_fraction: float = VALIDATION_FRACTION, seed: int = 42) -> CaptchaData:
     """Read, preprocess and split the captchas (seeded shuffle, as the Keras example's `split_data`)."""
     images, encoded, texts, skipped = [], [], [], []
     for path, label in zip(paths, labels, strict=True):
