@@ -9,7 +9,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 import streamlit as st  # noqa: E402
 
 from app_pages.common.layout import apply_house_style, keep_widget_values
-from app_pages.common.runtime import keep_keras_state_between_runs, share_memory_arenas, timed_run
+from app_pages.common.runtime import (
+    keep_keras_state_between_runs,
+    share_memory_arenas,
+    show_heading_while_tensorflow_loads,
+    timed_run,
+)
 from app_pages.registry import PAGES, kept_widget
 
 APP_NAME = "CNN & RNN Lab"
@@ -29,5 +34,8 @@ keep_widget_values(kept_widget)
 page = st.navigation(pages)
 # The browser's tab and a screen reader name the page a student is on, not only the app.
 st.set_page_config(page_title=f"{page.title} · {APP_NAME}")
+# Every page but the home page computes with Keras: the first visit after a start shows its heading while it loads.
+if page.url_path:
+    show_heading_while_tensorflow_loads(next(entry.heading for entry in PAGES if entry.address == page.url_path))
 # "student" tags the runs of a simulated student in the class-load benchmark's log; otherwise unused.
 timed_run(page.run, page.url_path, st.query_params.get("student", ""))

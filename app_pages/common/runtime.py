@@ -2,8 +2,10 @@
 
 import ctypes
 import functools
+import importlib
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +29,23 @@ def keep_keras_state_between_runs() -> None:
 
 def _no_cleanup() -> None:
     """Nothing to clean: see `keep_keras_state_between_runs`."""
+
+
+def show_heading_while_tensorflow_loads(heading: str) -> None:
+    """On a server that has not loaded TensorFlow yet, the page's heading and a note while it loads, then neither.
+
+    The first visit after a start (every wake on Community Cloud) pays TensorFlow's import, 5 to 10 s, before the
+    page's own first line runs: without this, a student looks at an empty page for that long. The page draws its
+    heading again, at once, when the note goes.
+    """
+    if "keras" in sys.modules:
+        return
+    holder = st.empty()
+    with holder.container():
+        st.title(heading)
+        st.caption("Starting up: TensorFlow loads once each time the server starts, in about 10 s…")
+    importlib.import_module("keras")
+    holder.empty()
 
 
 # glibc's mallopt parameter for the number of memory arenas (malloc.h: M_ARENA_MAX).
