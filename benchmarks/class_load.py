@@ -1,6 +1,6 @@
 """A class on one server the size of Community Cloud: N students at once, each doing a task on one page.
 
-    python benchmarks/class_load.py [--students 30] [--memory-gb 2.7] [--warm] [--save]
+    python benchmarks/class_load.py [--students 30] [--memory-gb 2.7] [--warm | --first-start] [--save]
 
 Serves the app (`streamlit run app.py`) with its worker processes inside a memory limit (a cgroup v1
 memory group when the machine lets this process make one; the report says whether it did), then opens
@@ -12,19 +12,23 @@ carry `?student=k`, and the server logs every script run's CPU time with it (`CN
 the cost of each action is what the server spent on that student's runs, not what the browsers spent
 (they share the same cores). With `--warm`, one student first does each of the tasks in turn, unmeasured,
 as a teacher trying the pages before class would: the class then finds the shared models loaded, which a
-server pays once, not once per class.
+server pays once, not once per class. With `--first-start`, the class meets a server's first start on Community
+Cloud instead: no data set on the disk, no local folder, every archive downloaded from a local stand-in of the
+real hosts at full speed (`devtools/stand_in_hosts.py`) while the class works; the CIFAR tasks wait on their tabs
+until the pictures have arrived.
 
 Reports: actions done, exceptions shown on any page, the peak memory of the server with its workers
 (the cgroup's high-water mark, else the sum of their resident memory sampled every 0.5 s), each
 action's server CPU time (median and 95th percentile, trainings apart) and the server process's whole
 CPU time over the run divided by the actions. `--save` writes them to assets/benchmarks/class_load.json,
-under "cold" or "warm".
+under "cold", "warm" or "first_start".
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -42,6 +46,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from app_pages import registry  # noqa: E402
 from core.shared.assets import CLASS_LOAD_RESULTS  # noqa: E402
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, served_app_process  # noqa: E402
+from devtools.stand_in_hosts import ARCHIVE_DIR, MD5_VARIABLE, StandInHosts, build_archives, cifar_md5  # noqa: E402
 from devtools.student_tasks import class_tasks, open_page  # noqa: E402
 
 CGROUP = Path("/sys/fs/cgroup/memory/cnn_rnn_lab_class_load")
@@ -145,13 +150,34 @@ def main() -> None:
     parser.add_argument("--memory-gb", type=float, default=2.7)
     parser.add_argument("--timeout", type=float, default=600, help="seconds a step of a task may take")
     parser.add_argument("--only", choices=TASK_NAMES, help="only the students with this task (to try one)")
-    parser.add_argument("--warm", action="store_true", help="each task once before the class, not measured")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--warm", action="store_true", help="each task once before the class, not measured")
+    start.add_argument(
+        "--first-start", action="store_true", help="no data on the disk: downloaded while the class works"
+    )
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        hosts = None
+        if args.first_start:
+            build_archives(ARCHIVE_DIR)
+            hosts = stack.enter_context(StandInHosts(ARCHIVE_DIR))
+        run(args, hosts)
+
+
+def first_start_environment(env: dict[str, str], hosts: StandInHosts) -> dict[str, str]:
+    """A server with no local data set, whose downloads go to the stand-in hosts."""
+    env = {name: value for name, value in env.items() if name not in ("CIFAR10_DIR", "CAPTCHA_DIR", "FSDD_DIR")}
+    return {**env, "CNN_RNN_LAB_DATA_HOSTS": hosts.base_url, MD5_VARIABLE: cifar_md5(ARCHIVE_DIR)}
+
+
+def run(args: argparse.Namespace, hosts: StandInHosts | None) -> None:
 
     group = memory_group(int(args.memory_gb * 1e9))
     log = Path(tempfile.mkdtemp()) / "runs.jsonl"
     env = {**os.environ, "CNN_RNN_LAB_RUN_LOG": str(log), "CNN_RNN_LAB_CACHE": str(log.parent / "cache")}
+    if hosts is not None:
+        env = first_start_environment(env, hosts)
 
     def join_group() -> None:  # in the server's process before it starts: its workers inherit the group
         if group is not None:
@@ -191,6 +217,7 @@ def main() -> None:
     figures = {
         "students": args.students,
         "warm_up": args.warm,
+        "first_start": args.first_start,
         "actions_done": sum(r["done"] for r in results),
         "exceptions_on_pages": sum(r["exceptions"] for r in results),
         "tracebacks_in_server_log": server_log.count("Traceback"),
@@ -208,12 +235,13 @@ def main() -> None:
     }
     print(json.dumps(figures, indent=1))
     if args.save:
-        warm = " --warm" if args.warm else ""
+        kind = "warm" if args.warm else "first_start" if args.first_start else "cold"
+        flag = {"warm": " --warm", "first_start": " --first-start", "cold": ""}[kind]
         command = (
-            f"python benchmarks/class_load.py --students {args.students} --memory-gb {args.memory_gb}{warm} --save"
+            f"python benchmarks/class_load.py --students {args.students} --memory-gb {args.memory_gb}{flag} --save"
         )
         saved = json.loads(CLASS_LOAD_RESULTS.read_text()) if CLASS_LOAD_RESULTS.exists() else {}
-        saved["warm" if args.warm else "cold"] = {"command": command, **figures}
+        saved[kind] = {"command": command, **figures}
         CLASS_LOAD_RESULTS.write_text(json.dumps(saved, indent=1) + "\n")
         print(f"saved {CLASS_LOAD_RESULTS}")
 
