@@ -45,40 +45,15 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from app_pages import registry  # noqa: E402
 from core.shared.assets import CLASS_LOAD_RESULTS  # noqa: E402
+from devtools.memory import high_water_mb, join_group, memory_group, oom_kills, process_tree_rss_mb  # noqa: E402
 from devtools.served_app import CHROMIUM, CHROMIUM_FLAGS, served_app_process  # noqa: E402
 from devtools.stand_in_hosts import ARCHIVE_DIR, MD5_VARIABLE, StandInHosts, build_archives, cifar_md5  # noqa: E402
 from devtools.student_tasks import class_tasks, open_page  # noqa: E402
 
-CGROUP = Path("/sys/fs/cgroup/memory/cnn_rnn_lab_class_load")
+GROUP_NAME = "cnn_rnn_lab_class_load"
 TASKS = class_tasks(registry.PAGES)  # each topic page's students' tasks (devtools/student_tasks.py)
 TASK_NAMES = list(TASKS)
 WARM_UP_STUDENT = 1000  # the warm-up's students are 1000, 1001, …, one per task (student mod the tasks), never counted
-
-
-def memory_group(limit_bytes: int) -> Path | None:
-    """A cgroup v1 memory group with `limit_bytes`, or None where this process may not make one."""
-    try:
-        CGROUP.mkdir(exist_ok=True)
-        (CGROUP / "memory.limit_in_bytes").write_text(str(limit_bytes))
-        (CGROUP / "memory.max_usage_in_bytes").write_text("0")  # reset the high-water mark
-        return CGROUP
-    except OSError:
-        return None
-
-
-def process_tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            with open(f"/proc/{current}/status") as status:
-                total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (OSError, StopIteration):
-            continue
-        pending += [int(child) for child in children]
-    return total
 
 
 def cpu_seconds(pid: int) -> float:
@@ -173,18 +148,18 @@ def first_start_environment(env: dict[str, str], hosts: StandInHosts) -> dict[st
 
 def run(args: argparse.Namespace, hosts: StandInHosts | None) -> None:
 
-    group = memory_group(int(args.memory_gb * 1e9))
+    group = memory_group(GROUP_NAME, int(args.memory_gb * 1e9))
     log = Path(tempfile.mkdtemp()) / "runs.jsonl"
     env = {**os.environ, "CNN_RNN_LAB_RUN_LOG": str(log), "CNN_RNN_LAB_CACHE": str(log.parent / "cache")}
     if hosts is not None:
         env = first_start_environment(env, hosts)
 
-    def join_group() -> None:  # in the server's process before it starts: its workers inherit the group
+    def enter_group() -> None:  # in the server's process before it starts: its workers inherit the group
         if group is not None:
-            (group / "cgroup.procs").write_text(str(os.getpid()))
+            join_group(group, os.getpid())
 
     peak = {"mb": 0.0}
-    with served_app_process(env=env, timeout=120, log=log.parent / "server.log", preexec=join_group) as (url, server):
+    with served_app_process(env=env, timeout=120, log=log.parent / "server.log", preexec=enter_group) as (url, server):
         sampling = threading.Event()
 
         def sample() -> None:
@@ -204,8 +179,8 @@ def run(args: argparse.Namespace, hosts: StandInHosts | None) -> None:
         sampler.join()
         server_log = (log.parent / "server.log").read_text()
     runs = [json.loads(line) for line in log.read_text().splitlines()]
-    group_peak_mb = int((group / "memory.max_usage_in_bytes").read_text()) / 2**20 if group else None
-    oom_kills = _oom_kills(group) if group else None
+    group_peak_mb = high_water_mb(group) if group else None
+    kills = oom_kills(group) if group else None
 
     per_action = {}
     for result in results:
@@ -224,7 +199,7 @@ def run(args: argparse.Namespace, hosts: StandInHosts | None) -> None:
         "memory_limit": f"cgroup v1, {args.memory_gb} GB" if group else "none (no cgroup could be made here)",
         "peak_memory_mb": round(group_peak_mb if group_peak_mb is not None else peak["mb"]),
         "peak_memory_sampled_mb": round(peak["mb"]),
-        "oom_kills": oom_kills,
+        "oom_kills": kills,
         "action_cpu_s_median": round(statistics.median(costs), 3),
         "action_cpu_s_p95": round(percentile(costs, 0.95), 3),
         "action_cpu_s_mean": round(statistics.mean(costs), 3),
@@ -244,13 +219,6 @@ def run(args: argparse.Namespace, hosts: StandInHosts | None) -> None:
         saved[kind] = {"command": command, **figures}
         CLASS_LOAD_RESULTS.write_text(json.dumps(saved, indent=1) + "\n")
         print(f"saved {CLASS_LOAD_RESULTS}")
-
-
-def _oom_kills(group: Path) -> int:
-    for line in (group / "memory.oom_control").read_text().splitlines():
-        if line.startswith("oom_kill "):
-            return int(line.split()[1])
-    return 0
 
 
 if __name__ == "__main__":

@@ -59,17 +59,19 @@ def uv() -> str:
     return str(beside) if beside.exists() else shutil.which("uv") or "uv"
 
 
-def cloud_venv(version: str, folder: Path, fresh: bool = False) -> tuple[Path, float]:
+def cloud_venv(version: str, folder: Path, fresh: bool = False, base: Path | None = None) -> tuple[Path, float]:
     """A venv of Python `version` in `folder` with requirements.txt installed by uv; its Python and the seconds taken.
 
-    An existing venv is reused (its install then takes seconds) unless `fresh`.
+    An existing venv is reused (its install then takes seconds) unless `fresh`. `base` is the interpreter to make
+    it from (default: pyenv's).
     """
     python = folder / "bin" / "python"
     if fresh:
         shutil.rmtree(folder, ignore_errors=True)
     started = time.monotonic()
     if not python.exists():
-        subprocess.run([uv(), "venv", "--quiet", "--python", str(interpreter(version)), str(folder)], check=True)
+        base = base or interpreter(version)
+        subprocess.run([uv(), "venv", "--quiet", "--python", str(base), str(folder)], check=True)
     subprocess.run(
         [uv(), "pip", "install", "--quiet", "--python", str(python), "-r", str(PROJECT_ROOT / "requirements.txt")],
         check=True,

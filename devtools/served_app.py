@@ -44,14 +44,16 @@ def served_app_process(
     log: Path | None = None,
     app_dir: Path = PROJECT_ROOT,
     preexec: Callable[[], None] | None = None,
+    python: str = sys.executable,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """As `served_app`, also yielding the server's process (to read its memory); `app_dir` may be another checkout.
 
-    `preexec` runs in the server's process before Streamlit starts (to put it in a memory group).
+    `preexec` runs in the server's process before Streamlit starts (to put it in a memory group). `python` is the
+    interpreter that runs Streamlit (another virtual environment's, as the Cloud rehearsal's).
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command = [python, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     output = log.open("w") if log else subprocess.DEVNULL
     server = subprocess.Popen(

@@ -192,6 +192,7 @@ def test_a_truncated_zip_is_damaged(tmp_path):
 
 def test_an_unwritable_cache_falls_back_then_says_so(tmp_path, monkeypatch):
     """Test that a cache folder that cannot be made gives the temporary folder, and neither gives one sentence."""
+    monkeypatch.delenv("CAPTCHA_DIR", raising=False)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CNN_RNN_LAB_CACHE", str(blocker / "cache"))

@@ -118,9 +118,9 @@ class Source:
     def resolved_url(self) -> str:
         """The URL to ask: the real one, or its path on the stand-in named by `CNN_RNN_LAB_DATA_HOSTS`."""
         stand_in = os.environ.get(DATA_HOSTS_VARIABLE, "").rstrip("/")
-        if not stand_in:
-            return self.url
         parts = urllib.parse.urlsplit(self.url)
+        if not stand_in or parts.scheme not in ("http", "https"):
+            return self.url
         return f"{stand_in}/{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
