@@ -6,6 +6,10 @@ import os
 # Set before anything imports TensorFlow; the trainings' worker processes inherit it.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
+# Plotly asks whether pandas is loaded by looking in sys.modules, so a chart drawn while another session's first run
+# is importing pandas finds it half made (AttributeError: 'pandas' has no attribute 'Series': seen with a class of 30
+# on a server's first start). Imported here, before any page, every run waits until pandas is whole.
+import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
 from app_pages.common.layout import apply_house_style, keep_widget_values

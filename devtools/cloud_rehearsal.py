@@ -64,7 +64,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page
@@ -153,6 +153,7 @@ class Options:
     pages: tuple[str, ...] = tuple(PAGES)  # addresses ("" is the home page)
     data_timeout_s: float = 600  # how long to wait for a data set (with --hosts full)
     label: str = ""  # names the screenshots and the saved entry; the hosts mode when empty
+    server_per_page: bool = False  # each page the first visit of a freshly started server of its own
 
     @property
     def name(self) -> str:
@@ -163,6 +164,7 @@ class Options:
             "custom" if self.modes else "",
             "read-only-home" if self.read_only_home else "",
             f"python{self.python_version}" if self.python_version != "3.12" else "",
+            "server-per-page" if self.server_per_page else "",
         ]
         return "-".join([self.hosts, *filter(None, variations)])
 
@@ -806,6 +808,11 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
     addresses = [address or "home" for address in PAGES]
     parser.add_argument("--pages", nargs="+", choices=addresses, default=addresses, metavar="ADDRESS")
     parser.add_argument("--data-timeout", type=float, default=600, help="seconds to wait for a data set (full)")
+    parser.add_argument(
+        "--server-per-page",
+        action="store_true",
+        help="open each page as the first visit of a server of its own, freshly started (it pays TensorFlow's import)",
+    )
     parser.add_argument("--short", action="store_true", help="CI's form: current venv, silent hosts, 2 pages")
     parser.add_argument("--save", action="store_true", help=f"write {shown(RESULTS)}")
     args = parser.parse_args(argv)
@@ -824,14 +831,34 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
         memory_gb=args.memory_gb,
         pages=tuple("" if address == "home" else address for address in args.pages),
         data_timeout_s=args.data_timeout,
+        server_per_page=args.server_per_page,
     )
     return options, args.save
+
+
+def rehearse_server_per_page(options: Options) -> Rehearsal:
+    """Each page as the first visit of its own freshly started server, as a class's first link to it would be."""
+    runs = []
+    for number, address in enumerate(options.pages):
+        label = f"{options.name}-{address or 'home'}"
+        runs.append(
+            rehearse(replace(options, pages=(address,), label=label, fresh_venv=options.fresh_venv and not number))
+        )
+    return replace(
+        runs[0],
+        name=options.name,
+        pages=[visit for run in runs for visit in run.pages],
+        memory=max(runs, key=lambda run: run.memory.high_water_mb or run.memory.peak_tree_rss_mb).memory,
+        server_start_s=max(run.server_start_s for run in runs),
+        server_log_tracebacks=sum(run.server_log_tracebacks for run in runs),
+        wall_s=round(sum(run.wall_s for run in runs), 1),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     options, to_save = parse_options(argv)
-    rehearsal = rehearse(options)
+    rehearsal = rehearse_server_per_page(options) if options.server_per_page else rehearse(options)
     print()
     print(report(rehearsal))
     if to_save:
