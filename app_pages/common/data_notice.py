@@ -50,7 +50,7 @@ def arrival_note(name: str, still_works: str) -> None:
     if progress.stage in ("ready", "failed"):
         st.rerun()
     st.info(f"{progress_in_words(progress)} {still_works}", icon=":material/downloading:")
-    size = f"{progress.total / 1e6:.0f} MB" if progress.total else f"about {progress.expected / 1e6:.0f} MB"
+    size = f"{progress.total / 1e6:.1f} MB" if progress.total else f"about {progress.expected / 1e6:.0f} MB"
     st.progress(progress.fraction, text=f"{progress.done / 1e6:.1f} MB of {size} here")
 
 

@@ -185,7 +185,13 @@ def progress_in_words(progress: Progress) -> str:
         retry = f" ({progress.note})" if progress.note else ""
         return f"Waiting for {progress.source} to send {what}{retry}…"
     if progress.stage == "downloading":
-        total = f" of {(progress.total or progress.expected) / 1e6:.1f}" if progress.total or progress.expected else ""
+        total = (
+            f" of {progress.total / 1e6:.1f}"
+            if progress.total
+            else f" of about {progress.expected / 1e6:.0f}"
+            if progress.expected
+            else ""
+        )
         rate = f"{progress.rate / 1e6:.1f} MB/s" if progress.rate >= 100_000 else f"{progress.rate / 1e3:.0f} kB/s"
         left = progress.seconds_left
         time_left = f", {duration_in_words(left)} left" if left is not None else ""
