@@ -162,6 +162,23 @@ def test_a_download_goes_on_from_the_bytes_it_has(fresh_start, archive_dir, monk
     assert len(load_captcha_files().paths) == len(CAPTCHA_LABELS)
 
 
+def test_a_connection_dropped_mid_way_goes_on_from_its_bytes(fresh_start, archive_dir, monkeypatch):
+    """Test that a transfer whose connection drops half-way is tried again from the bytes it has, and arrives."""
+    monkeypatch.setattr(downloads, "RETRY_PAUSE_S", 1.0)
+    host = "raw.githubusercontent.com"
+    with serve(archive_dir, monkeypatch, {host: "slow:20"}) as hosts:
+        deadline = time.monotonic() + 10
+        while arrival_of("captchas").done < 10_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        hosts.set_mode(host, "error:503")  # drops the transfer under way at its next chunk
+        time.sleep(0.3)
+        hosts.set_mode(host, "full")
+        downloads.wait_for(ARCHIVES["captchas"])
+        statuses = [request.status for request in hosts.requests if request.host == host]
+    assert statuses[-1] == 206 and len(statuses) == 2
+    assert len(load_captcha_files().paths) == len(CAPTCHA_LABELS)
+
+
 def test_a_half_unpacked_archive_never_counts(fresh_start, tmp_path, monkeypatch):
     """Test that an archive whose unpacking fails half-way leaves no folder that would count as unpacked."""
     served = tmp_path / "served.bin"

@@ -14,6 +14,7 @@ becoming the first part of the path (`devtools/stand_in_hosts.py` serves one, fo
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import tempfile
@@ -278,7 +279,8 @@ class Download:
                 try:
                     self._fetch(source, part)
                     return part
-                except (OSError, ValueError) as error:  # urllib's errors, a timeout, a length that does not add up
+                # urllib's errors, a timeout, a connection dropped mid-way, a length that does not add up
+                except (OSError, http.client.HTTPException, ValueError) as error:
                     errors.append(error)
                     time.sleep(RETRY_PAUSE_S)
         part.unlink(missing_ok=True)
@@ -355,7 +357,7 @@ def _probe(source: Source) -> float:
                 if not chunk:
                     break
                 received += len(chunk)
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return 0.0
     return received / max(time.monotonic() - start, 1e-3)
 
