@@ -152,7 +152,7 @@ def test_the_ctc_notebook_counts_scores_and_decodes_as_the_page_does(label, step
     probs = ctc.random_frames(steps, alphabet.classes, seed)
     text = run_notebook(ctc_notebook(label, alphabet, probs))
     classes = alphabet.encode(label)
-    assert int(printed(r"([\d,]+) alignments of", text).replace(",", "")) == ctc.count_alignments(classes, steps)
+    assert int(printed(r"([\d,]+) alignments? of", text).replace(",", "")) == ctc.count_alignments(classes, steps)
     loss = ctc.forward(np.log(probs), classes).loss
     assert float(printed(r"loss = -log p = (\S+)", text)) == pytest.approx(loss, abs=1e-4)
     assert float(printed(r"Keras's loss: (\S+)", text)) == pytest.approx(loss, abs=1e-3)
@@ -203,6 +203,109 @@ def test_the_forecasting_notebook_trains_the_page_s_model_on_the_page_s_windows(
     assert int(printed(r"parameters: ([\d,]+)", text).replace(",", "")) == expected
     floor = float(np.sqrt(np.mean((series.clean - series.noisy)[series.train_size :] ** 2)))
     assert float(printed(r"noise floor: RMSE (\S+)", text)) == pytest.approx(floor, abs=1e-3)
+
+
+def notebooks_at_defaults_and_extremes() -> dict[str, Notebook]:
+    """Every notebook the app makes, for its page's defaults and for the ends of its widgets' ranges."""
+    smallest_stack, largest_stack = ((1, False), (1, False)), ((32, True), (32, True), (32, False))
+    series_ends = [
+        forecast.SeriesConfig(length=200, noise=0.0, seed=0, split=0.5),
+        forecast.SeriesConfig(length=3000, noise=2.0, seed=9999, split=0.95),
+    ]
+    captcha_alphabet = ctc.Alphabet(captcha.ALPHABET)
+    return {
+        "conv defaults": conv_notebook(ConvSpec(6, 6, 3, 3, 1, 0, 2), 0),
+        "conv smallest": conv_notebook(ConvSpec(1, 1, 1, 1, 1, 0, 1), 0),
+        **{
+            f"conv largest, padding {padding}": conv_notebook(ConvSpec(64, 64, 4, 11, 8, padding, 8), 9999)
+            for padding in (10, "valid", "same")
+        },
+        "cifar defaults": cifar_notebook(cifar.CifarConfig.basic(), 5, 32, 5_000, 0.1),
+        "cifar improved, smallest training": cifar_notebook(cifar.CifarConfig.improved(), 1, 16, 1_000, 0.05),
+        "cifar no dense layer, largest training": cifar_notebook(
+            cifar.CifarConfig(filters=(512,) * 5, convs_per_block=(1,) * 5, dense_units=0, dropout=0.6),
+            50,
+            256,
+            50_000,
+            0.3,
+        ),
+        "cifar quick": cifar_notebook(cifar.CifarConfig.basic(), 5, 32, 5_000, 0.1, quick=True),
+        **{
+            f"lstm sequences {sequences}, state {state}, {size}": lstm_notebook(
+                LstmChoices(*sizes, sequences, state, stack)
+            )
+            for sequences in (False, True)
+            for state in (False, True)
+            for size, sizes, stack in (
+                ("smallest", (1, 1, 1, 1, 0), smallest_stack),
+                ("largest", (8, 30, 16, 32, 9999), largest_stack),
+            )
+        },
+        "lstm defaults": lstm_notebook(LstmChoices(2, 5, 3, 4, 0, False, False, ((8, True), (4, False)))),
+        "forecast defaults": forecast_notebook(forecast.ModelSettings(forecast.SeriesConfig(), 10, 100, 0), 50, 20),
+        **{
+            f"forecast series end {index}": forecast_notebook(
+                forecast.ModelSettings(series, look_back, units, second), epochs, batch_size
+            )
+            for index, (series, look_back, units, second, epochs, batch_size) in enumerate(
+                [(series_ends[0], 80, 4, 0, 1, 4), (series_ends[1], 2, 200, 100, 200, 256)]
+            )
+        },
+        "forecast long memory": forecast_notebook(
+            forecast.ModelSettings(series_ends[0], forecast.LONG_LOOK_BACK, 4, 0, True), 1, 4
+        ),
+        **{
+            f"ctc {label!r}, T = {steps}": ctc_notebook(
+                label, ctc.label_alphabet(label), ctc.random_frames(steps, ctc.label_alphabet(label).classes, 0)
+            )
+            for label, steps in [("aab", 5), ("z", 1), ("abba", 5), ("a", 12), ("abcd", 12)]
+        },
+        "ctc greedy disagrees": ctc_notebook("a", *ctc.GREEDY_DISAGREES),
+        "ctc captcha frames": ctc_notebook(
+            "2b3c4", captcha_alphabet, ctc.random_frames(50, captcha_alphabet.classes, 0)
+        ),
+        **{
+            f"captcha {epochs} epochs, patience {patience}": captcha_notebook(epochs, patience)
+            for epochs, patience in [(100, 10), (1, 0), (200, 1), (200, 50)]
+        },
+        **{f"speech {epochs} epochs": speech_notebook(epochs, "george") for epochs in (1, 10, 60)},
+    }
+
+
+# A condition the generator already knew (`… if True else …`), and a count of one with a plural noun.
+LITERAL_CONDITION = re.compile(r"\b(?:if|elif) (?:True|False|None|\d+)\b")
+ONE_WITH_PLURAL = re.compile(
+    r"(?<![\d.,+] )(?<![\d.,])\b1 (?:alignments|steps|epochs|classes|symbols|states|filters|units|layers|pictures|"
+    r"captchas|recordings|digits|windows|values|blocks|characters)\b|\bclasses 1 to 1\b"
+)
+NOTEBOOKS = notebooks_at_defaults_and_extremes()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS.values(), ids=NOTEBOOKS.keys())
+def test_a_notebook_reads_plainly_at_the_defaults_and_the_widgets_ends(notebook):
+    """Test that no generated line tests a literal (`if True`) or counts one with a plural noun ("1 steps")."""
+    for cell in notebook.cells:
+        assert not LITERAL_CONDITION.search(cell.text), cell.text
+        assert not ONE_WITH_PLURAL.search(cell.text), cell.text
+        if cell.kind == "code":
+            compile(cell.text, "cell", "exec")  # what is written for each setting is still Python
+
+
+@pytest.mark.parametrize("label", ["z", "ab", "aa", "abba"])
+def test_the_ctc_notebook_prints_one_alignment_and_one_step_in_the_singular(label, capsys):
+    """Test that the CTC notebook prints a count of one in the singular ("1 alignment", "1 step") for every T."""
+    alphabet = ctc.label_alphabet(label)
+    for steps in range(ctc.min_steps(alphabet.encode(label)), 13):
+        notebook = ctc_notebook(label, alphabet, ctc.random_frames(steps, alphabet.classes, 0))
+        frames, alignments = [cell.text for cell in notebook.cells if cell.kind == "code"][:2]
+        namespace: dict = {}
+        exec(frames, namespace)  # NumPy and a Keras import: no kernel needed for these two cells
+        capsys.readouterr()
+        exec(alignments, namespace)
+        count = ctc.count_alignments(alphabet.encode(label), steps)
+        said = capsys.readouterr().out
+        assert said.startswith(f"{count:,} {'alignment' if count == 1 else 'alignments'} of {label!r} "), said
+        assert f"to T = {steps} {'step' if steps == 1 else 'steps'} (" in said
 
 
 def test_a_notebook_is_valid_and_names_its_page_and_settings():

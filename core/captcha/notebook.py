@@ -21,9 +21,25 @@ paths = sorted(pathlib.Path(os.environ["CAPTCHA_DIR"]).glob("*.png"))[:{QUICK_CA
 """
 
 
+def training_code(patience: int) -> str:
+    """The notebook's `model.fit`, with early stopping after `patience` epochs, or none when it is 0 (off)."""
+    stop = (
+        "\n    callbacks=[keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)],"
+        if patience
+        else ""
+    )
+    return f"""
+history = model.fit(
+    x[train], y[train], validation_data=(x[valid], y[valid]), epochs=EPOCHS, batch_size=16, verbose=2,{stop}
+)
+"""
+
+
 def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Notebook:
     """The page's reader and training (`epochs`, early stopping after `patience`); `quick` is the tests' switch."""
     settings = {"epochs": epochs, "early stopping patience": patience or "off"}
+    shown_epochs = 1 if quick else epochs
+    constants = f"EPOCHS, PATIENCE = {shown_epochs}, {patience}" if patience else f"EPOCHS = {shown_epochs}"
     cells = [
         words(
             f"""
@@ -44,7 +60,7 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
             from PIL import Image
 
             ALPHABET, HEIGHT, WIDTH = {ALPHABET!r}, {IMAGE_HEIGHT}, {IMAGE_WIDTH}
-            EPOCHS, PATIENCE = {1 if quick else epochs}, {patience}
+            {constants}
             """
         ),
         code(QUICK_DATA_CODE if quick else DATA_CODE),
@@ -94,19 +110,16 @@ def captcha_notebook(epochs: int, patience: int, quick: bool = False) -> Noteboo
             """
             ## 3. Training
             The loss sits on a plateau for the first epochs: the network answers *blank* everywhere until it finds
-            where the characters sit. Early stopping keeps the epoch with the best validation loss.
+            where the characters sit.
             """
-        ),
-        code(
-            """
-            stop = [keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)] if PATIENCE else []
-            history = model.fit(
-                x[train], y[train], validation_data=(x[valid], y[valid]), epochs=EPOCHS, batch_size=16,
-                callbacks=stop, verbose=2,
+            + (
+                "Early stopping (`PATIENCE`) ends the training when the validation loss has not improved for that "
+                "many epochs, and keeps the epoch with the best one."
+                if patience
+                else "No early stopping: the training runs every epoch, and the model of the last one is kept."
             )
-            """,
-            curves_code("loss", '"validation"'),
         ),
+        code(training_code(patience), curves_code("loss", '"validation"')),
         words(
             """
             ## 4. Reading: from per-step probabilities to text

@@ -83,6 +83,11 @@ def cifar_notebook(
         "training pictures, validation split": f"{subset:,}, {validation:g}",
     }
     model_lines = "\n".join("    " + line for line in layers_code(config))
+    head = (
+        f"a dense layer of {config.dense_units} units and ten softmax outputs"
+        if config.dense_units
+        else "ten softmax outputs, with no hidden dense layer"
+    )
     cells: list[Cell] = [
         words(
             """
@@ -111,11 +116,11 @@ def cifar_notebook(
             """
         ),
         words(
-            """
+            f"""
             ## 2. The model (slide *CIFAR-10, Basic Model*)
             Blocks of 3 × 3 convolutions, each followed by LeakyReLU and a 2 × 2 max pooling that halves the
-            picture; then a dense layer and ten softmax outputs. The first layer scales the pixels to 0–1, so the
-            model takes pictures as they are, like the app's.
+            picture; then {head}. The first layer scales the pixels to 0–1, so the model takes pictures as they
+            are, like the app's.
             """
         ),
         code(

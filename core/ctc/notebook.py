@@ -27,16 +27,31 @@ def frames_literal(probs: np.ndarray) -> str:
     return f"np.array([\n    {rows},\n])"
 
 
+def how_many(count: int, noun: str) -> str:
+    """A count and its noun, plural unless the count is 1 (the notebook prints its counts with a copy of this).
+
+    Example:
+        >>> how_many(1, "alignment"), how_many(12_870, "alignment")
+        ('1 alignment', '12,870 alignments')
+    """
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def ctc_notebook(label: str, alphabet: Alphabet, probs: np.ndarray) -> Notebook:
     """The page's frames (a probability for the blank and each symbol at each step), `label` scored and decoded."""
     steps = probs.shape[0]
     settings = {"label": label, "time steps T": steps, "symbols of the frames": alphabet.symbols}
+    symbols = (
+        f"the symbol `{alphabet.symbols}` (class 1)"
+        if len(alphabet.symbols) == 1
+        else f"each symbol of `{alphabet.symbols}` (classes 1 to {len(alphabet.symbols)})"
+    )
     cells = [
         words(
             f"""
             ## 1. Frames: a probability for every symbol at every step (appendix *Connectionist Temporal Classification*)
-            A reader's output: T = {steps} steps, each a probability for the blank ε (class 0) and each symbol of
-            `{alphabet.symbols}` (classes 1 to {len(alphabet.symbols)}): the page's frames.
+            A reader's output: T = {how_many(steps, "step")}, each a probability for the blank ε (class 0) and
+            {symbols}: the page's frames.
             """
         ),
         code(
@@ -57,6 +72,10 @@ def ctc_notebook(label: str, alphabet: Alphabet, probs: np.ndarray) -> Notebook:
         ),
         code(
             """
+            def how_many(count, noun):
+                return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
             states = [0]
             for c in label:
                 states += [c, 0]
@@ -73,7 +92,8 @@ def ctc_notebook(label: str, alphabet: Alphabet, probs: np.ndarray) -> Notebook:
                     for s in range(len(states))
                 ]
             alignments = counts[-1] + counts[-2]
-            print(f"{alignments:,} alignments of {label_text!r} to T = {T} steps ({len(states)} states)")
+            counted = how_many(alignments, "alignment")
+            print(f"{counted} of {label_text!r} to T = {how_many(T, 'step')} ({len(states)} states)")
             """
         ),
         words(

@@ -155,6 +155,11 @@ def forecast_notebook(settings: forecast.ModelSettings, epochs: int, batch_size:
             Persistence says tomorrow = today; the noise floor is the error of a forecaster that knows the noiseless
             curve, which no model beats on average.
             """
+            + (
+                "With no noise (σ = 0) the floor is 0, and the errors are not given as multiples of it."
+                if not series.noise
+                else ""
+            )
         ),
         code(
             """
@@ -168,7 +173,8 @@ def forecast_notebook(settings: forecast.ModelSettings, epochs: int, batch_size:
                 ("persistence", noisy[train_size - 1 : -1]),
                 ("noise floor", clean[train_size:]),
             ]:
-                print(f"{name:>16}: RMSE {rmse(forecast):.3f} = {rmse(forecast) / floor:.2f} × the noise floor")
+                times_floor = f" = {rmse(forecast) / floor:.2f} × the noise floor" if floor > 0 else ""
+                print(f"{name:>16}: RMSE {rmse(forecast):.3f}{times_floor}")
             plt.plot(t[train_size:], truth, ".", ms=3, label="series")
             plt.plot(t[train_size:], lstm, label="LSTM")
             plt.legend()

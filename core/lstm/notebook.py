@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.lstm.layer import describe_outputs
 from core.shared.notebook import Notebook, code, words
 
 
@@ -32,6 +33,30 @@ def stack_code(choices: LstmChoices) -> str:
 def stack_works(stack: Sequence[tuple[int, bool]]) -> bool:
     """Whether every LSTM after the first gets the 3-D sequence it needs (the one before returns sequences)."""
     return all(sequences for _, sequences in stack[:-1])
+
+
+def returns_code(choices: LstmChoices) -> str:
+    """The lines that call the layer and print what it returns, written for the student's switches: one tensor,
+    or a list of three unpacked into their names."""
+    names = [name for _, name in describe_outputs(choices.return_sequences, choices.return_state)]
+    call = (
+        f"{names[0]} = lstm(x)"
+        if len(names) == 1
+        else f"{', '.join(names)} = lstm(x)  # return_state=True: three tensors"
+    )
+    prints = [f'print("{name}: shape", tuple({name}.shape))' for name in names]
+    return "\n".join([call, *prints])
+
+
+def last_hidden_code(choices: LstmChoices) -> str:
+    """The line that takes Keras's last hidden state of the first sequence, and the comparison with NumPy's."""
+    first = describe_outputs(choices.return_sequences, choices.return_state)[0][1]
+    taken = (
+        f"keras_h = np.asarray({first})[0, -1]  # the first sequence's last step"
+        if choices.return_sequences
+        else f"keras_h = np.asarray({first})[0]  # the first sequence's last hidden state"
+    )
+    return taken + "\nprint(\"NumPy's last h equals Keras's:\", np.allclose(hidden[-1], keras_h, atol=1e-5))"
 
 
 def lstm_notebook(choices: LstmChoices) -> Notebook:
@@ -77,13 +102,8 @@ def lstm_notebook(choices: LstmChoices) -> Notebook:
                 kernel_initializer=keras.initializers.GlorotUniform(seed={choices.seed}),
                 recurrent_initializer=keras.initializers.Orthogonal(seed={choices.seed + 1}),
             )
-            result = lstm(x)
-            outputs = list(result) if {choices.return_state} else [result]
-            names = ["whole_sequence_output" if {choices.return_sequences} else "output"]
-            names += ["final_hidden_state", "final_cell_state"] if {choices.return_state} else []
-            for name, tensor in zip(names, outputs):
-                print(f"{{name}}: shape {{tuple(tensor.shape)}}")
-            """
+            """,
+            returns_code(choices),
         ),
         words(
             """
@@ -117,10 +137,8 @@ def lstm_notebook(choices: LstmChoices) -> Notebook:
                 h = o * np.tanh(c)
                 hidden.append(h)
             print("last step's gates: i", i.round(3), "f", f.round(3), "o", o.round(3))
-            keras_h = np.asarray(outputs[0])[0]
-            keras_h = keras_h[-1] if keras_h.ndim == 2 else keras_h
-            print("NumPy's last h equals Keras's:", np.allclose(hidden[-1], keras_h, atol=1e-5))
-            """
+            """,
+            last_hidden_code(choices),
         ),
     ]
     if stack_works(choices.stack):
