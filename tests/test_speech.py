@@ -252,3 +252,41 @@ def test_the_spectrogram_says_its_darkest_colour_holds_everything_quieter(shippe
     floor = float(np.min(heatmap.z))
     assert np.isclose(float(np.max(heatmap.z)) - floor, SPECTROGRAM_RANGE_DB)
     assert heatmap.colorbar.ticktext[0] == f"≤ {floor:.0f}" and np.isclose(heatmap.colorbar.tickvals[0], floor)
+
+
+@pytest.mark.parametrize("kind", ["from scratch", "pretrained ear"])
+@pytest.mark.parametrize("steps", [1, 6, 40])
+def test_the_reading_chart_names_every_class_whatever_its_height(kind, steps):
+    """Test that the reading chart's class axis labels all 11 classes, ε and 0 to 9, at any height and length."""
+    from core.speech import ear, ear_reader
+    from core.speech.plots import reading_figure
+
+    rng = np.random.default_rng(steps)
+    probabilities = rng.dirichlet(np.ones(utterances.NUM_CLASSES), steps).astype(np.float32)
+    if kind == "from scratch":
+        features = rng.standard_normal((steps * 4, sound_features.N_MELS)).astype(np.float32)
+        reading = speech.Reading(features, probabilities, "")
+    else:
+        hearing = ear.Hearing(rng.standard_normal((steps * 8, 32)), rng.standard_normal((steps, 96)))
+        reading = ear_reader.EarReading(hearing, probabilities, "")
+    figure = reading_figure(reading)
+    [axis] = [axis for axis in figure.select_yaxes() if axis.title.text == "class"]
+    for height in (200, 400, 720, 1200):
+        figure.update_layout(height=height)
+        assert axis.tickmode == "array" and list(axis.ticktext) == ["ε", *"0123456789"]
+        assert list(axis.tickvals) == list(axis.ticktext)  # each label on its own row, the rows being categories
+
+
+@pytest.mark.parametrize("peak", [*np.geomspace(0.01, 1.0, 9).round(4), 0.045, 0.95])  # 0.045: the walkthrough's
+def test_the_cut_chart_scales_its_amplitude_to_the_recording_and_says_its_peak(peak):
+    """Test that the cut chart's amplitude axis is symmetric, just above the peak, at most ±1, and says the peak."""
+    from core.shared.chart_text import chart_text
+    from core.speech.plots import cut_figure
+
+    samples = (peak * np.sin(np.linspace(0, 60 * np.pi, 16_000))).astype(np.float32)
+    figure = cut_figure(samples, [(1_000, 5_000), (8_000, 12_000)], ["zero", "one"], [False, True])
+    bottom, top = figure.layout.yaxis.range
+    assert bottom == -top
+    assert top <= min(1.2 * peak, 1.0) and (top > peak or top == 1.0)  # a loud one: full scale, never beyond
+    assert f"peak {peak:.2g}" in figure.layout.title.text
+    assert f"loudest sample at {peak:.2g} of full scale" in chart_text(figure)

@@ -13,7 +13,12 @@ from core.shared.chart_text import says
 from core.shared.plot_style import MAGMA, readable
 from core.speech import ear, ear_reader, sound_features, utterances
 from core.speech import reader as speech
-from core.speech.audio import RATE
+from core.speech.audio import QUIET_PEAK, RATE
+
+# The probabilities' class axis with every class named, ε and 0 to 9: left to choose, Plotly names every other row
+# of a chart this short (ε, 1, 3, 5, 7, 9).
+DIGIT_CLASSES = [utterances.DIGITS.symbol(c) for c in range(utterances.DIGITS.classes)]
+DIGIT_CLASS_AXIS = CLASS_AXIS | dict(tickmode="array", tickvals=DIGIT_CLASSES, ticktext=DIGIT_CLASSES)
 
 # About one point per pixel of the widest chart (a projector's): an envelope of the samples in each stretch
 # looks the same as every sample, and a chart of 4 × 5,000 points took the browser about 0.1 s more to redraw.
@@ -49,11 +54,26 @@ def waveform_figure(samples: np.ndarray, rate: int = RATE, height: int = 200) ->
     return readable(fig)
 
 
+def amplitude_limit(peak: float) -> float:
+    """The top of a symmetric amplitude axis for a recording whose loudest sample is `peak`: a tenth above it,
+    never beyond full scale (1), nor below what the page would still read (`QUIET_PEAK`).
+
+    Example:
+        >>> amplitude_limit(0.045), amplitude_limit(0.5), amplitude_limit(1.0)
+        (0.0495, 0.55, 1.0)
+    """
+    return float(np.clip(round(1.1 * peak, 4), QUIET_PEAK, 1.0))
+
+
 def cut_figure(
     samples: np.ndarray, spans: Sequence[tuple[int, int]], names: Sequence[str], doubtful: Sequence[bool]
 ) -> go.Figure:
-    """The waveform with each piece of a cut shaded and named (doubtful pieces in orange)."""
+    """The waveform with each piece of a cut shaded and named (doubtful pieces in orange), its amplitude axis
+    scaled to the recording: a quiet one fills the chart as a loud one does, its peak said in the title."""
     fig = waveform_figure(samples, height=220)
+    peak = float(np.abs(samples).max()) if len(samples) else 0.0
+    limit = amplitude_limit(peak)
+    fig.update_yaxes(range=[-limit, limit])
     for (start, stop), name, unsure in zip(spans, names, doubtful, strict=True):
         fig.add_vrect(
             x0=start / RATE,
@@ -65,8 +85,15 @@ def cut_figure(
             annotation_position="top",
             annotation_font_size=15,
         )
-    fig.update_layout(title="The recording, cut into digits", margin=dict(l=10, r=10, t=64, b=10))
-    return says(fig, "The pieces, in order: " + ", ".join(names) + ".")
+    fig.update_layout(
+        title=f"The recording, cut into digits (peak {peak:.2g})",
+        margin=dict(l=10, r=10, t=64, b=10),
+    )
+    return says(
+        fig,
+        f"{len(samples) / RATE:.2f} seconds of sound, its loudest sample at {peak:.2g} of full scale (the axis goes "
+        f"to ±{limit:.3g}). The pieces, in order: " + ", ".join(names) + ".",
+    )
 
 
 # The spectrogram shows this many decibels below its loudest cell; quieter cells share the darkest colour.
@@ -214,7 +241,7 @@ def ear_reading_figure(reading: ear_reader.EarReading) -> go.Figure:
         row=3,
         col=1,
     )
-    fig.update_yaxes(**CLASS_AXIS, row=3, col=1)
+    fig.update_yaxes(**DIGIT_CLASS_AXIS, row=3, col=1)
     fig.update_xaxes(title="time (s)", row=3, col=1)
     fig.update_layout(height=720, margin=dict(l=10, r=10, t=40, b=10))
     return readable(says(fig, _reading_words(reading.text, reading.probabilities)))
@@ -269,7 +296,7 @@ def scratch_reading_figure(reading: speech.Reading) -> go.Figure:
         col=1,
     )
     fig.update_yaxes(title="band", row=1, col=1)
-    fig.update_yaxes(**CLASS_AXIS, row=2, col=1)
+    fig.update_yaxes(**DIGIT_CLASS_AXIS, row=2, col=1)
     fig.update_xaxes(title="time (s)", row=2, col=1)
     fig.update_layout(height=560, margin=dict(l=10, r=10, t=40, b=10))
     return readable(says(fig, _reading_words(reading.text, reading.probabilities)))
