@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 
+from core.shared import assets
 from core.shared.model_files import (
     ModelFileProblem,
     Shapes,
@@ -67,10 +68,37 @@ def test_files_that_are_not_models_each_get_their_sentence():
     with zipfile.ZipFile(other_zip, "w") as archive:
         archive.writestr("notes.txt", "not a model")
     assert "should hold config.json and model.weights.h5" in refusal(other_zip.getvalue())
-    whole = model_file_bytes(small_cifar_model())
-    assert "not a Keras model file" in refusal(whole[: len(whole) // 2]) or "damaged" in refusal(
-        whole[: len(whole) // 2]
-    )
+
+
+def test_a_shipped_model_cut_short_anywhere_is_said_to_be_damaged():
+    """Test that the first N bytes of a shipped .keras file, for N from 1 to all but one, are said to be cut short."""
+    whole = assets.CIFAR10_MODELS["basic"].read_bytes()
+    # Inside the zip's signature, at and just after each part's start, inside the table of contents at the end
+    # (its last record is 22 bytes), and lengths drawn in between.
+    starts = [info.header_offset for info in zipfile.ZipFile(io.BytesIO(whole)).infolist()]
+    edges = [1, 2, 3, 4, *starts[1:], *(start + 1 for start in starts), len(whole) - 22, len(whole) - 1]
+    drawn = np.random.default_rng(0).integers(5, len(whole) - 1, 40)
+    for length in sorted({*edges, *map(int, drawn)}):
+        assert "The file is damaged: it is cut short" in refusal(whole[:length]), f"cut at {length:,} bytes"
+
+
+def test_an_h5_file_renamed_keras_is_named_and_told_how_to_save_it_again(tmp_path):
+    """Test that a file in the HDF5 format (Keras 2's .h5) gets the sentence naming it and model.save("name.keras")."""
+    old_format = tmp_path / "model.h5"
+    small_cifar_model().save(old_format)  # Keras 3 still writes the legacy format when asked
+    signature_only = b"\x89HDF\r\n\x1a\n" + bytes(100)
+    for data in (old_format.read_bytes(), signature_only):
+        said = refusal(data)
+        assert said.startswith("This is an H5 file, the format of Keras 2") and 'model.save("name.keras")' in said
+
+
+def test_random_bytes_are_still_not_a_keras_model_file():
+    """Test that files of random bytes, short and long, are not a Keras model file (neither cut short nor H5)."""
+    rng = np.random.default_rng(0)
+    for length in (5, 100, 10_000, 1_000_000):
+        for _ in range(5):
+            data = b"\x00" + rng.bytes(length)  # a zip starts with "PK", HDF5 with 0x89: this starts with neither
+            assert refusal(data).startswith("This is not a Keras model file"), f"{length:,} random bytes"
 
 
 def test_a_model_of_other_shapes_is_refused_with_what_it_has():

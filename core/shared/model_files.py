@@ -18,6 +18,10 @@ from pathlib import Path
 # more than the largest file taken is not one of them, and is not unpacked.
 UNPACKED_OVER_PACKED = 4
 KERAS_MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
+# How a file starts: a zip (a .keras file is one) with a local file header, an HDF5 file (the .h5 format of
+# Keras 2) with its 8-byte signature.
+ZIP_SIGNATURE = b"PK\x03\x04"
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 class ModelFileProblem(ValueError):
@@ -47,9 +51,7 @@ def check_archive(data: bytes, max_mb: int) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ModelFileProblem(
-            "This is not a Keras model file: a .keras file is a zip archive, written by model.save('name.keras')."
-        ) from None
+        raise ModelFileProblem(not_a_zip_problem(data)) from None
     with archive:
         members = {info.filename: info.file_size for info in archive.infolist()}
         if not {"config.json", "model.weights.h5"} <= set(members) or not set(members) <= KERAS_MEMBERS:
@@ -66,6 +68,23 @@ def check_archive(data: bytes, max_mb: int) -> None:
             raise ModelFileProblem("The file is damaged: part of it does not read back.") from None
     if damaged is not None:
         raise ModelFileProblem(f"The file is damaged: its part {damaged} does not read back.")
+
+
+def not_a_zip_problem(data: bytes) -> str:
+    """Why `data`, which does not open as a zip, is not a `.keras` file: cut short, the old H5 format, or neither."""
+    if data.startswith(HDF5_SIGNATURE):
+        return (
+            "This is an H5 file, the format of Keras 2: the app opens the .keras files of Keras 3. In Keras 3, open "
+            'it with keras.models.load_model("name.h5") and save it with model.save("name.keras"), then upload '
+            "that file."
+        )
+    # A zip's table of contents is at its end: a file that starts as one but has lost its end was cut short.
+    if data.startswith(ZIP_SIGNATURE) or (data and ZIP_SIGNATURE.startswith(data)):
+        return (
+            "The file is damaged: it is cut short, as a download or a copy that stopped before the end leaves it. "
+            "Download or save it again."
+        )
+    return "This is not a Keras model file: a .keras file is a zip archive, written by model.save('name.keras')."
 
 
 def load_uploaded_model(data: bytes, shapes: Shapes, max_mb: int):
