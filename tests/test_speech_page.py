@@ -235,3 +235,16 @@ def test_a_sixth_speaker_is_named_as_new_to_the_shipped_readers(fsdd_dir, monkey
     app.session_state["speech_tab"] = "Train"
     app.run()
     assert "theo" in app.selectbox(key="speech_held_out").options
+
+
+@pytest.mark.parametrize("typed", ["7", "42", "314", "2718", "31415"])
+def test_the_reading_caption_says_which_length_is_which(fsdd_on_the_page, typed):
+    """Test that under a reading, the sound's length (trimmed) and the length read (with the page's own pauses)
+    are told apart, and add up, for sounds of one to five digits."""
+    app = open_page(PAGE)
+    app.radio(key="speech_source").set_value("join digits").run()
+    app.text_input(key="speech_digits").input(typed).run()
+    caption = next(c.value for c in app.caption if " s of sound" in c.value)
+    sound, pause, in_all = (float(n) for n in re.findall(r"(\d+\.\d+) s (?:of sound|of its own|in all)", caption))
+    assert pause == speech.PAUSE_S
+    assert in_all == pytest.approx(sound + 2 * pause, abs=0.011)

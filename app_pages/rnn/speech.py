@@ -180,7 +180,13 @@ def show_reading(model, model_key: str, data: bytes) -> None:
         st.info(f"The reader was trained on one to {utterances.MAX_DIGITS} digits; longer readings are less reliable.")
     notes = ", ".join(prepared.notes)
     network = "The ear and the head took" if isinstance(reading, ear_reader.EarReading) else "The network took"
-    st.caption(f"{prepared.seconds:.1f} s of sound{': ' + notes if notes else ''}. {network} {seconds * 1000:.0f} ms.")
+    # What the student gave, trimmed, and what the reader heard: the page adds a pause on each side (`speech.prepare`).
+    sound = prepared.seconds - 2 * speech.PAUSE_S
+    st.caption(
+        f"{sound:.2f} s of sound{' (' + notes + ')' if notes else ''}, read with {speech.PAUSE_S:.2f} s of its own "
+        f"background added before and after it, as the training sentences have: {prepared.seconds:.2f} s in all. "
+        f"{network} {seconds * 1000:.0f} ms."
+    )
     st.audio(audio.wav_bytes(prepared.samples), format="audio/wav")
     reading_key = f"{model_key}/{hashlib.sha1(data).hexdigest()}"
     show_chart(st, reading_chart(reading_key, reading), key="speech_reading")
@@ -427,7 +433,7 @@ def show_speaker_figures(speaker_results, enrolment_results) -> None:
     results = json.loads(speaker_results.read_text())
     st.markdown(
         f"**On voices it has never heard.** The same training{synthetic_words(results['setup'])}, once for each of "
-        f"FSDD's {len(results['runs'])} speakers it was measured on, each time without that speaker, then scored on "
+        f"the {len(results['runs'])} FSDD speakers it was measured on, each time without that speaker, then scored on "
         "the speaker's clips and on joined sequences of 2–5 of them:"
     )
     st.dataframe(
@@ -460,24 +466,41 @@ def show_enrolment_figures(enrolment_results) -> None:
         "that voice's other recordings; and, to see what it forgets, on the four voices it trained on, before and "
         "after:"
     )
+    # Short headers with their meaning on hover: a half-width column at 1400 px shows all six without a scroll.
+    columns = {
+        "taught": st.column_config.TextColumn("taught", help="the voice the reader never heard, then was taught"),
+        "digits": st.column_config.NumberColumn(
+            "digits", format="%.1f%%", help="single digits of the taught voice read right"
+        ),
+        "sequences": st.column_config.NumberColumn(
+            "sequences", format="%.1f%%", help="sequences of 2 to 5 of its digits read exactly right"
+        ),
+        "known, before": st.column_config.NumberColumn(
+            "known, before", format="%.1f%%", help="single digits of the voices it trained on, before teaching"
+        ),
+        "after": st.column_config.NumberColumn(
+            "after", format="%.1f%%", help="the same, after teaching: what teaching costs the voices it knew"
+        ),
+        "s": st.column_config.NumberColumn("s", format="%.0f", help="seconds of teaching"),
+    }
     st.dataframe(
         [
             {
                 "taught": run["speaker"],
-                "single digits right": 100 * run["enrolled"]["digit_accuracy"],
-                "sequences exactly right": 100 * run["enrolled"]["sequence_exact"],
-                "its trained voices, before": 100 * run["trained_voices_before"]["digit_accuracy"],
+                "digits": 100 * run["enrolled"]["digit_accuracy"],
+                "sequences": 100 * run["enrolled"]["sequence_exact"],
+                "known, before": 100 * run["trained_voices_before"]["digit_accuracy"],
                 "after": 100 * run["trained_voices_after"]["digit_accuracy"],
-                "seconds": run["enrol_seconds"],
+                "s": run["enrol_seconds"],
             }
             for run in results["runs"]
         ],
         hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.1f%%")
-            for name in ("single digits right", "sequences exactly right", "its trained voices, before", "after")
-        }
-        | {"seconds": st.column_config.NumberColumn(format="%.0f s")},
+        column_config=columns,
+    )
+    st.caption(
+        "digits: single digits right; sequences: sequences of 2 to 5 exactly right; known, before and after: single "
+        "digits of the voices it trained on, before and after teaching; s: seconds of teaching."
     )
 
 
