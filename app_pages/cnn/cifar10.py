@@ -114,6 +114,7 @@ def read_uploaded_model() -> UploadedModel | None:
         CIFAR_SHAPES,
         "It takes the pictures as they are, 0 to 255, like the app's models (a Rescaling(1/255) layer first), and "
         "gives 10 probabilities.",
+        choice="cifar_inspect_model",
     )
 
 
@@ -484,6 +485,7 @@ def show_inspect(data: Cifar10 | DatasetUnavailable) -> None:
         needs_data("the CIFAR-10 test images")
         return
     read_uploaded_model()
+    brought_back.show_refusal(UPLOADED)
     models = available_models()
     if not models:
         st.info("No model yet: train one in the Train tab, or bring one back above.")

@@ -392,7 +392,8 @@ def show_reader() -> None:
     # Offered once its training has ended: its weights change under a running one.
     if trained := panel.finished_training("captcha_model"):
         models["my model"] = trained.model
-    with st.expander("Bring back a reader you trained at home", expanded=brought_back.held_model(UPLOADED) is not None):
+    # Open while it holds a file, accepted or refused: a refusal must not close it by itself.
+    with st.expander("Bring back a reader you trained at home", expanded=brought_back.holds_a_file(UPLOADED)):
         if uploaded := brought_back.read_uploaded_model(
             "A reader saved as a .keras file",
             MODEL_UPLOAD,
@@ -400,8 +401,10 @@ def show_reader() -> None:
             CAPTCHA_SHAPES,
             "It takes the page's 200 × 50 grey pictures (width first, values 0 to 1) and gives 50 steps of "
             f"{captcha.NUM_CLASSES} probabilities: the blank first, then {captcha.ALPHABET}.",
+            choice="captcha_model_choice",
         ):
             models[uploaded.name] = uploaded.model
+    brought_back.show_refusal(UPLOADED)  # outside the expander, above the Model choice it changed
     for label, path in PRETRAINED.items():
         if (model := captcha_reader(path)) is not None:
             models[label] = model
