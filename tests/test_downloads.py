@@ -22,6 +22,7 @@ from core.shared.datasets import (
     load_captcha_files,
     load_cifar10,
     load_fsdd_files,
+    unavailable,
     unpack_captchas,
 )
 from core.shared.downloads import Archive, ArchiveDamaged, Source
@@ -123,7 +124,9 @@ def test_silent_hosts_fail_in_one_sentence_and_the_page_is_not_held(fresh_start,
             load_cifar10()
     assert raised.value.summary == "The CIFAR-10 pictures could not be downloaded: the host sent nothing for 1 s."
     assert "CIFAR10_DIR" in raised.value.details
-    assert arrival_of("cifar10").stage == "failed"
+    failed = arrival_of("cifar10")
+    assert failed.stage == "failed" and unavailable(failed).summary == raised.value.summary
+    assert "tries again" in unavailable(failed).details and "CIFAR10_DIR" in unavailable(failed).details
     assert not CIFAR10_ARCHIVE.folder().exists() and not list(fresh_start.glob("*.part"))
 
 
@@ -218,7 +221,8 @@ def test_an_unwritable_cache_falls_back_then_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", str(blocker / "tmp"))
     with pytest.raises(DatasetUnavailable, match="no folder it may write"):
         downloads.cache_dir()
-    assert arrival_of("captchas").stage == "failed"
+    progress = arrival_of("captchas")
+    assert progress.stage == "failed" and "CNN_RNN_LAB_CACHE" in unavailable(progress).details
 
 
 def test_a_named_folder_is_ready_at_once(monkeypatch, tmp_path):

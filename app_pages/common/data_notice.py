@@ -31,7 +31,7 @@ def data_now(name: str, load: Callable[[], T | DatasetUnavailable]) -> T | Datas
     if progress.stage == "ready":
         return load()
     if progress.stage == "failed":
-        return unavailable(name, progress)
+        return unavailable(progress)
     return DataOnItsWay(progress_in_words(progress), "")
 
 

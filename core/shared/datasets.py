@@ -410,12 +410,12 @@ def arrival_of(name: str) -> Progress:
     try:
         return arrival(archive)
     except DatasetUnavailable as error:  # no folder to write to
-        return Progress(archive.what, "failed", note=error.summary)
+        return Progress(archive.what, "failed", note=error.summary, details=error.details)
 
 
-def unavailable(name: str, progress: Progress) -> DatasetUnavailable:
+def unavailable(progress: Progress) -> DatasetUnavailable:
     """A failed arrival as the error a page shows: its sentence, and how to get the data another way."""
-    return DatasetUnavailable(progress.note, f"Connect the server to the internet, or {ARCHIVES[name].fix}")
+    return DatasetUnavailable(progress.note, progress.details)
 
 
 def load_cifar10(root: str | Path | None = None, train_images_in_memory: bool = True) -> Cifar10:

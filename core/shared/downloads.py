@@ -158,6 +158,7 @@ class Progress:
     rate: float = 0.0  # bytes a second over the last few seconds
     source: str = ""  # the name of the source being downloaded from
     note: str = ""  # a failure's sentence, or a retry's
+    details: str = ""  # a failure's: how whoever runs the app can get the data
     expected: int = 0  # bytes in all, about, where the host does not say
 
     @property
@@ -246,7 +247,7 @@ class Download:
 
     def _fail(self, error: DatasetUnavailable) -> None:
         self.error, self.failed_at = error, time.monotonic()
-        self._set(stage="failed", note=error.summary, rate=0.0)
+        self._set(stage="failed", note=error.summary, details=error.details, rate=0.0)
 
     def _unavailable(self, why: str) -> DatasetUnavailable:
         return DatasetUnavailable(
