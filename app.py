@@ -19,7 +19,7 @@ from app_pages.common.runtime import (
     show_heading_while_tensorflow_loads,
     timed_run,
 )
-from app_pages.registry import PAGES, kept_widget
+from app_pages.registry import PAGES, kept_widget, page_at
 
 APP_NAME = "CNN & RNN Lab"
 st.set_page_config(page_title=APP_NAME, page_icon=":material/neurology:", layout="wide")
@@ -40,6 +40,6 @@ page = st.navigation(pages)
 st.set_page_config(page_title=f"{page.title} · {APP_NAME}")
 # Every page but the home page computes with Keras: the first visit after a start shows its heading while it loads.
 if page.url_path:
-    show_heading_while_tensorflow_loads(next(entry.heading for entry in PAGES if entry.address == page.url_path))
+    show_heading_while_tensorflow_loads(page_at(page.url_path).heading)
 # "student" tags the runs of a simulated student in the class-load benchmark's log; otherwise unused.
 timed_run(page.run, page.url_path, st.query_params.get("student", ""))

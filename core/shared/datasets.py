@@ -35,19 +35,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+# DatasetUnavailable, cache_dir and why_download_failed are where the pages, commands and tests have them from.
 from core.shared.downloads import (
     Archive,
     ArchiveDamaged,
-    DatasetUnavailable,
     Progress,
     Source,
     arrival,
-    cache_dir,
     wait_for,
-    why_download_failed,
 )
-
-__all__ = ["DatasetUnavailable", "Progress", "cache_dir", "why_download_failed"]  # where the pages have them from
+from core.shared.downloads import DatasetUnavailable as DatasetUnavailable
+from core.shared.downloads import cache_dir as cache_dir
+from core.shared.downloads import why_download_failed as why_download_failed
 
 CIFAR10_CLASSES = (
     "airplane",

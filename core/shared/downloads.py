@@ -13,6 +13,7 @@ becoming the first part of the path (`devtools/stand_in_hosts.py` serves one, fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import os
@@ -103,7 +104,15 @@ def cache_dir() -> Path:
 def _writable(path: Path) -> bool:
     try:
         path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
+    except OSError:
+        return False
+    return _can_write_in(path)
+
+
+@functools.cache  # asked on every run of a page with a data set: a file made and removed once per folder is enough
+def _can_write_in(folder: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
             return True
     except OSError:
         return False
@@ -397,7 +406,7 @@ def arrival(archive: Archive) -> Progress:
     return _download_of(archive).progress()
 
 
-def wait_for(archive: Archive, on_progress: Callable[[Progress], None] | None = None) -> Path:
+def wait_for(archive: Archive) -> Path:
     """The unpacked archive's folder, downloading it first if need be (for commands and training processes).
 
     Raises:
@@ -406,10 +415,7 @@ def wait_for(archive: Archive, on_progress: Callable[[Progress], None] | None = 
     if archive.folder().is_dir():
         return archive.folder()
     download = _download_of(archive)
-    while download.thread.is_alive():
-        download.thread.join(1.0)
-        if on_progress is not None:
-            on_progress(download.progress())
+    download.thread.join()
     if download.error is not None:
         raise download.error
     return archive.folder()
