@@ -169,9 +169,10 @@ def test_a_connection_dropped_mid_way_goes_on_from_its_bytes(fresh_start, archiv
     """Test that a transfer whose connection drops half-way is tried again from the bytes it has, and arrives."""
     monkeypatch.setattr(downloads, "RETRY_PAUSE_S", 1.0)
     host = "raw.githubusercontent.com"
-    with serve(archive_dir, monkeypatch, {host: "slow:20"}) as hosts:
+    # Slow enough (the zip takes 10 s) that the drop lands mid-way even on a busy machine.
+    with serve(archive_dir, monkeypatch, {host: "slow:5"}) as hosts:
         deadline = time.monotonic() + 10
-        while arrival_of("captchas").done < 10_000 and time.monotonic() < deadline:
+        while arrival_of("captchas").done < 5_000 and time.monotonic() < deadline:
             time.sleep(0.05)
         hosts.set_mode(host, "error:503")  # drops the transfer under way at its next chunk
         time.sleep(0.3)
