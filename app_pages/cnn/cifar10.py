@@ -10,7 +10,7 @@ from app_pages.common import training_panel as panel
 from app_pages.common.brought_back import UploadedModel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
-from app_pages.common.data_notice import data_now, needs_data, show_data_notice
+from app_pages.common.data_notice import data_now, needs_data, show_data_notice, where_from
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.session_trainings import CifarTraining
 from app_pages.common.take_home import offer_trained_model, take_home
@@ -226,7 +226,7 @@ def show_data(data: Cifar10) -> None:
     )
     st.markdown(
         f"{len(data.x_train):,} training and {len(data.x_test):,} test images of 32 × 32 pixels ({balance}), "
-        f"from {data.source}. The test images are the first {TEST_PER_CLASS} of each class in CIFAR-10's test set "
+        f"from {where_from(data.source)}. The test images are the first {TEST_PER_CLASS} of each class in CIFAR-10's test set "
         f"({TEST_PER_CLASS * len(CIFAR10_CLASSES):,} of its 10,000), the same wherever this app runs: every test "
         "figure on this page is measured on them."
     )

@@ -61,6 +61,11 @@ def show_data_unavailable(error: DatasetUnavailable, still_works: str) -> None:
         st.markdown(error.details)
 
 
+def where_from(source: str) -> str:
+    """Where a data set came from, in a student's words: a local folder's path is for whoever runs the app."""
+    return "a copy kept on this server" if source.startswith("folder ") else source
+
+
 def needs_data(what: str) -> None:
     """The short note in a tab that cannot work without the data set."""
     st.info(f"This part needs {what}: see the note at the top of the page.")

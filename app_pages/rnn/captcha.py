@@ -13,7 +13,7 @@ from app_pages.common import brought_back
 from app_pages.common import training_panel as panel
 from app_pages.common.charts import show_chart
 from app_pages.common.check_yourself import check_yourself
-from app_pages.common.data_notice import data_now, needs_data, show_data_notice
+from app_pages.common.data_notice import data_now, needs_data, show_data_notice, where_from
 from app_pages.common.layout import MEDIA_UPLOAD_MB, Tab, show_layer_table, show_tabs
 from app_pages.common.runtime import timed_fragment
 from app_pages.common.shipped_models import captcha_reader
@@ -64,7 +64,7 @@ def captcha_files() -> CaptchaFiles | DatasetUnavailable:
 def show_data(files: CaptchaFiles) -> None:
     distinct = len(set("".join(files.labels)))
     st.markdown(
-        f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {files.source}; {distinct} distinct characters."
+        f"**{len(files.paths)} captchas** of {captcha.LABEL_LENGTH} characters from {where_from(files.source)}; {distinct} distinct characters."
     )
     show_chart(st, character_counts_chart(files.labels), key="captcha_counts")
     st.image(
